@@ -1,0 +1,132 @@
+/**
+ * The CLI adapter: parses flags, prints progress to stderr and the table to stdout, exits with the code
+ * the shared run decided. `slo-gate run|validate [--config FILE] [--report FILE.json] [--markdown FILE.md]`.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from './config/load-config.js';
+import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
+import type { Logger } from './log.js';
+import { renderTerminal } from './report/terminal.js';
+import { runFromConfigFile } from './run.js';
+
+const USAGE = `Usage: slo-gate <command> [options]
+
+Commands:
+  run        boot the service, load each endpoint, check the SLOs (exit 0 met, 1 breached)
+  validate   check the config without booting anything
+
+Options:
+  -c, --config FILE      the config (default: slo-gate.yml)
+      --report FILE      write the JSON report here
+      --markdown FILE    write the markdown report here
+  -q, --quiet            no progress lines
+  -h, --help             this help
+
+Exit codes: 0 all SLOs met, 1 an SLO breached, 2 bad config or usage, 3 the service or target failed.`;
+
+class TerminalLogger implements Logger {
+  constructor(private readonly quiet: boolean) {}
+  info(message: string): void {
+    if (!this.quiet) process.stderr.write(`${message}\n`);
+  }
+  warn(message: string): void {
+    process.stderr.write(`warning: ${message}\n`);
+  }
+  debug(message: string): void {
+    if (process.env.SLO_GATE_DEBUG) process.stderr.write(`debug: ${message}\n`);
+  }
+  async group<T>(title: string, body: () => Promise<T>): Promise<T> {
+    this.info(`== ${title}`);
+    return body();
+  }
+}
+
+interface CliArgs {
+  command: 'run' | 'validate' | 'help';
+  configPath: string;
+  reportPath?: string;
+  markdownPath?: string;
+  quiet: boolean;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'slo-gate.yml' },
+        report: { type: 'string' },
+        markdown: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw usageError(`${(error as Error).message}; see slo-gate --help`);
+  }
+  const { values, positionals } = parsed;
+  const command = values.help ? 'help' : (positionals[0] ?? 'help');
+  if (command !== 'run' && command !== 'validate' && command !== 'help') {
+    throw usageError(`unknown command "${command}"; expected run or validate (see slo-gate --help)`);
+  }
+  if (positionals.length > 1)
+    throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
+  return {
+    command,
+    configPath: values.config!,
+    reportPath: values.report,
+    markdownPath: values.markdown,
+    quiet: values.quiet!,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
+    return exitCodeFor(error);
+  }
+  if (args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.passed;
+  }
+
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.stderr.write(`slo-gate: ${signal}: stopping the load and the service (again to force)\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (args.command === 'validate') {
+      const config = await loadConfigFile(args.configPath, process.env);
+      process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
+      return ExitCode.passed;
+    }
+    const outcome = await runFromConfigFile({
+      configPath: args.configPath,
+      env: process.env,
+      log: new TerminalLogger(args.quiet),
+      signal: abort.signal,
+      reportPath: args.reportPath,
+      markdownPath: args.markdownPath,
+    });
+    process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
+    if (abort.signal.aborted) return 130;
+    return outcome.exitCode;
+  } catch (error) {
+    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
+    return exitCodeFor(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

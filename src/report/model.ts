@@ -1,0 +1,85 @@
+/**
+ * The result model: one plain-data value that the terminal table, the markdown report, the JSON report and
+ * the Action's outputs are all functions of. JSON names are part of the public interface.
+ */
+import type { LatencySummary } from '../stats/latency-summary.js';
+
+export type Verdict = 'passed' | 'breached' | 'failed';
+
+export type CheckUnit = 'ms' | 'fraction' | 'rps' | 'bytes';
+
+export interface CheckResult {
+  /** The SLO key as written in slo-gate.yml: p95, error-rate, min-rps, … */
+  metric: string;
+  limit: number;
+  /** Null when there was nothing to measure it on (no successful response, say). */
+  actual: number | null;
+  unit: CheckUnit;
+  passed: boolean;
+}
+
+export interface EndpointResult {
+  name: string;
+  method: string;
+  path: string;
+  /** Requests sent (or due, at a fixed rate) in the measured window, each with one outcome. */
+  requests: number;
+  /** requests / window seconds. */
+  rps: number;
+  successes: number;
+  errors: number;
+  /** errors / requests; a failure is an unexpected status, a socket error or a timeout. */
+  errorRate: number;
+  failures: { status: number; timeout: number; socket: number };
+  statusCodes: Record<string, number>;
+  socketErrors: Record<string, number>;
+  /**
+   * Successful responses and timed-out requests (at their timeout). At a fixed rate, timed from each
+   * request's intended send time. Null when there was no such sample.
+   */
+  latencyMs: LatencySummary | null;
+  /** At a fixed rate: the same requests timed from the actual send, for comparison. */
+  rawLatencyMs?: LatencySummary | null;
+  /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */
+  failedLatencyMs?: LatencySummary | null;
+  windowMs: number;
+  longestSilenceMs: number;
+  checks: CheckResult[];
+  /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
+  problems: string[];
+  passed: boolean;
+}
+
+export interface ServiceInfo {
+  /** From the health check, when it has the standard shape. */
+  version?: string;
+  status?: string;
+  dependencies?: Record<string, string>;
+  /** The service's combined stdout and stderr. */
+  logFile?: string;
+  /** The last lines of its output, kept for failure reports. */
+  logTail?: string[];
+  readyAfterMs?: number;
+}
+
+export interface GateResult {
+  passed: boolean;
+  verdict: Verdict;
+  /** One line: why the gate failed, when it did. */
+  reason?: string;
+  target: string;
+  configFile: string;
+  startedAt: string;
+  durationMs: number;
+  load: {
+    durationMs: number;
+    warmupMs: number;
+    connections: number;
+    ratePerSecond?: number;
+    requestTimeoutMs: number;
+  };
+  service?: ServiceInfo;
+  endpoints: EndpointResult[];
+  /** Problems that were recovered from or worth a look (a degraded dependency, say). */
+  warnings: string[];
+}

@@ -1,0 +1,69 @@
+/** The readable table at the end of a CLI run: a pure function of the result. */
+import { formatMs, formatPercent } from '../config/units.js';
+import type { CheckResult, EndpointResult, GateResult } from './model.js';
+
+export function formatCheckValue(check: Pick<CheckResult, 'unit'>, value: number | null): string {
+  if (value === null) return 'n/a';
+  switch (check.unit) {
+    case 'ms':
+      return formatMs(value);
+    case 'fraction':
+      return formatPercent(value);
+    case 'rps':
+      return `${value.toFixed(1)} req/s`;
+    case 'bytes':
+      return `${(value / 1e6).toFixed(1)} MB`;
+  }
+}
+
+export function verdictLine(result: GateResult): string {
+  const endpoints = result.endpoints.length;
+  if (result.verdict === 'passed')
+    return `PASSED: all SLOs met on ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`;
+  if (result.verdict === 'breached') return `FAILED: ${result.reason}`;
+  return `FAILED: ${result.reason ?? 'the service or target failed'}`;
+}
+
+function pad(cells: string[][]): string[] {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
+  );
+}
+
+const latency = (e: EndpointResult, key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') =>
+  e.latencyMs ? formatMs(e.latencyMs[key]) : 'n/a';
+
+export function renderTerminal(result: GateResult): string {
+  const lines: string[] = [];
+  if (result.endpoints.length > 0) {
+    const header = ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', ''];
+    const rows = result.endpoints.map((e) => [
+      e.name,
+      String(e.requests),
+      e.rps.toFixed(1),
+      latency(e, 'p50'),
+      latency(e, 'p90'),
+      latency(e, 'p95'),
+      latency(e, 'p99'),
+      latency(e, 'max'),
+      formatPercent(e.errorRate),
+      e.passed ? 'ok' : 'FAIL',
+    ]);
+    lines.push(...pad([header, ...rows]), '');
+    for (const e of result.endpoints) {
+      for (const check of e.checks.filter((c) => !c.passed)) {
+        lines.push(
+          `  ${e.name}: ${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${formatCheckValue(check, check.limit)}`,
+        );
+      }
+      for (const problem of e.problems) lines.push(`  ${e.name}: ${problem}`);
+    }
+  }
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  if (result.verdict === 'failed' && result.service?.logTail?.length) {
+    lines.push('', 'Last lines of the service output:', ...result.service.logTail.map((l) => `  | ${l}`));
+  }
+  lines.push(verdictLine(result));
+  return lines.join('\n');
+}

@@ -1,0 +1,73 @@
+/**
+ * The shared function under both adapters (src/cli.ts and src/main.ts): read the config, run the gate,
+ * write the reports, and map the outcome to an exit code. Reports never contain expanded secrets.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfigFile } from './config/load-config.js';
+import type { GateConfig } from './config/types.js';
+import { ExitCode } from './errors.js';
+import { runGate } from './gate.js';
+import type { Logger } from './log.js';
+import { renderMarkdown } from './report/markdown.js';
+import type { GateResult } from './report/model.js';
+import { redactDeep, redactSecrets } from './report/redact.js';
+
+export interface RunOptions {
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Write the JSON report here. */
+  reportPath?: string;
+  /** Write the markdown report here. */
+  markdownPath?: string;
+  /** Called once the config is valid, before anything boots (the Action masks secrets here). */
+  onConfig?: (config: GateConfig) => void;
+}
+
+export interface RunOutcome {
+  result: GateResult;
+  exitCode: number;
+  /** The markdown report, redacted. */
+  markdown: string;
+  /** The JSON report, redacted. */
+  json: string;
+  secrets: string[];
+}
+
+export function exitCodeForResult(result: GateResult): number {
+  if (result.verdict === 'passed') return ExitCode.passed;
+  if (result.verdict === 'breached') return ExitCode.breached;
+  return ExitCode.serviceFailed;
+}
+
+/** Throws a GateError for bad config; every other outcome is a result. */
+export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome> {
+  const config = await loadConfigFile(options.configPath, options.env);
+  options.onConfig?.(config);
+  const log = redactingLogger(options.log, config.secrets);
+  const result = await runGate(config, { log, signal: options.signal });
+  const redacted = redactDeep(result, config.secrets);
+  const json = JSON.stringify(redacted, null, 2) + '\n';
+  const markdown = renderMarkdown(redacted);
+  if (options.reportPath) await writeText(options.reportPath, json);
+  if (options.markdownPath) await writeText(options.markdownPath, markdown);
+  return { result: redacted, exitCode: exitCodeForResult(redacted), markdown, json, secrets: config.secrets };
+}
+
+async function writeText(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, text);
+}
+
+function redactingLogger(log: Logger, secrets: readonly string[]): Logger {
+  if (secrets.length === 0) return log;
+  const clean = (text: string) => redactSecrets(text, secrets);
+  return {
+    info: (message) => log.info(clean(message)),
+    warn: (message) => log.warn(clean(message)),
+    debug: (message) => log.debug(clean(message)),
+    group: (title, body) => log.group(clean(title), body),
+  };
+}

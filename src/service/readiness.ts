@@ -1,0 +1,117 @@
+/**
+ * Waits until the service's health check says it is ready, failing fast when the process exits first.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { ServiceConfig } from '../config/types.js';
+import { serviceError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { formatMs } from '../config/units.js';
+import { describeUnhealthyDependencies, parseHealthBody, type HealthReport } from './health.js';
+import { describeExit, type RunningService } from './service-process.js';
+
+export interface Readiness {
+  readyAfterMs: number;
+  health?: HealthReport;
+}
+
+interface ProbeResult {
+  ready: boolean;
+  /** What the probe saw, for the timeout message: "503 Service Unavailable", "ECONNREFUSED", … */
+  summary: string;
+  health?: HealthReport;
+}
+
+/**
+ * One GET of the health URL on a connection of its own, closed afterwards (a kept-alive probe connection
+ * would hold up the service's graceful shutdown). Never throws.
+ */
+export function probeHealth(url: string, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    // Health checks of test services often use self-signed certificates; load traffic does not verify either.
+    const request = get(url, { agent: false, timeout: timeoutMs, rejectUnauthorized: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (body.length < 65_536) body += chunk;
+      });
+      response.on('end', () => resolve(judge(response.statusCode ?? 0, body)));
+      response.on('error', (error) => resolve({ ready: false, summary: error.message }));
+    });
+    request.on('timeout', () =>
+      request.destroy(Object.assign(new Error(`no answer in ${formatMs(timeoutMs)}`), { code: 'ETIMEDOUT' })),
+    );
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({
+        ready: false,
+        summary: error.code === 'ETIMEDOUT' ? error.message : (error.code ?? error.message),
+      }),
+    );
+  });
+}
+
+function judge(statusCode: number, body: string): ProbeResult {
+  const health = parseHealthBody(body);
+  const statusLine = `HTTP ${statusCode}`;
+  const ok = statusCode >= 200 && statusCode < 300;
+  if (!ok)
+    return { ready: false, summary: `${statusLine}${health ? `, status "${health.status}"` : ''}`, health };
+  if (!health) return { ready: true, summary: statusLine };
+  const ready = health.status === 'ok' || health.status === 'degraded' || health.status === 'up';
+  const unhealthy = describeUnhealthyDependencies(health);
+  return {
+    ready,
+    summary: `${statusLine}, status "${health.status}"${unhealthy ? ` (${unhealthy})` : ''}`,
+    health,
+  };
+}
+
+export async function waitUntilReady(
+  service: RunningService,
+  config: ServiceConfig,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<Readiness> {
+  const startedAt = Date.now();
+  const deadline = startedAt + config.ready.timeoutMs;
+  let last: ProbeResult | undefined;
+  let lastProgressAt = startedAt;
+  for (;;) {
+    const exit = service.exit();
+    if (exit) {
+      throw serviceError(
+        `the service ${describeExit(exit)} before it was ready (${config.ready.url})`,
+        service.logTail(),
+      );
+    }
+    if (signal?.aborted) throw serviceError('interrupted while waiting for the service to be ready');
+    const probeTimeoutMs = Math.min(2000, Math.max(100, deadline - Date.now()));
+    last = await probeHealth(config.ready.url, probeTimeoutMs);
+    if (last.ready) {
+      const readyAfterMs = Date.now() - startedAt;
+      if (last.health?.status === 'degraded') {
+        const unhealthy = describeUnhealthyDependencies(last.health);
+        log.warn(`the service is ready but degraded${unhealthy ? `: ${unhealthy}` : ''}`);
+      }
+      return { readyAfterMs, health: last.health };
+    }
+    const now = Date.now();
+    if (now >= deadline) {
+      throw serviceError(
+        `the service was not ready after ${formatMs(config.ready.timeoutMs)}: ${config.ready.url} answered ${last.summary}`,
+        service.logTail(),
+      );
+    }
+    if (now - lastProgressAt >= 5000) {
+      lastProgressAt = now;
+      log.info(
+        `still waiting for ${config.ready.url} (${Math.round((now - startedAt) / 1000)} s): ${last.summary}`,
+      );
+    }
+    // Wake early if the process exits, so a crash is reported at once.
+    await Promise.race([service.exited, sleep(Math.min(config.ready.intervalMs, deadline - now))]);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

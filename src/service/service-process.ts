@@ -1,0 +1,135 @@
+/**
+ * The service under test as a process group: started through the shell, its output kept in a file and a
+ * tail in memory, stopped as a whole (SIGTERM, then SIGKILL after the grace period). Stopping twice is safe.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { ServiceConfig } from '../config/types.js';
+import { serviceError } from '../errors.js';
+
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningService {
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves when the process (the shell, the group leader) exits. */
+  readonly exited: Promise<ServiceExit>;
+  /** Set once it has exited. */
+  exit(): ServiceExit | undefined;
+  /** The last lines of its stdout and stderr. */
+  logTail(lines?: number): string[];
+  /** SIGTERM to the group, SIGKILL after `stopTimeoutMs`. Resolves when the group is gone; safe to repeat. */
+  stop(): Promise<void>;
+}
+
+const TAIL_LINES = 200;
+
+export function describeExit(exit: ServiceExit): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+export function startService(config: ServiceConfig, logFile: string): RunningService {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const log: WriteStream = createWriteStream(logFile);
+  let child: ChildProcess;
+  try {
+    child = spawn('/bin/sh', ['-c', config.command], {
+      cwd: config.cwd,
+      env: { ...process.env, ...config.env },
+      // Its own process group, so teardown reaches every child and grandchild.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    log.end();
+    throw serviceError(`service.command could not be started: ${(error as Error).message}`);
+  }
+  if (child.pid === undefined) {
+    log.end();
+    throw serviceError(`service.command could not be started in ${config.cwd} (does the folder exist?)`);
+  }
+  const pid = child.pid;
+
+  const tail: string[] = [];
+  let partial = '';
+  const capture = (chunk: Buffer) => {
+    log.write(chunk);
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+    }
+  };
+  child.stdout!.on('data', capture);
+  child.stderr!.on('data', capture);
+
+  let exitInfo: ServiceExit | undefined;
+  const exited = new Promise<ServiceExit>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on('error', () => {
+      exitInfo ??= { code: 127, signal: null };
+      resolve(exitInfo);
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      signalGroup(pid, 'SIGTERM');
+      const graceOver = await Promise.race([
+        groupGone(pid).then(() => false),
+        deadline(config.stopTimeoutMs).then(() => true),
+      ]);
+      if (graceOver) {
+        signalGroup(pid, 'SIGKILL');
+        // Bounded: a zombie that nobody reaps (PID 1 in some containers) still answers signal 0.
+        await Promise.race([groupGone(pid), deadline(5000)]);
+      }
+      // The shell may have gone before its children; their output is flushed once the pipes close.
+      await Promise.race([exited, deadline(1000)]);
+      await new Promise<void>((resolve) => log.end(resolve));
+    })();
+    return stopping;
+  };
+
+  return {
+    pid,
+    logFile,
+    exited,
+    exit: () => exitInfo,
+    logTail: (lines = 30) => [...tail, ...(partial ? [partial] : [])].slice(-lines),
+    stop,
+  };
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Polls until no process of the group is left (kill with signal 0 fails with ESRCH). */
+async function groupGone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await delay(20);
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timer that does not keep the gate alive once everything else is done. */
+const deadline = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

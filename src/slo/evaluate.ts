@@ -1,0 +1,75 @@
+/**
+ * SLOs are data, evaluated after the run against the measurement (as k6 thresholds are): pure functions.
+ */
+import type { SloTargets } from '../config/types.js';
+import type { CheckResult, CheckUnit, EndpointResult } from '../report/model.js';
+
+type Measured = Pick<EndpointResult, 'latencyMs' | 'errorRate' | 'rps'>;
+
+interface CheckDefinition {
+  metric: string;
+  unit: CheckUnit;
+  limit: (slo: SloTargets) => number | undefined;
+  actual: (measured: Measured) => number | null;
+  /** Upper bounds pass when actual <= limit; lower bounds when actual >= limit. */
+  bound: 'upper' | 'lower';
+}
+
+const DEFINITIONS: CheckDefinition[] = [
+  {
+    metric: 'p50',
+    unit: 'ms',
+    bound: 'upper',
+    limit: (s) => s.p50Ms,
+    actual: (m) => m.latencyMs?.p50 ?? null,
+  },
+  {
+    metric: 'p90',
+    unit: 'ms',
+    bound: 'upper',
+    limit: (s) => s.p90Ms,
+    actual: (m) => m.latencyMs?.p90 ?? null,
+  },
+  {
+    metric: 'p95',
+    unit: 'ms',
+    bound: 'upper',
+    limit: (s) => s.p95Ms,
+    actual: (m) => m.latencyMs?.p95 ?? null,
+  },
+  {
+    metric: 'p99',
+    unit: 'ms',
+    bound: 'upper',
+    limit: (s) => s.p99Ms,
+    actual: (m) => m.latencyMs?.p99 ?? null,
+  },
+  {
+    metric: 'max',
+    unit: 'ms',
+    bound: 'upper',
+    limit: (s) => s.maxMs,
+    actual: (m) => m.latencyMs?.max ?? null,
+  },
+  {
+    metric: 'error-rate',
+    unit: 'fraction',
+    bound: 'upper',
+    limit: (s) => s.errorRate,
+    actual: (m) => m.errorRate,
+  },
+  { metric: 'min-rps', unit: 'rps', bound: 'lower', limit: (s) => s.minRps, actual: (m) => m.rps },
+];
+
+/** One check per SLO target set; a check with nothing to measure (null) fails. */
+export function evaluateSlo(slo: SloTargets, measured: Measured): CheckResult[] {
+  const checks: CheckResult[] = [];
+  for (const definition of DEFINITIONS) {
+    const limit = definition.limit(slo);
+    if (limit === undefined) continue;
+    const actual = definition.actual(measured);
+    const passed = actual !== null && (definition.bound === 'upper' ? actual <= limit : actual >= limit);
+    checks.push({ metric: definition.metric, limit, actual, unit: definition.unit, passed });
+  }
+  return checks;
+}

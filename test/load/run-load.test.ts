@@ -1,0 +1,238 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLoad, type LoadPlan } from '../../src/load/run-load.js';
+import { summarizeLatencies } from '../../src/stats/latency-summary.js';
+import { startNodeServer, startServer, type TestServer } from '../helpers/servers.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const server = await startServer(handler);
+  servers.push(server);
+  return server;
+}
+
+const plan = (url: string, overrides: Partial<LoadPlan> = {}): LoadPlan => ({
+  url,
+  method: 'GET',
+  headers: {},
+  connections: 4,
+  warmupMs: 200,
+  durationMs: 1000,
+  requestTimeoutMs: 1000,
+  ...overrides,
+});
+
+const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+
+describe('runLoad, closed loop', () => {
+  it('times every response of a keep-alive server and accounts for each request once', async () => {
+    let served = 0;
+    const server = await serve((_req, res) => {
+      served++;
+      setTimeout(() => res.end('ok'), 5);
+    });
+    const m = await runLoad(plan(`${server.url}/x`));
+    expect(m.requests).toBeGreaterThan(200);
+    expect(m.successes).toBe(m.requests);
+    expect(m.latenciesMs.length).toBe(m.requests);
+    expect(m.statusCodes).toEqual({ 200: m.requests });
+    // The server saw warmup + window requests, never more than were sent.
+    expect(served).toBeGreaterThanOrEqual(m.requests);
+    const summary = summarizeLatencies(m.latenciesMs)!;
+    expect(summary.p50).toBeGreaterThan(5);
+    expect(summary.p50).toBeLessThan(20);
+  });
+
+  it('opens a new connection after every `Connection: close` response and times it correctly', async () => {
+    let sockets = 0;
+    let served = 0;
+    const server = await serve((req, res) => {
+      served++;
+      res.setHeader('connection', 'close');
+      setTimeout(() => res.end('ok'), 5);
+    });
+    server.server!.on('connection', () => sockets++);
+    const m = await runLoad(plan(`${server.url}/x`));
+    const summary = summarizeLatencies(m.latenciesMs)!;
+    // Each request waits 5 ms plus a connect on loopback: autocannon 9 reports ~a second here.
+    expect(summary.p50).toBeGreaterThan(5);
+    expect(summary.p95).toBeLessThan(30);
+    expect(m.successes).toBe(m.requests);
+    expect(m.failures).toEqual({ status: 0, timeout: 0, socket: 0 });
+    expect(m.requests).toBeGreaterThan(100);
+    // One connection per request, and no request written to a closing socket: the server saw each once.
+    expect(Math.abs(sockets - served)).toBeLessThanOrEqual(4);
+  });
+
+  it('counts a hanging request as a failure and as a latency sample of at least the timeout', async () => {
+    let n = 0;
+    const server = await serve((_req, res) => {
+      // One request in ten never answers.
+      if (++n % 10 === 0) return;
+      setTimeout(() => res.end('ok'), 2);
+    });
+    const m = await runLoad(plan(`${server.url}/x`, { requestTimeoutMs: 200, durationMs: 1500 }));
+    expect(m.failures.timeout).toBeGreaterThan(0);
+    expect(m.failures.timeout / m.requests).toBeGreaterThan(0.05);
+    const summary = summarizeLatencies(m.latenciesMs)!;
+    // 10% of requests hang: p95 is a timeout, not a fast answer.
+    expect(summary.p95).toBeGreaterThanOrEqual(200);
+    expect(m.requests).toBe(m.successes + m.failures.timeout);
+  });
+
+  it('names a target that stops answering near the end of the window', async () => {
+    const start = Date.now();
+    const server = await serve((_req, res) => {
+      // Answers for the warmup and the first 600 ms of the window, then freezes.
+      if (Date.now() - start > 200 + 600) return;
+      res.end('ok');
+    });
+    const m = await runLoad(plan(`${server.url}/x`, { durationMs: 2000, requestTimeoutMs: 1500 }));
+    expect(m.failures.timeout).toBeGreaterThanOrEqual(4);
+    expect(m.trailingSilenceMs).toBeGreaterThan(1000);
+    expect(m.lastAnswerMs).toBeLessThan(1000);
+  });
+
+  it('keeps fast failures out of the latency distribution and counts them per request', async () => {
+    let n = 0;
+    const server = await serve((_req, res) => {
+      if (++n % 4 === 0) {
+        res.statusCode = 500;
+        return res.end('boom');
+      }
+      setTimeout(() => res.end('ok'), 10);
+    });
+    const m = await runLoad(plan(`${server.url}/x`));
+    expect(m.failures.status).toBeGreaterThan(0);
+    expect(m.failures.status / m.requests).toBeGreaterThan(0.15);
+    expect(m.latenciesMs.length).toBe(m.successes);
+    expect(m.failedLatenciesMs.length).toBe(m.failures.status);
+    expect(summarizeLatencies(m.latenciesMs)!.p50).toBeGreaterThanOrEqual(10);
+    expect(summarizeLatencies(m.failedLatenciesMs)!.p50).toBeLessThan(10);
+    expect(sum(m.statusCodes)).toBe(m.requests);
+  });
+
+  it('judges success by expectStatus when given', async () => {
+    const server = await serve((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
+    const m = await runLoad(plan(`${server.url}/x`, { expectStatus: [404], durationMs: 500 }));
+    expect(m.successes).toBe(m.requests);
+    expect(m.requests).toBeGreaterThan(0);
+  });
+
+  it('backs off on a refused port instead of counting a storm of reconnects', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const m = await runLoad(plan(`http://127.0.0.1:${port}/x`, { warmupMs: 0, durationMs: 1000 }));
+    expect(m.successes).toBe(0);
+    expect(m.socketErrors.ECONNREFUSED).toBe(m.requests);
+    // 4 connections backing off 10, 20, 40, … ms: a few dozen attempts, not thousands.
+    expect(m.requests).toBeGreaterThan(4);
+    expect(m.requests).toBeLessThan(100);
+  });
+
+  it('sends method, headers and body', async () => {
+    const seen: string[] = [];
+    const server = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push(
+          `${req.method} ${req.url} ${req.headers['x-token']} ${req.headers['content-type']} ${body}`,
+        );
+        res.end();
+      });
+    });
+    await runLoad(
+      plan(`${server.url}/search?q=1`, {
+        method: 'POST',
+        headers: { 'x-token': 'abc', 'content-type': 'application/json' },
+        body: '{"a":1}',
+        durationMs: 300,
+        warmupMs: 0,
+        connections: 1,
+      }),
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['POST /search?q=1 abc application/json {"a":1}']));
+  });
+
+  it('stops at once when aborted', async () => {
+    const server = await serve((_req, res) => res.end('ok'));
+    const abort = new AbortController();
+    const started = Date.now();
+    setTimeout(() => abort.abort(), 300);
+    const m = await runLoad(plan(`${server.url}/x`, { warmupMs: 0, durationMs: 10_000 }), {
+      signal: abort.signal,
+    });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(m.abortedAtMs).toBeGreaterThan(200);
+    expect(m.windowMs).toBeLessThan(1500);
+  });
+});
+
+describe('runLoad, fixed rate', () => {
+  it('sends at the configured rate and times from the intended send time', async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end('ok'), 2));
+    const m = await runLoad(
+      plan(`${server.url}/x`, { ratePerSecond: 200, connections: 4, durationMs: 1500 }),
+    );
+    // Every request due in the 1.5 s window is accounted for: 300 of them.
+    expect(m.requests).toBeGreaterThanOrEqual(298);
+    expect(m.requests).toBeLessThanOrEqual(302);
+    expect(m.successes).toBe(m.requests);
+  });
+
+  it('charges a pausing server for the requests it kept waiting, and passes a steady one', async () => {
+    const pausing = await startNodeServer('pausing.mjs', { PAUSE_MS: '700', EVERY_MS: '1000' });
+    const steady = await startNodeServer('pausing.mjs', { PAUSE_MS: '0' });
+    servers.push(pausing, steady);
+    const shape = {
+      ratePerSecond: 100,
+      connections: 5,
+      warmupMs: 300,
+      durationMs: 2000,
+      requestTimeoutMs: 3000,
+    };
+    const paused = await runLoad(plan(`${pausing.url}/x`, shape));
+    const calm = await runLoad(plan(`${steady.url}/x`, shape));
+    const pausedSummary = summarizeLatencies(paused.latenciesMs)!;
+    const rawSummary = summarizeLatencies(paused.rawLatenciesMs)!;
+    const calmSummary = summarizeLatencies(calm.latenciesMs)!;
+    // A 700 ms stop in every second: a third of the requests wait hundreds of ms.
+    expect(pausedSummary.p95).toBeGreaterThan(300);
+    // Timed from the actual send, the same run looks far better: that is coordinated omission.
+    expect(rawSummary.p95).toBeLessThan(pausedSummary.p95);
+    expect(calmSummary.p95).toBeLessThan(50);
+    expect(paused.requests).toBeGreaterThanOrEqual(195);
+  });
+
+  it('counts the backlog of a frozen server as timed out', async () => {
+    const start = Date.now();
+    const server = await serve((_req, res) => {
+      if (Date.now() - start > 300 + 500) return; // freezes 500 ms into the window
+      res.end('ok');
+    });
+    const m = await runLoad(
+      plan(`${server.url}/x`, {
+        ratePerSecond: 100,
+        connections: 2,
+        warmupMs: 300,
+        durationMs: 1500,
+        requestTimeoutMs: 500,
+      }),
+    );
+    // 150 requests were due; about 100 of them after the freeze, and none of those was answered.
+    expect(m.requests).toBeGreaterThanOrEqual(148);
+    expect(m.failures.timeout).toBeGreaterThan(80);
+    expect(m.trailingSilenceMs).toBeGreaterThan(800);
+  });
+});
