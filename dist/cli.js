@@ -33264,7 +33264,9 @@ function formatPercent(fraction2) {
 // src/config/schema.ts
 var describe3 = (value) => typeof value === "string" ? JSON.stringify(value) : String(value);
 function unitValue(expected, parse3, minimum = 0) {
-  return external_exports.union([external_exports.string(), external_exports.number()], { error: (issue2) => `expected ${expected}, got ${describe3(issue2.input)}` }).transform((value, ctx) => {
+  return external_exports.union([external_exports.string(), external_exports.number()], {
+    error: (issue2) => `expected ${expected}, got ${describe3(issue2.input)}`
+  }).transform((value, ctx) => {
     const parsed = typeof value === "string" ? parse3(value) : void 0;
     if (parsed === void 0 || parsed < minimum) {
       const hint = typeof value === "number" ? " (a bare number has no unit)" : "";
@@ -33294,25 +33296,36 @@ var positiveInt = (what) => external_exports.number({ error: (issue2) => `expect
 var stringMap = (what) => external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]).transform(String), {
   error: (issue2) => `expected a map of ${what}, got ${describe3(issue2.input)}`
 });
-var sloSchema = external_exports.strictObject({
-  p50: duration3("250ms").optional().meta({ description: 'Upper bound on the median latency, e.g. "50ms".' }),
-  p90: duration3("250ms").optional().meta({ description: "Upper bound on the 90th percentile latency." }),
-  p95: duration3("250ms").optional().meta({ description: "Upper bound on the 95th percentile latency." }),
-  p99: duration3("250ms").optional().meta({ description: "Upper bound on the 99th percentile latency." }),
-  max: duration3("1s").optional().meta({ description: "Upper bound on the slowest request." }),
-  "error-rate": fraction.optional().meta({ description: 'Upper bound on failed / attempted requests: "1%" or 0.01.' }),
-  "min-rps": external_exports.number({ error: (issue2) => `expected a number of requests per second, got ${describe3(issue2.input)}` }).nonnegative().optional().meta({ description: "Lower bound on measured throughput, requests per second." }),
-  "max-rss": size.optional().meta({ description: `Upper bound on the service's peak resident memory, e.g. "512MB".` }),
-  "max-rss-growth": size.optional().meta({ description: "Upper bound on the service's memory growth over the measured window." }),
-  "max-cpu-per-request": duration3("2ms").optional().meta({ description: 'Upper bound on service CPU time per request, e.g. "2ms".' })
-}, { error: (issue2) => `expected a map of SLO targets, got ${describe3(issue2.input)}` }).meta({ description: "SLO targets." });
+var sloSchema = external_exports.strictObject(
+  {
+    p50: duration3("250ms").optional().meta({ description: 'Upper bound on the median latency, e.g. "50ms".' }),
+    p90: duration3("250ms").optional().meta({ description: "Upper bound on the 90th percentile latency." }),
+    p95: duration3("250ms").optional().meta({ description: "Upper bound on the 95th percentile latency." }),
+    p99: duration3("250ms").optional().meta({ description: "Upper bound on the 99th percentile latency." }),
+    max: duration3("1s").optional().meta({ description: "Upper bound on the slowest request." }),
+    "error-rate": fraction.optional().meta({ description: 'Upper bound on failed / attempted requests: "1%" or 0.01.' }),
+    "min-rps": external_exports.number({
+      error: (issue2) => `expected a number of requests per second, got ${describe3(issue2.input)}`
+    }).nonnegative().optional().meta({ description: "Lower bound on measured throughput, requests per second." }),
+    "max-rss": size.optional().meta({ description: `Upper bound on the service's peak resident memory, e.g. "512MB".` }),
+    "max-rss-growth": size.optional().meta({ description: "Upper bound on the service's memory growth over the measured window." }),
+    "max-cpu-per-request": duration3("2ms").optional().meta({ description: 'Upper bound on service CPU time per request, e.g. "2ms".' })
+  },
+  { error: (issue2) => `expected a map of SLO targets, got ${describe3(issue2.input)}` }
+).meta({ description: "SLO targets." });
 var statusCode = external_exports.number({ error: (issue2) => `expected an HTTP status code such as 200, got ${describe3(issue2.input)}` }).int("expected a whole HTTP status code").min(100, "expected an HTTP status code from 100 to 599").max(599, "expected an HTTP status code from 100 to 599");
 var methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 var endpointSchema = external_exports.strictObject(
   {
     name: external_exports.string().min(1).optional().meta({ description: 'Shown in reports. Default: "METHOD path".' }),
-    method: external_exports.string().transform((m) => m.toUpperCase()).pipe(external_exports.enum(methods, { error: (issue2) => `expected one of ${methods.join(", ")}, got ${describe3(issue2.input)}` })).default("GET").meta({ description: "HTTP method. Default GET." }),
-    path: external_exports.string({ error: 'expected a path such as "/items"' }).refine((p) => p.startsWith("/"), { error: (issue2) => `expected a path starting with "/", got ${describe3(issue2.input)}` }).meta({ description: "Request path, relative to `target`." }),
+    method: external_exports.string().transform((m) => m.toUpperCase()).pipe(
+      external_exports.enum(methods, {
+        error: (issue2) => `expected one of ${methods.join(", ")}, got ${describe3(issue2.input)}`
+      })
+    ).default("GET").meta({ description: "HTTP method. Default GET." }),
+    path: external_exports.string({ error: 'expected a path such as "/items"' }).refine((p) => p.startsWith("/"), {
+      error: (issue2) => `expected a path starting with "/", got ${describe3(issue2.input)}`
+    }).meta({ description: "Request path, relative to `target`." }),
     headers: stringMap("header names to values").optional().meta({ description: "Request headers; ${VAR} expands." }),
     body: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()), external_exports.array(external_exports.unknown())], {
       error: "expected a string (sent as is) or an object (sent as JSON)"
@@ -33343,16 +33356,19 @@ var loadSchema = external_exports.strictObject({
   rate: external_exports.number({ error: (issue2) => `expected requests per second as a number, got ${describe3(issue2.input)}` }).positive("expected a rate above zero requests per second").optional().meta({ description: "Fixed total arrival rate, requests per second. Omit for closed-loop load." }),
   "request-timeout": positiveDuration("5s").default(5e3).meta({ description: "A request unanswered this long is a failure. Default 5s." })
 });
-var configSchema = external_exports.strictObject({
-  $schema: external_exports.string().optional().meta({ description: "Ignored: for editors." }),
-  target: external_exports.string({ error: 'expected the base URL of the service, such as "http://127.0.0.1:3000"' }).refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), {
-    error: (issue2) => `expected an http:// or https:// URL such as "http://127.0.0.1:3000", got ${describe3(issue2.input)}`
-  }).meta({ description: "Base URL; endpoint paths are relative to it." }),
-  service: serviceSchema.optional().meta({ description: "How to start the service. Omit to test a running target." }),
-  load: loadSchema.prefault({}).meta({ description: "Load shape, the same for every endpoint." }),
-  slo: sloSchema.optional().meta({ description: "Default targets for every endpoint." }),
-  endpoints: external_exports.array(endpointSchema, { error: "expected a list of endpoints, each with a path" }).min(1, "expected at least one endpoint")
-}, { error: (issue2) => `expected a map with target and endpoints, got ${describe3(issue2.input)}` });
+var configSchema = external_exports.strictObject(
+  {
+    $schema: external_exports.string().optional().meta({ description: "Ignored: for editors." }),
+    target: external_exports.string({ error: 'expected the base URL of the service, such as "http://127.0.0.1:3000"' }).refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), {
+      error: (issue2) => `expected an http:// or https:// URL such as "http://127.0.0.1:3000", got ${describe3(issue2.input)}`
+    }).meta({ description: "Base URL; endpoint paths are relative to it." }),
+    service: serviceSchema.optional().meta({ description: "How to start the service. Omit to test a running target." }),
+    load: loadSchema.prefault({}).meta({ description: "Load shape, the same for every endpoint." }),
+    slo: sloSchema.optional().meta({ description: "Default targets for every endpoint." }),
+    endpoints: external_exports.array(endpointSchema, { error: "expected a list of endpoints, each with a path" }).min(1, "expected at least one endpoint")
+  },
+  { error: (issue2) => `expected a map with target and endpoints, got ${describe3(issue2.input)}` }
+);
 
 // src/config/load-config.ts
 async function loadConfigFile(file2, env) {
@@ -33409,7 +33425,8 @@ function describeIssue(issue2) {
     return `${where2}: unknown key${hint}`;
   }
   const where = formatPath(issue2.path);
-  if (issue2.code === "invalid_type" && issue2.input === void 0) return `${where}: required, ${issue2.message}`;
+  if (issue2.code === "invalid_type" && issue2.input === void 0)
+    return `${where}: required, ${issue2.message}`;
   return `${where}: ${issue2.message}`;
 }
 function knownKeysAt(at) {
@@ -33528,13 +33545,16 @@ function formatCheckValue(check2, value) {
 }
 function verdictLine(result) {
   const endpoints = result.endpoints.length;
-  if (result.verdict === "passed") return `PASSED: all SLOs met on ${endpoints} endpoint${endpoints === 1 ? "" : "s"}`;
+  if (result.verdict === "passed")
+    return `PASSED: all SLOs met on ${endpoints} endpoint${endpoints === 1 ? "" : "s"}`;
   if (result.verdict === "breached") return `FAILED: ${result.reason}`;
   return `FAILED: ${result.reason ?? "the service or target failed"}`;
 }
 function pad(cells) {
   const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  return cells.map((row) => row.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  "));
+  return cells.map(
+    (row) => row.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  ")
+  );
 }
 var latency = (e, key) => e.latencyMs ? formatMs(e.latencyMs[key]) : "n/a";
 function renderTerminal(result) {
@@ -33680,7 +33700,11 @@ var GateClient = class extends import_httpClient.default {
     if (!inFlight) return;
     const endNs = nowNs();
     this.inFlight = null;
-    const result = { outcome: { kind: "response", statusCode: this.statusCode }, ...times(inFlight), endNs };
+    const result = {
+      outcome: { kind: "response", statusCode: this.statusCode },
+      ...times(inFlight),
+      endNs
+    };
     if (this.keepAlive) return this.onResult(result);
     this.retireSocket();
     queueMicrotask(() => this.onResult(result));
@@ -33703,13 +33727,20 @@ var GateClient = class extends import_httpClient.default {
     if (!inFlight || this.destroyed) return;
     const elapsedNs = nowNs() - inFlight.sentNs;
     if (elapsedNs < this.requestTimeoutNs) {
-      this.timeoutTimer = setTimeout(() => this.checkTimeout(), Number(this.requestTimeoutNs - elapsedNs) / 1e6 + 1);
+      this.timeoutTimer = setTimeout(
+        () => this.checkTimeout(),
+        Number(this.requestTimeoutNs - elapsedNs) / 1e6 + 1
+      );
       this.timeoutTimer.unref();
       return;
     }
     this.inFlight = null;
     this.retireSocket();
-    this.onResult({ outcome: { kind: "timeout" }, ...times(inFlight), endNs: inFlight.sentNs + this.requestTimeoutNs });
+    this.onResult({
+      outcome: { kind: "timeout" },
+      ...times(inFlight),
+      endNs: inFlight.sentNs + this.requestTimeoutNs
+    });
   }
   retireSocket() {
     if (!this.socketOpen) return;
@@ -33808,10 +33839,13 @@ function runLoad(plan, options = {}) {
     };
     const lanes = [];
     const wakeAt = (lane, atNs, now) => {
-      lane.timer = setTimeout(() => {
-        lane.timer = void 0;
-        schedule(lane);
-      }, Number(atNs - now) / 1e6);
+      lane.timer = setTimeout(
+        () => {
+          lane.timer = void 0;
+          schedule(lane);
+        },
+        Number(atNs - now) / 1e6
+      );
     };
     const schedule = (lane) => {
       if (finished || lane.client.busy || lane.timer) return;
@@ -33959,6 +33993,54 @@ function describeUnhealthyDependencies(report) {
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path2 from "node:path";
+
+// src/service/process-group.ts
+import { readdirSync, readFileSync } from "node:fs";
+function parseProcStat(text) {
+  const close = text.lastIndexOf(")");
+  if (close < 0) return void 0;
+  const pid = Number(text.slice(0, text.indexOf(" ")));
+  const fields = text.slice(close + 2).split(" ");
+  const field = (n) => Number(fields[n - 3]);
+  return {
+    pid,
+    state: fields[0] ?? "?",
+    ppid: field(4),
+    pgrp: field(5),
+    cpuTicks: field(14) + field(15),
+    rssPages: field(24)
+  };
+}
+function readAllProcesses() {
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return void 0;
+  }
+  const stats = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (stat) stats.push(stat);
+    } catch {
+    }
+  }
+  return stats;
+}
+function groupAlive(pgid) {
+  const all = readAllProcesses();
+  if (all) return all.some((p) => p.pgrp === pgid && p.state !== "Z" && p.state !== "X");
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/service/service-process.ts
 var TAIL_LINES = 200;
 function describeExit(exit) {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
@@ -34041,14 +34123,7 @@ function signalGroup(pid, signal) {
   }
 }
 async function groupGone(pid) {
-  for (; ; ) {
-    try {
-      process.kill(-pid, 0);
-    } catch {
-      return;
-    }
-    await delay(20);
-  }
+  while (groupAlive(pid)) await delay(20);
 }
 var delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 var deadline = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -34066,23 +34141,28 @@ function probeHealth(url2, timeoutMs) {
       response.on("end", () => resolve(judge(response.statusCode ?? 0, body)));
       response.on("error", (error62) => resolve({ ready: false, summary: error62.message }));
     });
-    request.on("timeout", () => request.destroy(Object.assign(new Error(`no answer in ${formatMs(timeoutMs)}`), { code: "ETIMEDOUT" })));
+    request.on(
+      "timeout",
+      () => request.destroy(Object.assign(new Error(`no answer in ${formatMs(timeoutMs)}`), { code: "ETIMEDOUT" }))
+    );
     request.on(
       "error",
-      (error62) => resolve({ ready: false, summary: error62.code === "ETIMEDOUT" ? error62.message : error62.code ?? error62.message })
+      (error62) => resolve({
+        ready: false,
+        summary: error62.code === "ETIMEDOUT" ? error62.message : error62.code ?? error62.message
+      })
     );
   });
 }
+var READY_STATES = /* @__PURE__ */ new Set(["ok", "up", "pass", "degraded"]);
 function judge(statusCode2, body) {
   const health = parseHealthBody(body);
   const statusLine = `HTTP ${statusCode2}`;
   const ok = statusCode2 >= 200 && statusCode2 < 300;
-  if (!ok) return { ready: false, summary: `${statusLine}${health ? `, status "${health.status}"` : ""}`, health };
-  if (!health) return { ready: true, summary: statusLine };
-  const ready = health.status === "ok" || health.status === "degraded" || health.status === "up";
+  if (!health) return { ready: ok, summary: statusLine };
   const unhealthy = describeUnhealthyDependencies(health);
   return {
-    ready,
+    ready: ok && READY_STATES.has(health.status),
     summary: `${statusLine}, status "${health.status}"${unhealthy ? ` (${unhealthy})` : ""}`,
     health
   };
@@ -34095,7 +34175,10 @@ async function waitUntilReady(service, config2, log, signal) {
   for (; ; ) {
     const exit = service.exit();
     if (exit) {
-      throw serviceError(`the service ${describeExit(exit)} before it was ready (${config2.ready.url})`, service.logTail());
+      throw serviceError(
+        `the service ${describeExit(exit)} before it was ready (${config2.ready.url})`,
+        service.logTail()
+      );
     }
     if (signal?.aborted) throw serviceError("interrupted while waiting for the service to be ready");
     const probeTimeoutMs = Math.min(2e3, Math.max(100, deadline2 - Date.now()));
@@ -34117,7 +34200,9 @@ async function waitUntilReady(service, config2, log, signal) {
     }
     if (now - lastProgressAt >= 5e3) {
       lastProgressAt = now;
-      log.info(`still waiting for ${config2.ready.url} (${Math.round((now - startedAt) / 1e3)} s): ${last.summary}`);
+      log.info(
+        `still waiting for ${config2.ready.url} (${Math.round((now - startedAt) / 1e3)} s): ${last.summary}`
+      );
     }
     await Promise.race([service.exited, sleep(Math.min(config2.ready.intervalMs, deadline2 - now))]);
   }
@@ -34126,12 +34211,48 @@ var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // src/slo/evaluate.ts
 var DEFINITIONS = [
-  { metric: "p50", unit: "ms", bound: "upper", limit: (s) => s.p50Ms, actual: (m) => m.latencyMs?.p50 ?? null },
-  { metric: "p90", unit: "ms", bound: "upper", limit: (s) => s.p90Ms, actual: (m) => m.latencyMs?.p90 ?? null },
-  { metric: "p95", unit: "ms", bound: "upper", limit: (s) => s.p95Ms, actual: (m) => m.latencyMs?.p95 ?? null },
-  { metric: "p99", unit: "ms", bound: "upper", limit: (s) => s.p99Ms, actual: (m) => m.latencyMs?.p99 ?? null },
-  { metric: "max", unit: "ms", bound: "upper", limit: (s) => s.maxMs, actual: (m) => m.latencyMs?.max ?? null },
-  { metric: "error-rate", unit: "fraction", bound: "upper", limit: (s) => s.errorRate, actual: (m) => m.errorRate },
+  {
+    metric: "p50",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p50Ms,
+    actual: (m) => m.latencyMs?.p50 ?? null
+  },
+  {
+    metric: "p90",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p90Ms,
+    actual: (m) => m.latencyMs?.p90 ?? null
+  },
+  {
+    metric: "p95",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p95Ms,
+    actual: (m) => m.latencyMs?.p95 ?? null
+  },
+  {
+    metric: "p99",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p99Ms,
+    actual: (m) => m.latencyMs?.p99 ?? null
+  },
+  {
+    metric: "max",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.maxMs,
+    actual: (m) => m.latencyMs?.max ?? null
+  },
+  {
+    metric: "error-rate",
+    unit: "fraction",
+    bound: "upper",
+    limit: (s) => s.errorRate,
+    actual: (m) => m.errorRate
+  },
   { metric: "min-rps", unit: "rps", bound: "lower", limit: (s) => s.minRps, actual: (m) => m.rps }
 ];
 function evaluateSlo(slo, measured) {
@@ -34268,21 +34389,22 @@ PerceptronModel.prototype.train = function train2(features, label) {
 };
 
 // src/stats/latency-summary.ts
+var roundToMicroseconds = (ms) => Math.round(ms * 1e3) / 1e3;
 function summarizeLatencies(samplesMs) {
   if (samplesMs.length === 0) return void 0;
   const sorted = samplesMs.slice().sort();
   let sum = 0;
   for (const value of sorted) sum += value;
-  const at = (p) => quantileSorted(sorted, p);
+  const at = (p) => roundToMicroseconds(quantileSorted(sorted, p));
   return {
     count: sorted.length,
     p50: at(0.5),
     p90: at(0.9),
     p95: at(0.95),
     p99: at(0.99),
-    max: sorted[sorted.length - 1],
-    min: sorted[0],
-    mean: sum / sorted.length
+    max: roundToMicroseconds(sorted[sorted.length - 1]),
+    min: roundToMicroseconds(sorted[0]),
+    mean: roundToMicroseconds(sum / sorted.length)
   };
 }
 
@@ -34318,17 +34440,27 @@ async function runGate(config2, options) {
           info.status = readiness.health.status;
           info.version = readiness.health.version;
           info.dependencies = readiness.health.dependencies;
-          if (readiness.health.status === "degraded") result.warnings.push("the service reported itself degraded at start");
+          if (readiness.health.status === "degraded")
+            result.warnings.push("the service reported itself degraded at start");
         }
-        log.info(`ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ""}`);
+        log.info(
+          `ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ""}`
+        );
       });
     }
     for (const endpoint of config2.endpoints) {
-      const measured = await log.group(`Load ${endpoint.name}`, () => measureEndpoint(config2, endpoint, service, options));
+      const measured = await log.group(
+        `Load ${endpoint.name}`,
+        () => measureEndpoint(config2, endpoint, service, options)
+      );
       result.endpoints.push(measured);
       if (options.signal?.aborted) throw new GateError("service", "interrupted");
       const exit = service?.exit();
-      if (exit) throw new GateError("service", `the service ${describeExit(exit)} while ${endpoint.name} was under load`);
+      if (exit)
+        throw new GateError(
+          "service",
+          `the service ${describeExit(exit)} while ${endpoint.name} was under load`
+        );
     }
     decideVerdict(result);
   } catch (error62) {
@@ -34358,7 +34490,9 @@ async function measureEndpoint(config2, endpoint, service, options) {
   options.signal?.addEventListener("abort", onAbort, { once: true });
   void service?.exited.then(onAbort);
   const shape = load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
-  log.info(`${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`);
+  log.info(
+    `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`
+  );
   const measurement = await runLoad(
     {
       url: endpoint.url,
@@ -34378,7 +34512,9 @@ async function measureEndpoint(config2, endpoint, service, options) {
         const total = p.phase === "warmup" ? load.warmupMs : load.durationMs;
         const seconds = `${Math.min(total, p.elapsedMs) / 1e3 | 0}/${Math.round(total / 1e3)} s`;
         const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
-        log.info(`  ${endpoint.name}: ${p.phase === "drain" ? "waiting for the last answers" : p.phase} ${seconds}${counts}`);
+        log.info(
+          `  ${endpoint.name}: ${p.phase === "drain" ? "waiting for the last answers" : p.phase} ${seconds}${counts}`
+        );
       }
     }
   );
@@ -34447,7 +34583,9 @@ function decideVerdict(result) {
     result.reason = `${broken.name}: ${broken.problems[0]}`;
   } else if (breached.length > 0) {
     result.verdict = "breached";
-    const names = breached.map((e) => `${e.name} (${e.checks.filter((c) => !c.passed).map((c) => c.metric).join(", ")})`);
+    const names = breached.map(
+      (e) => `${e.name} (${e.checks.filter((c) => !c.passed).map((c) => c.metric).join(", ")})`
+    );
     result.reason = `SLO breached: ${names.join("; ")}`;
   } else {
     result.verdict = "passed";
@@ -34476,8 +34614,10 @@ function margin(e) {
 }
 function verdictMarkdown(result) {
   const n = result.endpoints.length;
-  if (result.verdict === "passed") return `### \u2705 slo-gate: all SLOs met on ${n} endpoint${n === 1 ? "" : "s"}`;
-  if (result.verdict === "breached") return `### \u274C slo-gate: ${escapeMarkdown(result.reason ?? "SLO breached")}`;
+  if (result.verdict === "passed")
+    return `### \u2705 slo-gate: all SLOs met on ${n} endpoint${n === 1 ? "" : "s"}`;
+  if (result.verdict === "breached")
+    return `### \u274C slo-gate: ${escapeMarkdown(result.reason ?? "SLO breached")}`;
   return `### \u274C slo-gate: ${escapeMarkdown(result.reason ?? "the service or target failed")}`;
 }
 function endpointTable(result) {
@@ -34515,14 +34655,20 @@ function breachedChecks(result) {
   for (const e of result.endpoints) {
     for (const c of e.checks.filter((check2) => !check2.passed)) {
       const relation = c.unit === "rps" ? "below" : "over";
-      lines.push(`- **${escapeMarkdown(e.name)}**: ${c.metric} ${formatCheckValue(c, c.actual)} is ${relation} the target ${formatCheckValue(c, c.limit)}`);
+      lines.push(
+        `- **${escapeMarkdown(e.name)}**: ${c.metric} ${formatCheckValue(c, c.actual)} is ${relation} the target ${formatCheckValue(c, c.limit)}`
+      );
     }
-    for (const problem of e.problems) lines.push(`- **${escapeMarkdown(e.name)}**: ${escapeMarkdown(problem)}`);
+    for (const problem of e.problems)
+      lines.push(`- **${escapeMarkdown(e.name)}**: ${escapeMarkdown(problem)}`);
   }
   return lines;
 }
 function statusDetails(result) {
-  const lines = ["| endpoint | status codes | socket errors | timeouts | latency of failures (p95) |", "|---|---|---|--:|--:|"];
+  const lines = [
+    "| endpoint | status codes | socket errors | timeouts | latency of failures (p95) |",
+    "|---|---|---|--:|--:|"
+  ];
   for (const e of result.endpoints) {
     const codes = Object.entries(e.statusCodes).map(([code, n]) => `${code}: ${n}`).join(", ") || "\u2014";
     const sockets = Object.entries(e.socketErrors).map(([code, n]) => `${code}: ${n}`).join(", ") || "\u2014";
@@ -34564,7 +34710,9 @@ function renderMarkdown(result, limit = MARKDOWN_LIMIT) {
   optional2.push(details("Load", loadDetails(result)));
   const tail = result.service?.logTail ?? [];
   if (!result.passed && tail.length > 0) {
-    const fence = "`".repeat(Math.max(3, ...tail.map((l) => (l.match(/`+/g) ?? []).reduce((m, s) => Math.max(m, s.length + 1), 0))));
+    const fence = "`".repeat(
+      Math.max(3, ...tail.map((l) => (l.match(/`+/g) ?? []).reduce((m, s) => Math.max(m, s.length + 1), 0)))
+    );
     optional2.push(details("Service output (last lines)", [fence, ...tail, fence]));
   }
   const render = (parts) => [...head, "", ...parts.flatMap((p) => [...p, ""])].join("\n").trimEnd() + "\n";
@@ -34690,7 +34838,8 @@ function parseCliArgs(argv) {
   if (command !== "run" && command !== "validate" && command !== "help") {
     throw usageError(`unknown command "${command}"; expected run or validate (see slo-gate --help)`);
   }
-  if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
+  if (positionals.length > 1)
+    throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
   return {
     command,
     configPath: values.config,

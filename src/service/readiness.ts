@@ -51,17 +51,17 @@ export function probeHealth(url: string, timeoutMs: number): Promise<ProbeResult
   });
 }
 
+/** Health states that mean ready; "degraded" is ready with a warning. */
+const READY_STATES = new Set(['ok', 'up', 'pass', 'degraded']);
+
 function judge(statusCode: number, body: string): ProbeResult {
   const health = parseHealthBody(body);
   const statusLine = `HTTP ${statusCode}`;
   const ok = statusCode >= 200 && statusCode < 300;
-  if (!ok)
-    return { ready: false, summary: `${statusLine}${health ? `, status "${health.status}"` : ''}`, health };
-  if (!health) return { ready: true, summary: statusLine };
-  const ready = health.status === 'ok' || health.status === 'degraded' || health.status === 'up';
+  if (!health) return { ready: ok, summary: statusLine };
   const unhealthy = describeUnhealthyDependencies(health);
   return {
-    ready,
+    ready: ok && READY_STATES.has(health.status),
     summary: `${statusLine}, status "${health.status}"${unhealthy ? ` (${unhealthy})` : ''}`,
     health,
   };

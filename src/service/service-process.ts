@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ServiceConfig } from '../config/types.js';
 import { serviceError } from '../errors.js';
+import { groupAlive } from './process-group.js';
 
 export interface ServiceExit {
   code: number | null;
@@ -90,7 +91,6 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
       ]);
       if (graceOver) {
         signalGroup(pid, 'SIGKILL');
-        // Bounded: a zombie that nobody reaps (PID 1 in some containers) still answers signal 0.
         await Promise.race([groupGone(pid), deadline(5000)]);
       }
       // The shell may have gone before its children; their output is flushed once the pipes close.
@@ -118,16 +118,9 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Polls until no process of the group is left (kill with signal 0 fails with ESRCH). */
+/** Polls until no live process of the group is left. */
 async function groupGone(pid: number): Promise<void> {
-  for (;;) {
-    try {
-      process.kill(-pid, 0);
-    } catch {
-      return;
-    }
-    await delay(20);
-  }
+  while (groupAlive(pid)) await delay(20);
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,217 @@
+/**
+ * The CLI end to end, as users run it: bin/slo-gate.js (the committed bundle) on the machine's node,
+ * against real services on 127.0.0.1.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SERVERS_DIR } from '../helpers/servers.js';
+
+const BIN = path.resolve('bin/slo-gate.js');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  dir: string;
+  elapsedMs: number;
+}
+
+/** Writes slo-gate.yml (with __PORT__ substituted) into a fresh folder and runs the CLI there. */
+async function runCli(config: string, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
+  const port = await freePort();
+  await writeFile(
+    path.join(dir, 'slo-gate.yml'),
+    config.replaceAll('__PORT__', String(port)).replaceAll('SERVERS', SERVERS_DIR),
+  );
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, 'run', ...args],
+      { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? null) : 0;
+        resolve({
+          code: typeof code === 'number' ? code : null,
+          stdout,
+          stderr,
+          dir,
+          elapsedMs: Date.now() - started,
+        });
+      },
+    );
+  });
+}
+
+const service = (env: string, extra = '') => `
+target: http://127.0.0.1:__PORT__
+service:
+  command: node SERVERS/service.mjs
+  env: { PORT: "__PORT__"${env ? `, ${env}` : ''} }
+  ready: { timeout: 10s }
+  stop-timeout: 2s
+load: { duration: 1s, warmup: 0s, connections: 4 }
+${extra}`;
+
+describe('slo-gate run', () => {
+  it('exits 0 when every SLO is met, and writes the JSON and markdown reports', async () => {
+    const run = await runCli(
+      service(
+        'DELAY_MS: "2", VERSION: "v1.2.3"',
+        `
+slo: { p95: 500ms, error-rate: 1% }
+endpoints:
+  - path: /work
+  - name: work again
+    path: /work
+    slo: { p99: 1s, min-rps: 10 }
+`,
+      ),
+      ['--report', 'out/report.json', '--markdown', 'out/report.md'],
+    );
+    expect(run.stderr).toContain('ready after');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('PASSED: all SLOs met on 2 endpoints');
+    const report = JSON.parse(await readFile(path.join(run.dir, 'out/report.json'), 'utf8'));
+    expect(report).toMatchObject({
+      passed: true,
+      target: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      service: { version: 'v1.2.3' },
+    });
+    expect(report.endpoints).toHaveLength(2);
+    const [first, second] = report.endpoints;
+    expect(first).toMatchObject({
+      name: 'GET /work',
+      method: 'GET',
+      path: '/work',
+      errors: 0,
+      errorRate: 0,
+      passed: true,
+    });
+    expect(first.requests).toBeGreaterThan(50);
+    expect(first.statusCodes['200']).toBe(first.requests);
+    expect(first.latencyMs.p95).toBeGreaterThan(1);
+    expect(Object.keys(first.latencyMs)).toEqual(
+      expect.arrayContaining(['p50', 'p90', 'p95', 'p99', 'max', 'mean']),
+    );
+    expect(first.checks.map((c: { metric: string }) => c.metric)).toEqual(['p95', 'error-rate']);
+    expect(second.checks.map((c: { metric: string }) => c.metric)).toEqual([
+      'p95',
+      'p99',
+      'error-rate',
+      'min-rps',
+    ]);
+    const markdown = await readFile(path.join(run.dir, 'out/report.md'), 'utf8');
+    expect(markdown).toContain('all SLOs met');
+  });
+
+  it('exits 1 and names the breach when an SLO is not met', async () => {
+    const run = await runCli(
+      service('DELAY_MS: "20"', 'endpoints:\n  - path: /work\n    slo: { p95: 5ms }\n'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/GET \/work: p95 2\d\.\d ms over the target 5\.00 ms/);
+    expect(run.stdout).toContain('FAILED: SLO breached: GET /work (p95)');
+  });
+
+  it('exits 2 with one line for a bad config, before booting anything', async () => {
+    const run = await runCli(service('', 'endpoints:\n  - path: /work\n    slo: { p95: fast }\n'));
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(
+      /^slo-gate: slo-gate\.yml:\d+:\d+: endpoints\[0\]\.slo\.p95: expected a duration such as "250ms", got "fast"$/,
+    );
+    expect(run.stderr).not.toContain('ready after');
+  });
+
+  it('exits 2 for bad usage', async () => {
+    const run = await runCli(service('', 'endpoints: [{ path: /work }]'), ['--bogus']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 3 at once when the service dies before it is ready, with its last words', async () => {
+    const run = await runCli(service('EXIT_AT_START: "7"', 'endpoints: [{ path: /work }]'));
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('FAILED: the service exited with code 7 before it was ready');
+    expect(run.stdout).toContain('fatal: cannot open database at /nonexistent');
+    expect(run.elapsedMs).toBeLessThan(8000);
+  });
+
+  it('exits 3 when the service is never ready, naming what the health check said', async () => {
+    const run = await runCli(
+      service('HEALTH: "down"', 'endpoints: [{ path: /work }]').replace(
+        'ready: { timeout: 10s }',
+        'ready: { timeout: 1500ms }',
+      ),
+    );
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(
+      /not ready after 1\.50 s: http:\/\/127\.0\.0\.1:\d+\/health answered HTTP 503, status "down" \(db: down\)/,
+    );
+  });
+
+  it('exits 3 when the target cannot be reached at all', async () => {
+    const run = await runCli(
+      'target: http://127.0.0.1:__PORT__\nload: { duration: 1s, warmup: 0s }\nendpoints: [{ path: /work }]\n',
+    );
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/no successful response \(\d+× ECONNREFUSED\)/);
+  });
+
+  it('exits 3 when the service dies under load, naming the endpoint', async () => {
+    const run = await runCli(
+      service(
+        'CRASH_AFTER_MS: "300"',
+        'endpoints:\n  - path: /work\n  - name: second\n    path: /work\n',
+      ).replace('duration: 1s', 'duration: 3s'),
+    );
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(
+      /the service exited with code 1 (during the run|while GET \/work was under load)/,
+    );
+    expect(run.stdout).toContain('panic: out of memory (simulated)');
+    expect(run.elapsedMs).toBeLessThan(10_000);
+  });
+
+  it('stops the service when interrupted, and leaves no process behind', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
+    const port = await freePort();
+    const config = service('', 'endpoints: [{ path: /work }]').replace('duration: 1s', 'duration: 30s');
+    await writeFile(
+      path.join(dir, 'slo-gate.yml'),
+      config.replaceAll('__PORT__', String(port)).replaceAll('SERVERS', SERVERS_DIR),
+    );
+    const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    await new Promise<void>((resolve) => {
+      const check = () => (stderr.includes('measure') ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGTERM: stopping');
+    // The service's port is free again: nothing of it survived.
+    const probe = net.connect(port, '127.0.0.1');
+    const refused = await new Promise<boolean>((resolve) => {
+      probe.on('error', () => resolve(true));
+      probe.on('connect', () => resolve(false));
+    });
+    probe.destroy();
+    expect(refused).toBe(true);
+  });
+});
