@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { runLoad, type LoadMeasurement } from './load/run-load.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
 import { waitUntilReady } from './service/readiness.js';
+import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
 import { describeExit, startService, type RunningService } from './service/service-process.js';
 import { evaluateSlo } from './slo/evaluate.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
@@ -112,6 +113,9 @@ async function measureEndpoint(
   const onAbort = () => stopLoad.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   void service?.exited.then(onAbort);
+  // The service's cost is sampled over the measured window only, like the latencies.
+  const monitor = service ? new ResourceMonitor(service.pid) : undefined;
+  let resources: ResourceUsage | undefined;
   const shape = load.ratePerSecond
     ? `${load.ratePerSecond} req/s over ${load.connections} connections`
     : `${load.connections} connections`;
@@ -133,6 +137,10 @@ async function measureEndpoint(
     },
     {
       signal: stopLoad.signal,
+      onWindow: (edge) => {
+        if (edge === 'start') monitor?.start();
+        else resources = monitor?.stop();
+      },
       onProgress: (p) => {
         const total = p.phase === 'warmup' ? load.warmupMs : load.durationMs;
         const seconds = `${(Math.min(total, p.elapsedMs) / 1000) | 0}/${Math.round(total / 1000)} s`;
@@ -144,7 +152,7 @@ async function measureEndpoint(
     },
   );
   options.signal?.removeEventListener('abort', onAbort);
-  const result = toEndpointResult(endpoint, measurement, config.load.ratePerSecond !== undefined);
+  const result = toEndpointResult(endpoint, measurement, config.load.ratePerSecond !== undefined, resources);
   const exit = service?.exit();
   if (exit) result.problems.push(`the service ${describeExit(exit)} during the run`);
   result.passed = result.passed && result.problems.length === 0;
@@ -160,14 +168,20 @@ export function toEndpointResult(
   endpoint: EndpointConfig,
   m: LoadMeasurement,
   fixedRate: boolean,
+  usage?: ResourceUsage,
 ): EndpointResult {
   const errors = m.failures.status + m.failures.timeout + m.failures.socket;
   const windowSeconds = m.windowMs / 1000;
   const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
+  const resources = usage && {
+    ...usage,
+    cpuMsPerRequest: m.requests > 0 ? (usage.cpuSeconds * 1000) / m.requests : 0,
+  };
   const partial = {
     latencyMs,
     rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
     errorRate: m.requests > 0 ? errors / m.requests : 0,
+    resources,
   };
   const checks = evaluateSlo(endpoint.slo, partial);
   const problems: string[] = [];

@@ -68,6 +68,8 @@ export interface LoadMeasurement {
 
 export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
+  /** Called when the measured window opens and when it closes (resource sampling hangs on these). */
+  onWindow?: (edge: 'start' | 'end') => void;
   progressIntervalMs?: number;
   signal?: AbortSignal;
 }
@@ -217,8 +219,10 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
           record({ outcome: { kind: 'timeout' }, intendedNs: due, sentNs: now, endNs: now });
         }
       }
+      clearTimeout(windowStartTimer);
       clearTimeout(windowTimer);
       clearTimeout(drainTimer);
+      windowEdgeReached('end');
       clearInterval(progressTimer);
       options.signal?.removeEventListener('abort', onAbort);
       const windowEnd = abortedAtNs !== undefined && abortedAtNs < windowEndNs ? abortedAtNs : windowEndNs;
@@ -261,8 +265,22 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         errors: failures.status + failures.timeout + failures.socket,
       });
     }, options.progressIntervalMs ?? 1000);
+    let windowEdge: 'before' | 'open' | 'closed' = 'before';
+    const windowEdgeReached = (edge: 'start' | 'end') => {
+      if (edge === 'start' && windowEdge === 'before') windowEdge = 'open';
+      else if (edge === 'end' && windowEdge === 'open') windowEdge = 'closed';
+      else return;
+      options.onWindow?.(edge);
+    };
+    const windowStartTimer = setTimeout(() => windowEdgeReached('start'), plan.warmupMs);
     // After the window, idle lanes need a nudge to notice; the drain deadline ends whatever is left.
-    const windowTimer = setTimeout(() => maybeFinish(), Math.ceil(msBetween(startNs, windowEndNs)) + 1);
+    const windowTimer = setTimeout(
+      () => {
+        windowEdgeReached('end');
+        maybeFinish();
+      },
+      Math.ceil(msBetween(startNs, windowEndNs)) + 1,
+    );
     const drainTimer = setTimeout(() => finish(), Math.ceil(msBetween(startNs, drainEndNs)) + 50);
 
     if (options.signal?.aborted) return onAbort();

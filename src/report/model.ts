@@ -2,7 +2,14 @@
  * The result model: one plain-data value that the terminal table, the markdown report, the JSON report and
  * the Action's outputs are all functions of. JSON names are part of the public interface.
  */
+import type { ResourceUsage } from '../service/resources.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
+
+/** What the service's process tree cost over an endpoint's measured window. */
+export interface EndpointResources extends ResourceUsage {
+  /** Service CPU time per request of the window. */
+  cpuMsPerRequest: number;
+}
 
 export type Verdict = 'passed' | 'breached' | 'failed';
 
@@ -44,6 +51,8 @@ export interface EndpointResult {
   failedLatencyMs?: LatencySummary | null;
   windowMs: number;
   longestSilenceMs: number;
+  /** When slo-gate started the service and /proc is readable. */
+  resources?: EndpointResources;
   checks: CheckResult[];
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];

@@ -13,6 +13,8 @@ export interface ProcStat {
   state: string;
   /** User + system CPU time, in clock ticks. */
   cpuTicks: number;
+  /** The same for its children that exited and were waited for. */
+  childCpuTicks: number;
   /** Resident set size, in pages. */
   rssPages: number;
 }
@@ -31,6 +33,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
     ppid: field(4),
     pgrp: field(5),
     cpuTicks: field(14) + field(15),
+    childCpuTicks: field(16) + field(17),
     rssPages: field(24),
   };
 }

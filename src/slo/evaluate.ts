@@ -4,7 +4,7 @@
 import type { SloTargets } from '../config/types.js';
 import type { CheckResult, CheckUnit, EndpointResult } from '../report/model.js';
 
-type Measured = Pick<EndpointResult, 'latencyMs' | 'errorRate' | 'rps'>;
+type Measured = Pick<EndpointResult, 'latencyMs' | 'errorRate' | 'rps' | 'resources'>;
 
 interface CheckDefinition {
   metric: string;
@@ -59,6 +59,28 @@ const DEFINITIONS: CheckDefinition[] = [
     actual: (m) => m.errorRate,
   },
   { metric: 'min-rps', unit: 'rps', bound: 'lower', limit: (s) => s.minRps, actual: (m) => m.rps },
+  // Resource targets need the service's process tree: with no service block there is nothing to measure.
+  {
+    metric: 'max-rss',
+    unit: 'bytes',
+    bound: 'upper',
+    limit: (s) => s.maxRssBytes,
+    actual: (m) => m.resources?.rssPeakBytes ?? null,
+  },
+  {
+    metric: 'max-rss-growth',
+    unit: 'bytes',
+    bound: 'upper',
+    limit: (s) => s.maxRssGrowthBytes,
+    actual: (m) => m.resources?.rssGrowthBytes ?? null,
+  },
+  {
+    metric: 'max-cpu-per-request',
+    unit: 'ms',
+    bound: 'upper',
+    limit: (s) => s.maxCpuPerRequestMs,
+    actual: (m) => m.resources?.cpuMsPerRequest ?? null,
+  },
 ];
 
 /** One check per SLO target set; a check with nothing to measure (null) fails. */

@@ -1,0 +1,117 @@
+/** The service under test: teardown of the whole process tree, and what it costs under load. */
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { runGate } from '../../src/gate.js';
+import { MemoryLogger } from '../../src/log.js';
+import { readAllProcesses } from '../../src/service/process-group.js';
+import { startService } from '../../src/service/service-process.js';
+import { SERVERS_DIR } from '../helpers/servers.js';
+import os from 'node:os';
+import path from 'node:path';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const logFile = () => path.join(os.tmpdir(), `slo-gate-test-${process.pid}-${Math.random()}.log`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const alive = (pids: number[]) => {
+  const live = new Set((readAllProcesses() ?? []).filter((p) => p.state !== 'Z').map((p) => p.pid));
+  return pids.filter((pid) => live.has(pid));
+};
+const groupMembers = (pgid: number) =>
+  (readAllProcesses() ?? []).filter((p) => p.pgrp === pgid && p.state !== 'Z').map((p) => p.pid);
+
+describe('service teardown', () => {
+  it('stops a shell wrapper with background children and grandchildren, and stopping twice is safe', async () => {
+    const port = await freePort();
+    const service = startService(
+      {
+        command: `sleep 300 & (sleep 301 & sleep 302; wait) & node ${SERVERS_DIR}/service.mjs`,
+        cwd: os.tmpdir(),
+        env: { PORT: String(port) },
+        ready: { url: '', timeoutMs: 1000, intervalMs: 100 },
+        stopTimeoutMs: 2000,
+      },
+      logFile(),
+    );
+    await sleep(500);
+    const members = groupMembers(service.pid);
+    // sh, sleep 300, the subshell, sleep 301, sleep 302, node.
+    expect(members.length).toBeGreaterThanOrEqual(5);
+    await Promise.all([service.stop(), service.stop()]);
+    await service.stop();
+    expect(alive(members)).toEqual([]);
+  });
+
+  it('kills what ignores SIGTERM once stop-timeout has passed', async () => {
+    const service = startService(
+      {
+        command: `trap '' TERM; sleep 300 & sleep 301; wait`,
+        cwd: os.tmpdir(),
+        env: {},
+        ready: { url: '', timeoutMs: 1000, intervalMs: 100 },
+        stopTimeoutMs: 500,
+      },
+      logFile(),
+    );
+    await sleep(300);
+    const members = groupMembers(service.pid);
+    expect(members.length).toBeGreaterThanOrEqual(2);
+    const started = Date.now();
+    await service.stop();
+    const tookMs = Date.now() - started;
+    expect(tookMs).toBeGreaterThanOrEqual(450);
+    expect(tookMs).toBeLessThan(3000);
+    expect(alive(members)).toEqual([]);
+  });
+});
+
+describe('resource SLOs', () => {
+  const leakConfig = (port: number, leakKb: number) => `
+target: http://127.0.0.1:${port}
+service:
+  command: node ${SERVERS_DIR}/leaky.mjs
+  env: { PORT: "${port}", LEAK_KB: "${leakKb}" }
+load: { duration: 3s, warmup: 500ms, connections: 4, rate: 200 }
+endpoints:
+  - path: /work
+    slo: { max-rss-growth: 50MB, max-rss: 1GB, max-cpu-per-request: 20ms }
+`;
+
+  it('fails a service leaking 256 KiB per request on max-rss-growth, and passes the same service without the leak', async () => {
+    const leaking = await runGate(parseConfig(leakConfig(await freePort(), 256), 'leak.yml', {}), {
+      log: new MemoryLogger(),
+      workDir: os.tmpdir(),
+    });
+    const steady = await runGate(parseConfig(leakConfig(await freePort(), 0), 'steady.yml', {}), {
+      log: new MemoryLogger(),
+      workDir: os.tmpdir(),
+    });
+
+    const leak = leaking.endpoints[0]!;
+    expect(leaking.verdict).toBe('breached');
+    expect(leak.checks.find((c) => c.metric === 'max-rss-growth')).toMatchObject({ passed: false });
+    // 200 req/s × 3 s × 256 KiB ≈ 157 MB kept.
+    expect(leak.resources!.rssGrowthBytes).toBeGreaterThan(100e6);
+    expect(leak.resources!.rssPeakBytes).toBeGreaterThanOrEqual(leak.resources!.rssEndBytes);
+
+    const calm = steady.endpoints[0]!;
+    expect(steady.verdict).toBe('passed');
+    expect(calm.resources!.rssGrowthBytes).toBeLessThan(50e6);
+    expect(calm.resources!.cpuSeconds).toBeGreaterThan(0);
+    expect(calm.resources!.cpuMsPerRequest).toBeGreaterThan(0);
+    expect(calm.resources!.cpuMsPerRequest).toBeLessThan(20);
+    expect(calm.checks.map((c) => c.metric)).toEqual([
+      'error-rate',
+      'max-rss',
+      'max-rss-growth',
+      'max-cpu-per-request',
+    ]);
+  });
+});
