@@ -3,7 +3,9 @@
  * the shared run decided. `slo-gate run|validate [--config FILE] [--report FILE.json] [--markdown FILE.md]`.
  */
 import { parseArgs } from 'node:util';
+import { adviseFromSelfComparison, renderAdvice, selfComparisonConfig } from './baseline/calibrate.js';
 import { loadConfigFile } from './config/load-config.js';
+import { runGate } from './gate.js';
 import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
@@ -14,6 +16,8 @@ const USAGE = `Usage: slo-gate <command> [options]
 Commands:
   run        boot the service, load each endpoint, check the SLOs (exit 0 met, 1 breached)
   validate   check the config without booting anything
+  calibrate  measure the service against itself to find this machine's noise floor, and suggest
+             baseline.max-regression and baseline.rounds
 
 Options:
   -c, --config FILE      the config (default: slo-gate.yml)
@@ -41,8 +45,10 @@ class TerminalLogger implements Logger {
   }
 }
 
+const COMMANDS = ['run', 'validate', 'calibrate', 'help'] as const;
+
 interface CliArgs {
-  command: 'run' | 'validate' | 'help';
+  command: (typeof COMMANDS)[number];
   configPath: string;
   reportPath?: string;
   markdownPath?: string;
@@ -68,13 +74,15 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const command = values.help ? 'help' : (positionals[0] ?? 'help');
-  if (command !== 'run' && command !== 'validate' && command !== 'help') {
-    throw usageError(`unknown command "${command}"; expected run or validate (see slo-gate --help)`);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw usageError(
+      `unknown command "${command}"; expected run, validate or calibrate (see slo-gate --help)`,
+    );
   }
   if (positionals.length > 1)
     throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
   return {
-    command,
+    command: command as CliArgs['command'],
     configPath: values.config!,
     reportPath: values.report,
     markdownPath: values.markdown,
@@ -109,6 +117,19 @@ export async function main(argv: string[]): Promise<number> {
     if (args.command === 'validate') {
       const config = await loadConfigFile(args.configPath, process.env);
       process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
+      return ExitCode.passed;
+    }
+    if (args.command === 'calibrate') {
+      const config = selfComparisonConfig(await loadConfigFile(args.configPath, process.env));
+      const result = await runGate(config, { log: new TerminalLogger(args.quiet), signal: abort.signal });
+      if (result.verdict === 'failed') {
+        process.stdout.write(`\n${renderTerminal(result)}\n`);
+        return ExitCode.serviceFailed;
+      }
+      const { rounds, roundDurationMs } = config.baseline!;
+      process.stdout.write(
+        `\n${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs)}\n`,
+      );
       return ExitCode.passed;
     }
     const outcome = await runFromConfigFile({

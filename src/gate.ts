@@ -1,14 +1,16 @@
 /**
- * The one pipeline both the CLI and the Action run: config → running service → per-endpoint measurements →
+ * The one pipeline both the CLI and the Action run: config → running service(s) → per-endpoint measurements →
  * verdicts → result. It knows nothing of GitHub or of the terminal; it logs through a Logger and returns
  * plain data. A failure of the service is a result (verdict "failed"), so reports are still written.
  */
 import path from 'node:path';
-import type { EndpointConfig, GateConfig } from './config/types.js';
-import { formatMs } from './config/units.js';
+import { compareRounds } from './baseline/compare.js';
+import type { EndpointConfig, GateConfig, ServiceConfig } from './config/types.js';
+import { formatMs, formatPercent } from './config/units.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
-import { runLoad, type LoadMeasurement } from './load/run-load.js';
+import { mergeMeasurements } from './load/merge-measurements.js';
+import { runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
 import { waitUntilReady } from './service/readiness.js';
 import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
@@ -18,14 +20,20 @@ import { summarizeLatencies } from './stats/latency-summary.js';
 
 export interface GateOptions {
   log: Logger;
-  /** Aborts the run (SIGINT, a cancelled workflow); the service is still stopped. */
+  /** Aborts the run (SIGINT, a cancelled workflow); the services are still stopped. */
   signal?: AbortSignal;
-  /** Where the service log goes. Default: .slo-gate/ beside the config. */
+  /** Where the service logs go. Default: .slo-gate/ beside the config. */
   workDir?: string;
 }
 
 /** Silence at the end of a window longer than this, with requests left waiting, is "stopped answering". */
 const STOPPED_ANSWERING_MS = 1000;
+
+/** A service slo-gate started, with what it is called in messages. */
+interface Started {
+  label: 'the service' | 'the base service';
+  process: RunningService;
+}
 
 export async function runGate(config: GateConfig, options: GateOptions): Promise<GateResult> {
   const { log } = options;
@@ -42,42 +50,33 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     warnings: [],
   };
   const workDir = options.workDir ?? path.join(path.dirname(path.resolve(config.source)), '.slo-gate');
-  let service: RunningService | undefined;
+  const started: Started[] = [];
   try {
     if (config.service) {
-      const serviceConfig = config.service;
-      const info: ServiceInfo = { logFile: path.join(workDir, 'service.log') };
-      result.service = info;
-      await log.group(`Start the service: ${serviceConfig.command}`, async () => {
-        service = startService(serviceConfig, info.logFile!);
-        log.info(`started (pid ${service.pid}); output in ${info.logFile}`);
-        const readiness = await waitUntilReady(service, serviceConfig, log, options.signal);
-        info.readyAfterMs = readiness.readyAfterMs;
-        if (readiness.health) {
-          info.status = readiness.health.status;
-          info.version = readiness.health.version;
-          info.dependencies = readiness.health.dependencies;
-          if (readiness.health.status === 'degraded')
-            result.warnings.push('the service reported itself degraded at start');
-        }
-        log.info(
-          `ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ''}`,
-        );
-      });
+      result.service = { logFile: path.join(workDir, 'service.log') };
+      started.push(await boot('the service', config.service, result.service, result, options));
     }
+    if (config.baseline?.service) {
+      result.baselineService = { logFile: path.join(workDir, 'base-service.log') };
+      started.push(
+        await boot('the base service', config.baseline.service, result.baselineService, result, options),
+      );
+    }
+    const head = started.find((s) => s.label === 'the service')?.process;
 
     for (const endpoint of config.endpoints) {
       const measured = await log.group(`Load ${endpoint.name}`, () =>
-        measureEndpoint(config, endpoint, service, options),
+        measureEndpoint(config, endpoint, head, started, options),
       );
       result.endpoints.push(measured);
       if (options.signal?.aborted) throw new GateError('service', 'interrupted');
-      const exit = service?.exit();
-      if (exit)
+      const dead = started.find((s) => s.process.exit());
+      if (dead) {
         throw new GateError(
           'service',
-          `the service ${describeExit(exit)} while ${endpoint.name} was under load`,
+          `${dead.label} ${describeExit(dead.process.exit()!)} while ${endpoint.name} was under load`,
         );
+      }
     }
     decideVerdict(result);
   } catch (error) {
@@ -86,81 +85,217 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     result.passed = false;
     result.reason = error.message;
   } finally {
-    if (service) {
-      const running = service;
-      if (result.service) result.service.logTail = running.logTail();
-      await log.group('Stop the service', async () => {
+    for (const { label, process: running } of started) {
+      await log.group(`Stop ${label}`, async () => {
         await running.stop();
         log.info(`stopped (${describeExit(running.exit() ?? { code: null, signal: null })})`);
       });
-      if (result.service) result.service.logTail = running.logTail();
+      const info = label === 'the service' ? result.service : result.baselineService;
+      if (info) info.logTail = running.logTail();
     }
     result.durationMs = Date.now() - startedAt.getTime();
   }
   return result;
 }
 
+/** Starts a service and waits until it is ready, filling in what its health check says. */
+async function boot(
+  label: Started['label'],
+  config: ServiceConfig,
+  info: ServiceInfo,
+  result: GateResult,
+  options: GateOptions,
+): Promise<Started> {
+  const { log } = options;
+  const name = label === 'the service' ? 'the service' : 'the base service';
+  return log.group(`Start ${name}: ${config.command}`, async () => {
+    const running = startService(config, info.logFile!);
+    const entry: Started = { label, process: running };
+    log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
+    try {
+      const readiness = await waitUntilReady(running, config, log, options.signal);
+      info.readyAfterMs = readiness.readyAfterMs;
+      if (readiness.health) {
+        info.status = readiness.health.status;
+        info.version = readiness.health.version;
+        info.dependencies = readiness.health.dependencies;
+        if (readiness.health.status === 'degraded') {
+          result.warnings.push(`${name} reported itself degraded at start`);
+        }
+      }
+      log.info(
+        `ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ''}`,
+      );
+      return entry;
+    } catch (error) {
+      // Not ready: stop it here, since the caller never got hold of it.
+      await running.stop();
+      info.logTail = running.logTail();
+      if (error instanceof GateError && label === 'the base service') {
+        throw new GateError(
+          error.kind,
+          error.message.replace(/^the service/, 'the base service'),
+          error.details,
+        );
+      }
+      throw error;
+    }
+  });
+}
+
 async function measureEndpoint(
   config: GateConfig,
   endpoint: EndpointConfig,
-  service: RunningService | undefined,
+  head: RunningService | undefined,
+  started: Started[],
   options: GateOptions,
 ): Promise<EndpointResult> {
   const { log } = options;
-  const { load } = config;
-  // Stop the load at once when the service dies or the gate is interrupted.
+  const { load, baseline } = config;
+  // Stop the load at once when any service dies or the gate is interrupted.
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  void service?.exited.then(onAbort);
-  // The service's cost is sampled over the measured window only, like the latencies.
-  const monitor = service ? new ResourceMonitor(service.pid) : undefined;
+  for (const s of started) void s.process.exited.then(onAbort);
+  // The service's cost is sampled over the measured windows only, like the latencies.
+  const monitor = head ? new ResourceMonitor(head.pid) : undefined;
   let resources: ResourceUsage | undefined;
+
+  const plan = (url: string, warmupMs: number, durationMs: number): LoadPlan => ({
+    url,
+    method: endpoint.method,
+    headers: endpoint.headers,
+    body: endpoint.body,
+    expectStatus: endpoint.expectStatus,
+    connections: load.connections,
+    ratePerSecond: load.ratePerSecond,
+    warmupMs,
+    durationMs,
+    requestTimeoutMs: load.requestTimeoutMs,
+  });
+  const progress = (label: string, totalMs: number) => ({
+    signal: stopLoad.signal,
+    onProgress: (p: { phase: string; elapsedMs: number; requests: number; errors: number }) => {
+      const total = p.phase === 'warmup' ? load.warmupMs : totalMs;
+      const seconds = `${(Math.min(total, p.elapsedMs) / 1000) | 0}/${Math.round(total / 1000)} s`;
+      const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
+      const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
+      log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+    },
+  });
   const shape = load.ratePerSecond
     ? `${load.ratePerSecond} req/s over ${load.connections} connections`
     : `${load.connections} connections`;
-  log.info(
-    `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`,
-  );
-  const measurement = await runLoad(
-    {
-      url: endpoint.url,
-      method: endpoint.method,
-      headers: endpoint.headers,
-      body: endpoint.body,
-      expectStatus: endpoint.expectStatus,
-      connections: load.connections,
-      ratePerSecond: load.ratePerSecond,
-      warmupMs: load.warmupMs,
-      durationMs: load.durationMs,
-      requestTimeoutMs: load.requestTimeoutMs,
-    },
-    {
-      signal: stopLoad.signal,
-      onWindow: (edge) => {
-        if (edge === 'start') monitor?.start();
-        else resources = monitor?.stop();
-      },
-      onProgress: (p) => {
-        const total = p.phase === 'warmup' ? load.warmupMs : load.durationMs;
-        const seconds = `${(Math.min(total, p.elapsedMs) / 1000) | 0}/${Math.round(total / 1000)} s`;
-        const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
+
+  let measurement: LoadMeasurement;
+  let baseRounds: LoadMeasurement[] = [];
+  let headRounds: LoadMeasurement[] = [];
+  try {
+    if (!baseline) {
+      log.info(
+        `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`,
+      );
+      measurement = await runLoad(plan(endpoint.url, load.warmupMs, load.durationMs), {
+        ...progress(endpoint.name, load.durationMs),
+        onWindow: (edge) => {
+          if (edge === 'start') monitor?.start();
+          else resources = monitor?.stop();
+        },
+      });
+    } else {
+      const baseUrl = baseline.target + endpoint.path;
+      log.info(
+        `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +
+          `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${shape}`,
+      );
+      // Warm both up once, then alternate: base head, head base, … so drift hits both sides alike.
+      await runLoad(plan(baseUrl, load.warmupMs, 0), progress(`${endpoint.name} (base)`, 0));
+      await runLoad(plan(endpoint.url, load.warmupMs, 0), progress(endpoint.name, 0));
+      for (let round = 0; round < baseline.rounds && !stopLoad.signal.aborted; round++) {
+        const order = round % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const);
+        for (const side of order) {
+          const url = side === 'base' ? baseUrl : endpoint.url;
+          const window = await runLoad(plan(url, 0, baseline.roundDurationMs), {
+            signal: stopLoad.signal,
+            onWindow: (edge) => {
+              // Resources are the head's: sampled over its windows only.
+              if (side !== 'head') return;
+              if (edge === 'start' && round === 0) monitor?.start();
+              if (edge === 'end' && round === baseline.rounds - 1) resources = monitor?.stop();
+            },
+          });
+          (side === 'base' ? baseRounds : headRounds).push(window);
+        }
+        const p95 = (m: LoadMeasurement | undefined) => {
+          const summary = m && summarizeLatencies(m.latenciesMs);
+          return summary ? formatMs(summary.p95) : 'n/a';
+        };
         log.info(
-          `  ${endpoint.name}: ${p.phase === 'drain' ? 'waiting for the last answers' : p.phase} ${seconds}${counts}`,
+          `  round ${round + 1}/${baseline.rounds}: p95 base ${p95(baseRounds.at(-1))}, head ${p95(headRounds.at(-1))}`,
         );
-      },
-    },
-  );
-  options.signal?.removeEventListener('abort', onAbort);
-  const result = toEndpointResult(endpoint, measurement, config.load.ratePerSecond !== undefined, resources);
-  const exit = service?.exit();
-  if (exit) result.problems.push(`the service ${describeExit(exit)} during the run`);
-  result.passed = result.passed && result.problems.length === 0;
+      }
+      // Rounds cut short by an abort are compared only where both sides ran.
+      const pairs = Math.min(baseRounds.length, headRounds.length);
+      baseRounds = baseRounds.slice(0, pairs);
+      headRounds = headRounds.slice(0, pairs);
+      measurement = headRounds.length > 0 ? mergeMeasurements(headRounds) : emptyWindow();
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    resources ??= monitor?.stop();
+  }
+
+  const result = toEndpointResult(endpoint, measurement, load.ratePerSecond !== undefined, resources);
+  if (baseline && baseRounds.length > 0) {
+    const base = mergeMeasurements(baseRounds);
+    const maxRegression = endpoint.maxRegression ?? baseline.maxRegression;
+    const comparison = compareRounds(baseRounds, headRounds, maxRegression);
+    const baseErrors = base.failures.status + base.failures.timeout + base.failures.socket;
+    result.baseline = {
+      latencyMs: summarizeLatencies(base.latenciesMs) ?? null,
+      requests: base.requests,
+      errorRate: base.requests > 0 ? baseErrors / base.requests : 0,
+      ...comparison,
+    };
+    result.checks.push({
+      metric: 'max-regression',
+      limit: maxRegression,
+      actual: comparison.p95?.change.change ?? null,
+      unit: 'fraction',
+      passed: comparison.verdict !== 'regressed',
+    });
+    if (base.successes === 0) result.problems.push('the base service gave no successful response');
+  }
+  for (const s of started) {
+    const exit = s.process.exit();
+    if (exit) result.problems.push(`${s.label} ${describeExit(exit)} during the run`);
+  }
+  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+  const change = result.baseline?.p95
+    ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}`
+    : '';
   log.info(
     `${endpoint.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, ` +
-      `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors`,
+      `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors${change}`,
   );
   return result;
+}
+
+/** A window in which nothing happened: what an endpoint aborted before its first round measured. */
+function emptyWindow(): LoadMeasurement {
+  return {
+    windowMs: 0,
+    requests: 0,
+    successes: 0,
+    failures: { status: 0, timeout: 0, socket: 0 },
+    statusCodes: {},
+    socketErrors: {},
+    latenciesMs: new Float64Array(),
+    rawLatenciesMs: new Float64Array(),
+    failedLatenciesMs: new Float64Array(),
+    longestSilenceMs: 0,
+    trailingSilenceMs: 0,
+  };
 }
 
 /** Pure: a measurement and its endpoint's SLO → the endpoint's result. */
@@ -228,7 +363,7 @@ function describeFailures(m: LoadMeasurement): string {
 
 /**
  * failed: the target could not be measured (no success, stopped answering, died); breached: an SLO check
- * failed; passed otherwise.
+ * failed (a regression against the base included); passed otherwise.
  */
 function decideVerdict(result: GateResult): void {
   const broken = result.endpoints.find((e) => e.problems.length > 0);

@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfigFile } from './config/load-config.js';
 import type { GateConfig } from './config/types.js';
-import { ExitCode } from './errors.js';
+import { prepareBaseline } from './baseline/worktree.js';
+import { ExitCode, GateError } from './errors.js';
 import { runGate } from './gate.js';
 import type { Logger } from './log.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -47,7 +48,21 @@ export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome
   const config = await loadConfigFile(options.configPath, options.env);
   options.onConfig?.(config);
   const log = redactingLogger(options.log, config.secrets);
-  const result = await runGate(config, { log, signal: options.signal });
+  const prepared = await prepareBaseline(config, options.env, log).catch((error: unknown) => {
+    // A base that cannot be checked out or set up is a failed gate with a report, like a service failure.
+    if (error instanceof GateError && error.kind === 'service') return error;
+    throw error;
+  });
+  let result: GateResult;
+  if (prepared instanceof GateError) {
+    result = failedBeforeStart(config, prepared);
+  } else {
+    try {
+      result = await runGate(prepared.config, { log, signal: options.signal });
+    } finally {
+      await prepared.worktree?.remove();
+    }
+  }
   const redacted = redactDeep(result, config.secrets);
   const json = JSON.stringify(redacted, null, 2) + '\n';
   const markdown = renderMarkdown(redacted);
@@ -69,5 +84,21 @@ function redactingLogger(log: Logger, secrets: readonly string[]): Logger {
     warn: (message) => log.warn(clean(message)),
     debug: (message) => log.debug(clean(message)),
     group: (title, body) => log.group(clean(title), body),
+  };
+}
+
+/** The result of a gate that could not start (the base would not check out or set up). */
+function failedBeforeStart(config: GateConfig, error: GateError): GateResult {
+  return {
+    passed: false,
+    verdict: 'failed',
+    reason: error.message,
+    target: config.target,
+    configFile: config.source,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    load: { ...config.load },
+    endpoints: [],
+    warnings: error.details.length > 0 ? [`last lines: ${error.details.slice(-5).join(' | ')}`] : [],
   };
 }

@@ -27,6 +27,8 @@ export interface EndpointConfig {
   /** Statuses that count as success; undefined means any 2xx. */
   expectStatus?: number[];
   slo: SloTargets;
+  /** With a baseline: the largest p95 regression allowed for this endpoint, as a fraction. */
+  maxRegression?: number;
 }
 
 export interface ServiceConfig {
@@ -53,6 +55,29 @@ export interface LoadConfig {
   requestTimeoutMs: number;
 }
 
+/** The base branch's copy of the service, measured against head in alternating rounds. */
+export interface BaselineConfig {
+  /** Base URL of the base copy. */
+  target: string;
+  /** How to start the base copy; undefined when it is already running at `target`. */
+  service?: ServiceConfig;
+  /**
+   * Check the base out into a git worktree and start it there with the head's service settings:
+   * a ref, or 'auto' for the pull request's base commit.
+   */
+  ref?: string;
+  /** Run through the shell in the worktree before the base copy starts, e.g. "npm ci". */
+  setup?: string;
+  /** With `ref`: environment on top of the head's service.env for the base copy (its own PORT, say). */
+  env: Record<string, string>;
+  /** Alternating rounds per endpoint (base, head, head, base, …). */
+  rounds: number;
+  /** Measured time of each side in each round. */
+  roundDurationMs: number;
+  /** The largest p95 regression allowed, as a fraction (0.1 is 10%). */
+  maxRegression: number;
+}
+
 export interface GateConfig {
   /** Where the config came from, for messages. */
   source: string;
@@ -60,6 +85,7 @@ export interface GateConfig {
   service?: ServiceConfig;
   load: LoadConfig;
   endpoints: EndpointConfig[];
+  baseline?: BaselineConfig;
   /** Values expanded from ${VAR}: the action masks them and reports never show them. */
   secrets: string[];
 }

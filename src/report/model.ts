@@ -2,6 +2,7 @@
  * The result model: one plain-data value that the terminal table, the markdown report, the JSON report and
  * the Action's outputs are all functions of. JSON names are part of the public interface.
  */
+import type { ChangeVerdict, RelativeChange } from '../baseline/compare.js';
 import type { ResourceUsage } from '../service/resources.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 
@@ -53,6 +54,8 @@ export interface EndpointResult {
   longestSilenceMs: number;
   /** When slo-gate started the service and /proc is readable. */
   resources?: EndpointResources;
+  /** With a baseline: the base branch measured in alternating rounds, and the change. */
+  baseline?: BaselineComparison;
   checks: CheckResult[];
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];
@@ -88,7 +91,31 @@ export interface GateResult {
     requestTimeoutMs: number;
   };
   service?: ServiceInfo;
+  /** With a baseline that slo-gate started: the base copy of the service. */
+  baselineService?: ServiceInfo;
   endpoints: EndpointResult[];
   /** Problems that were recovered from or worth a look (a degraded dependency, say). */
   warnings: string[];
+}
+
+/** A statistic of head against base: pooled values and the change with its 95% interval. */
+export interface StatisticChange {
+  baseMs: number;
+  headMs: number;
+  change: RelativeChange;
+}
+
+export interface BaselineComparison {
+  /** The base's latencies, pooled over its rounds. */
+  latencyMs: LatencySummary | null;
+  requests: number;
+  errorRate: number;
+  rounds: number;
+  /** Null when fewer than two rounds had samples on both sides. */
+  p95: StatisticChange | null;
+  mean: StatisticChange | null;
+  /** The largest p95 regression allowed, as a fraction (0.1 is 10%). */
+  maxRegression: number;
+  /** regressed fails the endpoint; within-noise and improved do not. */
+  verdict: ChangeVerdict;
 }

@@ -1,4 +1,5 @@
 /** The readable table at the end of a CLI run: a pure function of the result. */
+import { formatChange } from '../baseline/compare.js';
 import { formatMs, formatPercent } from '../config/units.js';
 import type { CheckResult, EndpointResult, GateResult } from './model.js';
 
@@ -34,6 +35,23 @@ function pad(cells: string[][]): string[] {
 const latency = (e: EndpointResult, key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') =>
   e.latencyMs ? formatMs(e.latencyMs[key]) : 'n/a';
 
+const VERDICT_WORDS = {
+  regressed: 'REGRESSED',
+  'within-noise': 'within noise',
+  improved: 'improved',
+} as const;
+
+/** "p95 142 ms → 171 ms (+20% (95% CI +14…+26%)), REGRESSED beyond 10%". */
+export function baselineLine(e: EndpointResult): string | undefined {
+  const baseline = e.baseline;
+  if (!baseline) return undefined;
+  if (!baseline.p95) return `no comparison with the base (too few rounds with answers on both sides)`;
+  const { baseMs, headMs, change } = baseline.p95;
+  const budget =
+    baseline.verdict === 'regressed' ? ` beyond the ${formatPercent(baseline.maxRegression)} budget` : '';
+  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} (${formatChange(change)}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
+}
+
 export function renderTerminal(result: GateResult): string {
   const lines: string[] = [];
   if (result.endpoints.length > 0) {
@@ -52,7 +70,11 @@ export function renderTerminal(result: GateResult): string {
     ]);
     lines.push(...pad([header, ...rows]), '');
     for (const e of result.endpoints) {
-      for (const check of e.checks.filter((c) => !c.passed)) {
+      const baseline = baselineLine(e);
+      if (baseline) lines.push(`  ${e.name}: ${baseline}`);
+    }
+    for (const e of result.endpoints) {
+      for (const check of e.checks.filter((c) => !c.passed && c.metric !== 'max-regression')) {
         lines.push(
           `  ${e.name}: ${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${formatCheckValue(check, check.limit)}`,
         );

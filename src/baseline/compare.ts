@@ -1,0 +1,109 @@
+/**
+ * Head against base, measured in alternating rounds (A B A B …) on the same runner. Pure functions.
+ *
+ * The change of a latency statistic is estimated per round, as the log of head/base in that round, so that
+ * drift on the runner (another job on the host, CPU boost fading) hits both sides of a round alike and
+ * cancels. The rounds' log-ratios are then treated as a small sample: their mean is the estimate and a
+ * Student t interval over them is the 95% confidence interval, which widens honestly when rounds disagree.
+ * (A bootstrap percentile interval over 5–10 rounds is known to be too narrow, so it is not used.)
+ */
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { concatSamples } from '../load/merge-measurements.js';
+import type { LoadMeasurement } from '../load/run-load.js';
+import type { BaselineComparison, StatisticChange } from '../report/model.js';
+import { summarizeLatencies } from '../stats/latency-summary.js';
+
+/** Two-sided 95% quantiles of Student's t, t(0.975, df), for df = 1…30; beyond that the normal 1.96 is close. */
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export const t975 = (degreesOfFreedom: number): number =>
+  degreesOfFreedom >= 1 && degreesOfFreedom <= T_975.length ? T_975[degreesOfFreedom - 1]! : 1.96;
+
+export type ChangeVerdict = 'regressed' | 'within-noise' | 'improved';
+
+export interface RelativeChange {
+  /** head/base - 1 over all rounds: 0.2 is 20% slower. */
+  change: number;
+  /** 95% confidence interval of the change, from round-to-round variation. */
+  low: number;
+  high: number;
+  rounds: number;
+}
+
+/**
+ * The relative change from paired per-round values (base[i] and head[i] measured back to back). Needs at
+ * least two rounds with positive values on both sides; undefined otherwise.
+ */
+export function relativeChange(base: readonly number[], head: readonly number[]): RelativeChange | undefined {
+  const logRatios: number[] = [];
+  for (let i = 0; i < Math.min(base.length, head.length); i++) {
+    const b = base[i]!;
+    const h = head[i]!;
+    if (b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h)) logRatios.push(Math.log(h / b));
+  }
+  if (logRatios.length < 2) return undefined;
+  const center = mean(logRatios);
+  const halfWidth =
+    (t975(logRatios.length - 1) * sampleStandardDeviation(logRatios)) / Math.sqrt(logRatios.length);
+  return {
+    change: Math.exp(center) - 1,
+    low: Math.exp(center - halfWidth) - 1,
+    high: Math.exp(center + halfWidth) - 1,
+    rounds: logRatios.length,
+  };
+}
+
+/**
+ * Regressed only when the change is both larger than the budget and statistically clear (the whole
+ * interval above zero); improved when the mirror image holds; within noise otherwise.
+ */
+export function judgeChange(change: RelativeChange, maxRegression: number): ChangeVerdict {
+  if (change.change > maxRegression && change.low > 0) return 'regressed';
+  if (change.change < -maxRegression && change.high < 0) return 'improved';
+  return 'within-noise';
+}
+
+/** "+20% (95% CI +14…+26%)". */
+export function formatChange(change: RelativeChange): string {
+  const signed = (x: number) =>
+    `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
+  return `${signed(change.change)}% (95% CI ${signed(change.low)}…${signed(change.high)}%)`;
+}
+
+/**
+ * Compares the rounds of one endpoint: `base[i]` and `head[i]` were measured back to back. The pooled
+ * summaries describe each side; the change and its interval come from the per-round values.
+ */
+export function compareRounds(
+  base: readonly LoadMeasurement[],
+  head: readonly LoadMeasurement[],
+  maxRegression: number,
+): Omit<BaselineComparison, 'latencyMs' | 'requests' | 'errorRate'> {
+  const perRound = (rounds: readonly LoadMeasurement[]) =>
+    rounds.map((m) => summarizeLatencies(m.latenciesMs));
+  const baseRounds = perRound(base);
+  const headRounds = perRound(head);
+  const pooled = (rounds: readonly LoadMeasurement[]) =>
+    summarizeLatencies(concatSamples(rounds.map((m) => m.latenciesMs)));
+  const basePooled = pooled(base);
+  const headPooled = pooled(head);
+  const statistic = (key: 'p95' | 'mean'): StatisticChange | null => {
+    const change = relativeChange(
+      baseRounds.map((s) => s?.[key] ?? NaN),
+      headRounds.map((s) => s?.[key] ?? NaN),
+    );
+    if (!change || !basePooled || !headPooled) return null;
+    return { baseMs: basePooled[key], headMs: headPooled[key], change };
+  };
+  const p95 = statistic('p95');
+  return {
+    rounds: Math.min(base.length, head.length),
+    p95,
+    mean: statistic('mean'),
+    maxRegression,
+    verdict: p95 ? judgeChange(p95.change, maxRegression) : 'within-noise',
+  };
+}
