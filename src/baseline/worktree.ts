@@ -129,11 +129,21 @@ export function baseServiceFrom(
     env: { ...head.env, ...env },
     ready: {
       ...head.ready,
-      url: head.ready.url.startsWith(headTarget)
+      url: head.ready.url?.startsWith(headTarget)
         ? baseTarget + head.ready.url.slice(headTarget.length)
         : head.ready.url,
+      tcp: head.ready.tcp && {
+        host: new URL(baseTarget).hostname.replace(/^\[|\]$/g, ''),
+        // The service's own port moves with the target; another port (a sidecar's) stays.
+        port: head.ready.tcp.port === portOf(headTarget) ? portOf(baseTarget) : head.ready.tcp.port,
+      },
     },
   };
+}
+
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
 }
 
 /**

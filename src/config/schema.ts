@@ -1,64 +1,90 @@
 /**
  * The one description of slo-gate.yml. The validator (`configSchema.safeParse`) and the JSON Schema shipped
- * for editors are both made from it, so they cannot drift. Keys are kebab-case, as users write them;
- * the parsed values carry their unit in their name (`durationMs`, `errorRate` as a fraction).
+ * for editors (`configJsonSchema`) are both made from it, so they cannot drift. Keys are kebab-case, as users
+ * write them; the parsed values carry their unit in their name (`durationMs`, `errorRate` as a fraction).
+ *
+ * Every message reads "expected <what>, got <value>". The loader prefixes the file, line, column and key
+ * path, and says "required" when the key is missing (zod then passes no input, so no "got").
  */
 import { z } from 'zod';
 import { parseDurationMs, parseFraction, parseSizeBytes } from './units.js';
 
-const describe = (value: unknown): string =>
-  typeof value === 'string' ? JSON.stringify(value) : String(value);
-
-/** A string with a unit, turned into a number by `parse`, with one clear message when it does not fit. */
-function unitValue(expected: string, parse: (text: string) => number | undefined, minimum = 0) {
-  return z
-    .union([z.string(), z.number()], {
-      error: (issue) => `expected ${expected}, got ${describe(issue.input)}`,
-    })
-    .transform((value, ctx) => {
-      const parsed = typeof value === 'string' ? parse(value) : undefined;
-      if (parsed === undefined || parsed < minimum) {
-        const hint = typeof value === 'number' ? ' (a bare number has no unit)' : '';
-        ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${describe(value)}${hint}` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
+/** How a value reads in a message: strings quoted, lists and maps named rather than dumped. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  // `key:` with nothing after it is null in YAML.
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty map' : 'a map';
+  return String(value);
 }
 
-const duration = (example: string) => unitValue(`a duration such as "${example}"`, parseDurationMs);
-const positiveDuration = (example: string) =>
-  unitValue(`a duration above zero such as "${example}"`, parseDurationMs, Number.MIN_VALUE);
+/** A zod error function: "expected <what>, got <value>", or only "expected <what>" for a missing key. */
+const expected =
+  (what: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `expected ${what}` : `expected ${what}, got ${describeValue(issue.input)}`;
 
+/**
+ * A string with a unit, turned into a number by `parse`. Only strings: a bare number has no unit, and the
+ * JSON Schema says "string" so editors flag `p95: 250` as they type. `example` is offered for completion.
+ */
+function unitValue(what: string, example: string, parse: (text: string) => number | undefined, minimum = 0) {
+  const expectedWhat = `${what} such as "${example}"`;
+  return (
+    z
+      .string({
+        error: (issue) =>
+          typeof issue.input === 'number'
+            ? `expected ${expectedWhat}, got ${issue.input} (a bare number has no unit)`
+            : expected(expectedWhat)(issue),
+      })
+      // On the string, not the result: zod drops examples from a transform's input side.
+      .meta({ examples: [example] })
+      .transform((text, ctx) => {
+        const parsed = parse(text);
+        if (parsed === undefined || parsed < minimum) {
+          ctx.addIssue({ code: 'custom', message: `expected ${expectedWhat}, got ${describeValue(text)}` });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+  );
+}
+
+const duration = (example: string) => unitValue('a duration', example, parseDurationMs);
+const positiveDuration = (example: string) =>
+  unitValue('a duration above zero', example, parseDurationMs, Number.MIN_VALUE);
+
+/** "1%" or 0.01: both forms are common in SLO documents, so both are accepted. */
 const fraction = z
   .union([z.string(), z.number()], {
-    error: (issue) =>
-      `expected a percentage such as "1%" or a fraction such as 0.01, got ${describe(issue.input)}`,
+    error: expected('a percentage such as "1%" or a fraction such as 0.01'),
   })
+  .meta({ examples: ['1%', 0.01] })
   .transform((value, ctx) => {
     const parsed = parseFraction(value);
     if (parsed === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `expected a percentage from "0%" to "100%" or a fraction from 0 to 1, got ${describe(value)}`,
+        message: `expected a percentage from "0%" to "100%" or a fraction from 0 to 1, got ${describeValue(value)}`,
       });
       return z.NEVER;
     }
     return parsed;
   });
 
-const size = unitValue('a size such as "512MB"', parseSizeBytes);
+const size = unitValue('a size', '512MB', parseSizeBytes);
 
-const positiveInt = (what: string) =>
-  z
-    .number({ error: (issue) => `expected ${what}, got ${describe(issue.input)}` })
-    .int(`expected ${what}`)
-    .positive(`expected ${what}`);
-
+/** Header and environment values: numbers and booleans are written as text, since that is what is sent. */
 const stringMap = (what: string) =>
-  z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String), {
-    error: (issue) => `expected a map of ${what}, got ${describe(issue.input)}`,
-  });
+  z.record(
+    z.string(),
+    z
+      .union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or true/false') })
+      .transform(String),
+    { error: expected(`a map of ${what}`) },
+  );
 
 /** SLO targets. Latencies are upper bounds; `min-rps` is a lower bound on measured throughput. */
 const sloSchema = z
@@ -73,11 +99,9 @@ const sloSchema = z
       max: duration('1s').optional().meta({ description: 'Upper bound on the slowest request.' }),
       'error-rate': fraction
         .optional()
-        .meta({ description: 'Upper bound on failed / attempted requests: "1%" or 0.01.' }),
+        .meta({ description: 'Upper bound on failed / attempted requests: "1%" or 0.01. Default 1%.' }),
       'min-rps': z
-        .number({
-          error: (issue) => `expected a number of requests per second, got ${describe(issue.input)}`,
-        })
+        .number({ error: expected('a number of requests per second, 0 or more') })
         .nonnegative()
         .optional()
         .meta({ description: 'Lower bound on measured throughput, requests per second.' }),
@@ -90,135 +114,235 @@ const sloSchema = z
       'max-cpu-per-request': duration('2ms')
         .optional()
         .meta({ description: 'Upper bound on service CPU time per request, e.g. "2ms".' }),
+      'max-regression': fraction.optional().meta({
+        description:
+          'With a baseline: the largest p95 regression against the base allowed, e.g. "10%". Overrides baseline.max-regression.',
+      }),
     },
-    { error: (issue) => `expected a map of SLO targets, got ${describe(issue.input)}` },
+    { error: expected('a map of SLO targets such as { p95: 250ms }') },
   )
   .meta({ description: 'SLO targets.' });
 
 const statusCode = z
-  .number({ error: (issue) => `expected an HTTP status code such as 200, got ${describe(issue.input)}` })
-  .int('expected a whole HTTP status code')
-  .min(100, 'expected an HTTP status code from 100 to 599')
-  .max(599, 'expected an HTTP status code from 100 to 599');
+  .number({ error: expected('an HTTP status code from 100 to 599') })
+  .int()
+  .min(100)
+  .max(599);
 
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const endpointSchema = z.strictObject(
   {
-    name: z.string().min(1).optional().meta({ description: 'Shown in reports. Default: "METHOD path".' }),
+    name: z
+      .string({ error: expected('a name') })
+      .min(1)
+      .optional()
+      .meta({ description: 'Shown in reports; distinct per endpoint. Default: "METHOD path".' }),
+    // Any case is accepted and sent upper-case; the message shows what was written, not its upper case.
     method: z
-      .string()
-      .transform((m) => m.toUpperCase())
-      .pipe(
-        z.enum(methods, {
-          error: (issue) => `expected one of ${methods.join(', ')}, got ${describe(issue.input)}`,
-        }),
-      )
-      .default('GET')
-      .meta({ description: 'HTTP method. Default GET.' }),
+      .string({ error: expected(`one of ${methods.join(', ')}`) })
+      .meta({ examples: [...methods] })
+      .refine((method) => (methods as readonly string[]).includes(method.toUpperCase()))
+      .transform((method) => method.toUpperCase())
+      .prefault('GET')
+      .meta({ description: 'HTTP method, in any case. Default GET.' }),
     path: z
-      .string({ error: 'expected a path such as "/items"' })
-      .refine((p) => p.startsWith('/'), {
-        error: (issue) => `expected a path starting with "/", got ${describe(issue.input)}`,
-      })
+      .string({ error: expected('a path such as "/items"') })
+      .refine((p) => p.startsWith('/'), { error: expected('a path starting with "/", such as "/items"') })
       .meta({ description: 'Request path, relative to `target`.' }),
     headers: stringMap('header names to values')
       .optional()
       .meta({ description: 'Request headers; ${VAR} expands.' }),
     body: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
-        error: 'expected a string (sent as is) or an object (sent as JSON)',
+        error: expected('a string (sent as is) or a map or list (sent as JSON)'),
       })
       .optional()
-      .meta({ description: 'Request body: an object is sent as JSON, a string as is.' }),
+      .meta({ description: 'Request body: a map or list is sent as JSON, a string as is; ${VAR} expands.' }),
     'expect-status': z
-      .union([statusCode.transform((code) => [code]), z.array(statusCode).min(1)], {
-        error: (issue) =>
-          `expected a status code or a list of them such as [200, 201], got ${describe(issue.input)}`,
-      })
+      .union(
+        [
+          statusCode.transform((code) => [code]),
+          z.array(statusCode).min(1, {
+            error: 'expected at least one status code, got an empty list (omit it to accept any 2xx)',
+          }),
+        ],
+        { error: expected('a status code or a list of them such as [200, 201]') },
+      )
       .optional()
       .meta({ description: 'Statuses that count as success. Default: any 2xx.' }),
     slo: sloSchema
       .optional()
       .meta({ description: 'Targets for this endpoint; each key overrides the top-level `slo`.' }),
   },
-  { error: (issue) => `expected an endpoint such as { path: "/items" }, got ${describe(issue.input)}` },
+  { error: expected('an endpoint such as { path: "/items" }') },
 );
 
-const readySchema = z.strictObject({
-  url: z
-    .string()
-    .min(1)
-    .default('/health')
-    .meta({ description: 'Health URL, absolute or relative to `target`. Default /health.' }),
-  timeout: positiveDuration('60s')
-    .default(60_000)
-    .meta({ description: 'How long to wait for readiness. Default 60s.' }),
-  interval: positiveDuration('200ms')
-    .default(200)
-    .meta({ description: 'Time between probes. Default 200ms.' }),
-});
-
-const serviceSchema = z.strictObject({
-  command: z
-    .string({ error: 'expected the command that starts the service, such as "node server.js"' })
-    .min(1, 'expected the command that starts the service, such as "node server.js"')
-    .meta({ description: 'Run through the shell in its own process group. ${VAR} is left to the shell.' }),
-  cwd: z
-    .string()
-    .default('.')
-    .meta({ description: 'Working directory, relative to the config file. Default ".".' }),
-  env: stringMap('variable names to values')
-    .default({})
-    .meta({ description: 'Extra environment variables.' }),
-  ready: readySchema.prefault({}).meta({ description: 'How to tell the service is ready.' }),
-  'stop-timeout': duration('10s')
-    .default(10_000)
-    .meta({ description: 'Grace period between SIGTERM and SIGKILL at teardown. Default 10s.' }),
-});
-
-const loadSchema = z.strictObject({
-  duration: positiveDuration('20s')
-    .default(10_000)
-    .meta({ description: 'Measured window per endpoint. Default 10s.' }),
-  warmup: duration('3s')
-    .default(2_000)
-    .meta({ description: 'Unmeasured load before each window. Default 2s.' }),
-  connections: positiveInt('a whole number of connections above zero')
-    .max(10_000, 'expected at most 10000 connections')
-    .default(10)
-    .meta({ description: 'Concurrent connections. Default 10.' }),
-  rate: z
-    .number({ error: (issue) => `expected requests per second as a number, got ${describe(issue.input)}` })
-    .positive('expected a rate above zero requests per second')
-    .optional()
-    .meta({ description: 'Fixed total arrival rate, requests per second. Omit for closed-loop load.' }),
-  'request-timeout': positiveDuration('5s')
-    .default(5_000)
-    .meta({ description: 'A request unanswered this long is a failure. Default 5s.' }),
-});
-
-export const configSchema = z.strictObject(
+const readySchema = z.strictObject(
   {
-    $schema: z.string().optional().meta({ description: 'Ignored: for editors.' }),
+    url: z
+      .string({ error: expected('a URL, or a path relative to `target`, such as "/health"') })
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Health URL, absolute or relative to `target`. Default /health, unless `log` or `tcp` is given.',
+      }),
+    log: z
+      .string({ error: expected('text the service prints when it is ready, such as "Listening on"') })
+      .min(1)
+      .optional()
+      .meta({ description: "Ready once a line of the service's output contains this text." }),
+    tcp: z
+      .number({ error: expected('a TCP port from 1 to 65535') })
+      .int()
+      .min(1)
+      .max(65_535)
+      .optional()
+      .meta({ description: 'Ready once this TCP port on the target host accepts connections.' }),
+    timeout: positiveDuration('60s')
+      .prefault('60s')
+      .meta({ description: 'How long to wait for readiness. Default 60s.' }),
+    interval: positiveDuration('200ms')
+      .prefault('200ms')
+      .meta({ description: 'Time between probes. Default 200ms.' }),
+  },
+  { error: expected('a map such as { url: /health, timeout: 60s }') },
+);
+
+const serviceSchema = z.strictObject(
+  {
+    command: z
+      .string({ error: expected('the command that starts the service, such as "node server.js"') })
+      .min(1)
+      .meta({ description: 'Run through the shell in its own process group. ${VAR} is left to the shell.' }),
+    cwd: z
+      .string({ error: expected('a folder, relative to the config file') })
+      .default('.')
+      .meta({ description: 'Working directory, relative to the config file. Default ".".' }),
+    env: stringMap('variable names to values')
+      .default({})
+      .meta({ description: 'Extra environment variables; ${VAR} expands.' }),
+    ready: readySchema.prefault({}).meta({ description: 'How to tell the service is ready.' }),
+    'stop-timeout': duration('10s')
+      .prefault('10s')
+      .meta({ description: 'Grace period between SIGTERM and SIGKILL at teardown. Default 10s.' }),
+  },
+  {
+    error: expected('a map with the command that starts the service, such as { command: "node server.js" }'),
+  },
+);
+
+const loadSchema = z.strictObject(
+  {
+    duration: positiveDuration('20s')
+      .prefault('10s')
+      .meta({ description: 'Measured window per endpoint. Default 10s.' }),
+    warmup: duration('3s')
+      .prefault('2s')
+      .meta({ description: 'Unmeasured load before each window. Default 2s.' }),
+    connections: z
+      .number({ error: expected('a whole number of connections from 1 to 10000') })
+      .int()
+      .positive()
+      .max(10_000)
+      .default(10)
+      .meta({ description: 'Concurrent connections. Default 10.' }),
+    rate: z
+      .number({ error: expected('a number of requests per second above zero') })
+      .positive()
+      .optional()
+      .meta({ description: 'Fixed total arrival rate, requests per second. Omit for closed-loop load.' }),
+    'request-timeout': positiveDuration('5s')
+      .prefault('5s')
+      .meta({ description: 'A request unanswered this long is a failure. Default 5s.' }),
+  },
+  { error: expected('a map of load settings such as { duration: 10s }') },
+);
+
+const targetUrl = 'an http:// or https:// URL such as "http://127.0.0.1:3000"';
+
+const baselineSchema = z.strictObject(
+  {
     target: z
-      .string({ error: 'expected the base URL of the service, such as "http://127.0.0.1:3000"' })
-      .refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), {
-        error: (issue) =>
-          `expected an http:// or https:// URL such as "http://127.0.0.1:3000", got ${describe(issue.input)}`,
-      })
-      .meta({ description: 'Base URL; endpoint paths are relative to it.' }),
+      .string({ error: expected(`the base copy's URL, ${targetUrl.replace('3000', '3001')}`) })
+      .refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), { error: expected(targetUrl) })
+      .meta({ description: "Base URL of the base branch's copy of the service (another port)." }),
     service: serviceSchema
       .optional()
-      .meta({ description: 'How to start the service. Omit to test a running target.' }),
-    load: loadSchema.prefault({}).meta({ description: 'Load shape, the same for every endpoint.' }),
-    slo: sloSchema.optional().meta({ description: 'Default targets for every endpoint.' }),
-    endpoints: z
-      .array(endpointSchema, { error: 'expected a list of endpoints, each with a path' })
-      .min(1, 'expected at least one endpoint'),
+      .meta({ description: 'How to start the base copy. Omit with `ref`, or when it is already running.' }),
+    ref: z
+      .string({ error: expected('"auto" or a branch, tag or commit') })
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Check the base out into a git worktree and start it with the service settings: "auto" for the pull request\'s base commit, or a ref.',
+      }),
+    setup: z
+      .string({ error: expected('a shell command such as "npm ci"') })
+      .min(1)
+      .optional()
+      .meta({ description: 'With `ref`: run in the worktree before the base copy starts, e.g. "npm ci".' }),
+    env: stringMap('variable names to values')
+      .default({})
+      .meta({
+        description: 'With `ref`: environment on top of service.env for the base copy (its PORT, say).',
+      }),
+    rounds: z
+      .number({ error: expected('a whole number of rounds from 2 to 50') })
+      .int()
+      .min(2)
+      .max(50)
+      .default(6)
+      .meta({ description: 'Alternating rounds per endpoint (base head, head base, …). Default 6.' }),
+    'round-duration': positiveDuration('2s')
+      .prefault('2s')
+      .meta({ description: 'Measured time of each side in each round. Default 2s.' }),
+    'max-regression': fraction
+      .prefault('10%')
+      .meta({
+        description: 'The largest p95 regression allowed, when it is also statistically clear. Default 10%.',
+      }),
   },
-  { error: (issue) => `expected a map with target and endpoints, got ${describe(issue.input)}` },
+  { error: expected('a map such as { target: "http://127.0.0.1:3001", ref: auto }') },
 );
 
+/** slo-gate.yml as users write it; parsing gives `RawConfig`, which the loader turns into `GateConfig`. */
+export const configSchema = z
+  .strictObject(
+    {
+      $schema: z.string().optional().meta({ description: 'Ignored: for editors.' }),
+      target: z
+        .string({
+          error: (issue) =>
+            issue.input === undefined
+              ? 'expected the base URL of the service, such as "http://127.0.0.1:3000"'
+              : expected(targetUrl)(issue),
+        })
+        .refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), { error: expected(targetUrl) })
+        .meta({ description: 'Base URL; endpoint paths are relative to it. ${VAR} expands.' }),
+      service: serviceSchema
+        .optional()
+        .meta({ description: 'How to start the service. Omit to test a running target.' }),
+      load: loadSchema.prefault({}).meta({ description: 'Load shape, the same for every endpoint.' }),
+      slo: sloSchema.optional().meta({ description: 'Default targets for every endpoint.' }),
+      baseline: baselineSchema
+        .optional()
+        .meta({ description: 'Compare with the base branch, measured side by side in alternating rounds.' }),
+      endpoints: z
+        .array(endpointSchema, { error: expected('a list of endpoints, each with a path') })
+        .min(1, { error: expected('at least one endpoint') })
+        .meta({ description: 'The requests to load, one at a time, each held to its SLO.' }),
+    },
+    { error: expected('a map with target and endpoints') },
+  )
+  .meta({
+    title: 'slo-gate.yml',
+    description: 'slo-gate: load-test a service and gate pull requests on its SLOs.',
+  });
+
+/** The parsed config, still keyed as written; units already parsed into numbers (ms, bytes, fractions). */
 export type RawConfig = z.output<typeof configSchema>;
+/** One `slo` map, parsed. */
 export type RawSlo = z.output<typeof sloSchema>;

@@ -38,8 +38,12 @@ export interface ServiceConfig {
   cwd: string;
   env: Record<string, string>;
   ready: {
-    /** Absolute URL. */
-    url: string;
+    /** Absolute URL of the health check; undefined when readiness is judged by `log` or `tcp` alone. */
+    url?: string;
+    /** Ready once a line of the service's output contains this. */
+    log?: string;
+    /** Ready once this port on the target host accepts TCP connections. */
+    tcp?: { host: string; port: number };
     timeoutMs: number;
     intervalMs: number;
   };

@@ -3,8 +3,16 @@
  * or undefined when the text is not of that form; the schema turns undefined into a message.
  */
 
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m)\s*$/;
-const DURATION_FACTOR_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000 };
+// Both micro signs: U+00B5 (what keyboards type) and U+03BC (Greek mu, what some editors substitute).
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|\u00b5s|\u03bcs|ms|s|m)\s*$/;
+const DURATION_FACTOR_MS: Record<string, number> = {
+  us: 0.001,
+  '\u00b5s': 0.001,
+  '\u03bcs': 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+};
 
 /** "250ms", "1.5s", "2m", "500us" → milliseconds. A bare number has no unit and is rejected. */
 export function parseDurationMs(text: string): number | undefined {
@@ -45,18 +53,25 @@ export function parseSizeBytes(text: string): number | undefined {
   return Math.round(Number(match[1]) * SIZE_FACTOR[match[2]!.toLowerCase()]!);
 }
 
-/** Formats milliseconds for people: "0.42 ms", "12.3 ms", "1.25 s". */
+/**
+ * Formats milliseconds for people: "0.42 ms", "12.3 ms", "250 ms", "1.25 s". Each threshold is where
+ * rounding would reach the next form, so 99.97 reads "100 ms", not "100.0 ms", and 999.6 reads "1.00 s".
+ */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  if (ms >= 999.5) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 99.95) return `${ms.toFixed(0)} ms`;
+  if (ms >= 9.995) return `${ms.toFixed(1)} ms`;
   return `${ms.toFixed(2)} ms`;
 }
 
+/**
+ * Formats a fraction as a percentage for people: 0.005 → "0.50%", 0.0123 → "1.2%". Anything above zero
+ * but under 0.01% reads "<0.01%", so a few failures never look like none.
+ */
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;
   if (percent === 0) return '0%';
   if (percent < 0.01) return '<0.01%';
-  return `${percent < 1 ? percent.toFixed(2) : percent.toFixed(1)}%`;
+  return `${percent < 0.995 ? percent.toFixed(2) : percent.toFixed(1)}%`;
 }

@@ -3,6 +3,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { ServiceConfig } from '../config/types.js';
 import { serviceError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -73,45 +74,80 @@ export async function waitUntilReady(
   log: Logger,
   signal?: AbortSignal,
 ): Promise<Readiness> {
+  const { ready } = config;
   const startedAt = Date.now();
-  const deadline = startedAt + config.ready.timeoutMs;
-  let last: ProbeResult | undefined;
+  const deadline = startedAt + ready.timeoutMs;
+  const sawLogLine = ready.log === undefined ? () => true : service.watchOutput(ready.log);
+  const what = describeReadiness(config);
   let lastProgressAt = startedAt;
   for (;;) {
     const exit = service.exit();
-    if (exit) {
+    if (exit)
       throw serviceError(
-        `the service ${describeExit(exit)} before it was ready (${config.ready.url})`,
+        `the service ${describeExit(exit)} before it was ready (${what})`,
         service.logTail(),
       );
-    }
     if (signal?.aborted) throw serviceError('interrupted while waiting for the service to be ready');
     const probeTimeoutMs = Math.min(2000, Math.max(100, deadline - Date.now()));
-    last = await probeHealth(config.ready.url, probeTimeoutMs);
-    if (last.ready) {
-      const readyAfterMs = Date.now() - startedAt;
-      if (last.health?.status === 'degraded') {
-        const unhealthy = describeUnhealthyDependencies(last.health);
+    // Every condition given must hold; the first that does not is what the timeout message names.
+    let waitingFor: string | undefined;
+    let health: HealthReport | undefined;
+    if (!sawLogLine()) waitingFor = `no output line contained ${JSON.stringify(ready.log)}`;
+    if (!waitingFor && ready.tcp) {
+      const open = await portOpen(ready.tcp.host, ready.tcp.port, probeTimeoutMs);
+      if (open !== true) waitingFor = `port ${ready.tcp.port} refused connections (${open})`;
+    }
+    if (!waitingFor && ready.url) {
+      const probe = await probeHealth(ready.url, probeTimeoutMs);
+      health = probe.health;
+      if (!probe.ready) waitingFor = `${ready.url} answered ${probe.summary}`;
+    }
+    if (!waitingFor) {
+      if (health?.status === 'degraded') {
+        const unhealthy = describeUnhealthyDependencies(health);
         log.warn(`the service is ready but degraded${unhealthy ? `: ${unhealthy}` : ''}`);
       }
-      return { readyAfterMs, health: last.health };
+      return { readyAfterMs: Date.now() - startedAt, health };
     }
     const now = Date.now();
     if (now >= deadline) {
       throw serviceError(
-        `the service was not ready after ${formatMs(config.ready.timeoutMs)}: ${config.ready.url} answered ${last.summary}`,
+        `the service was not ready after ${formatMs(ready.timeoutMs)}: ${waitingFor}`,
         service.logTail(),
       );
     }
     if (now - lastProgressAt >= 5000) {
       lastProgressAt = now;
-      log.info(
-        `still waiting for ${config.ready.url} (${Math.round((now - startedAt) / 1000)} s): ${last.summary}`,
-      );
+      log.info(`still waiting for the service (${Math.round((now - startedAt) / 1000)} s): ${waitingFor}`);
     }
     // Wake early if the process exits, so a crash is reported at once.
-    await Promise.race([service.exited, sleep(Math.min(config.ready.intervalMs, deadline - now))]);
+    await Promise.race([service.exited, sleep(Math.min(ready.intervalMs, deadline - now))]);
   }
+}
+
+/** "http://127.0.0.1:3000/health", "the log line \"Listening\"", "port 5432", joined. */
+function describeReadiness(config: ServiceConfig): string {
+  const parts: string[] = [];
+  if (config.ready.url) parts.push(config.ready.url);
+  if (config.ready.log !== undefined) parts.push(`the log line ${JSON.stringify(config.ready.log)}`);
+  if (config.ready.tcp) parts.push(`port ${config.ready.tcp.port}`);
+  return parts.join(', ');
+}
+
+/** true when a TCP connection opens, else the reason (ECONNREFUSED, a timeout). */
+function portOpen(host: string, port: number, timeoutMs: number): Promise<true | string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(`no answer in ${formatMs(timeoutMs)}`);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

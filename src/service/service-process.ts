@@ -23,6 +23,8 @@ export interface RunningService {
   exit(): ServiceExit | undefined;
   /** The last lines of its stdout and stderr. */
   logTail(lines?: number): string[];
+  /** Starts watching the output for `text`; the function says whether a line so far contained it. */
+  watchOutput(text: string): () => boolean;
   /** SIGTERM to the group, SIGKILL after `stopTimeoutMs`. Resolves when the group is gone; safe to repeat. */
   stop(): Promise<void>;
 }
@@ -57,11 +59,13 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
 
   const tail: string[] = [];
   let partial = '';
+  const watches: { text: string; seen: boolean }[] = [];
   const capture = (chunk: Buffer) => {
     log.write(chunk);
     const lines = (partial + chunk.toString('utf8')).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
+      for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
     }
@@ -106,6 +110,12 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
     exited,
     exit: () => exitInfo,
     logTail: (lines = 30) => [...tail, ...(partial ? [partial] : [])].slice(-lines),
+    watchOutput: (text) => {
+      // Lines already printed count too: a fast service may print before anyone watches.
+      const watch = { text, seen: tail.some((line) => line.includes(text)) || partial.includes(text) };
+      watches.push(watch);
+      return () => watch.seen || partial.includes(text);
+    },
     stop,
   };
 }

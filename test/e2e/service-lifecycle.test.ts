@@ -115,3 +115,41 @@ endpoints:
     ]);
   });
 });
+
+describe('readiness without an HTTP health check', () => {
+  const gate = async (ready: string) => {
+    const port = await freePort();
+    const config = parseConfig(
+      `target: http://127.0.0.1:${port}
+service:
+  command: node ${SERVERS_DIR}/service.mjs
+  env: { PORT: "${port}", HEALTH: "down" }
+  ready: ${ready.replace('__PORT__', String(port))}
+load: { duration: 300ms, warmup: 0s, connections: 2 }
+endpoints: [{ path: /work }]
+`,
+      'ready.yml',
+      {},
+    );
+    return runGate(config, { log: new MemoryLogger(), workDir: os.tmpdir() });
+  };
+
+  it('is ready on a log line, whatever /health says', async () => {
+    const result = await gate('{ log: "service listening on", timeout: 5s }');
+    expect(result.verdict).toBe('passed');
+  });
+
+  it('is ready on an open TCP port', async () => {
+    const result = await gate('{ tcp: __PORT__, timeout: 5s }');
+    expect(result.verdict).toBe('passed');
+  });
+
+  it('names the log line it never saw', async () => {
+    const result = await gate('{ log: "database connected", timeout: 700ms }');
+    expect(result.verdict).toBe('failed');
+    expect(result.reason).toBe(
+      'the service was not ready after 700 ms: no output line contained "database connected"',
+    );
+    expect(result.service!.logTail).toEqual([expect.stringContaining('service listening on')]);
+  });
+});

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig } from '../../src/config/load-config.js';
+
+const DIR = fileURLToPath(new URL('../fixtures/good-configs/', import.meta.url));
+
+describe('baseline and readiness keys', () => {
+  it('maps baseline keys, and per-endpoint max-regression overrides', async () => {
+    const config = await loadConfigFile(path.join(DIR, 'baseline.yml'), {});
+    expect(config.baseline).toEqual({
+      target: 'http://127.0.0.1:4101',
+      service: undefined,
+      ref: 'auto',
+      setup: 'npm ci',
+      env: { PORT: '4101' },
+      rounds: 8,
+      roundDurationMs: 1500,
+      maxRegression: 0.15,
+    });
+    expect(config.endpoints.map((e) => e.maxRegression)).toEqual([undefined, 0.25]);
+  });
+
+  it('has no /health default when readiness is by log line or port', async () => {
+    const config = await loadConfigFile(path.join(DIR, 'baseline.yml'), {});
+    expect(config.service!.ready).toEqual({
+      url: undefined,
+      log: 'Listening on',
+      tcp: { host: '127.0.0.1', port: 4100 },
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
+  });
+
+  it('defaults rounds, round duration and max-regression', () => {
+    const config = parseConfig(
+      'target: http://127.0.0.1:1\nbaseline: { target: "http://127.0.0.1:2" }\nendpoints: [{ path: /a }]\n',
+      'x.yml',
+      {},
+    );
+    expect(config.baseline).toMatchObject({ rounds: 6, roundDurationMs: 2000, maxRegression: 0.1, env: {} });
+  });
+});

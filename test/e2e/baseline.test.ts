@@ -1,0 +1,122 @@
+/** Head against base: two real services, alternating rounds, and a base checked out from git. */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { runGate } from '../../src/gate.js';
+import { MemoryLogger } from '../../src/log.js';
+import { runFromConfigFile } from '../../src/run.js';
+import { SERVERS_DIR } from '../helpers/servers.js';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function compare(baseDelayMs: number, headDelayMs: number) {
+  const [head, base] = [await freePort(), await freePort()];
+  const service = (port: number, delayMs: number) =>
+    `{ command: "node ${SERVERS_DIR}/service.mjs", env: { PORT: "${port}", DELAY_MS: "${delayMs}" }, stop-timeout: 2s }`;
+  const config = parseConfig(
+    `target: http://127.0.0.1:${head}
+service: ${service(head, headDelayMs)}
+baseline:
+  target: http://127.0.0.1:${base}
+  service: ${service(base, baseDelayMs)}
+  rounds: 4
+  round-duration: 500ms
+  max-regression: 10%
+load: { warmup: 200ms, connections: 4 }
+endpoints: [{ path: /work }]
+`,
+    'baseline.yml',
+    {},
+  );
+  return runGate(config, { log: new MemoryLogger(), workDir: os.tmpdir() });
+}
+
+describe('baseline comparison', () => {
+  it('flags a head 30% slower than its base', async () => {
+    const result = await compare(10, 13);
+    const endpoint = result.endpoints[0]!;
+    expect(endpoint.baseline).toMatchObject({ rounds: 4, verdict: 'regressed', maxRegression: 0.1 });
+    const p95 = endpoint.baseline!.p95!;
+    expect(p95.change.change).toBeGreaterThan(0.15);
+    expect(p95.change.low).toBeGreaterThan(0);
+    expect(p95.headMs).toBeGreaterThan(p95.baseMs);
+    expect(endpoint.checks.find((c) => c.metric === 'max-regression')).toMatchObject({
+      passed: false,
+      limit: 0.1,
+    });
+    expect(result.verdict).toBe('breached');
+    expect(result.baselineService?.logFile).toMatch(/base-service\.log$/);
+  });
+
+  it('finds no regression between two copies of the same service', async () => {
+    const result = await compare(10, 10);
+    const endpoint = result.endpoints[0]!;
+    expect(endpoint.baseline!.verdict).toBe('within-noise');
+    expect(Math.abs(endpoint.baseline!.p95!.change.change)).toBeLessThan(0.1);
+    expect(result.verdict).toBe('passed');
+  });
+
+  it('checks the base out of git into a worktree, sets it up and starts it with the head settings', async () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-repo-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t',
+        },
+      })
+        .toString()
+        .trim();
+    const [head, base] = [await freePort(), await freePort()];
+    git('init', '-q');
+    copyFileSync(path.join(SERVERS_DIR, 'service.mjs'), path.join(repo, 'service.mjs'));
+    // The base answers in 10 ms; the head's change makes it 13 ms.
+    writeFileSync(path.join(repo, 'delay.txt'), '10');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const baseSha = git('rev-parse', 'HEAD');
+    writeFileSync(path.join(repo, 'delay.txt'), '13');
+    git('commit', '-qam', 'slower');
+    writeFileSync(
+      path.join(repo, 'slo-gate.yml'),
+      `target: http://127.0.0.1:${head}
+service:
+  command: DELAY_MS=$(cat delay.txt) node service.mjs
+  env: { PORT: "${head}" }
+  stop-timeout: 2s
+baseline:
+  target: http://127.0.0.1:${base}
+  ref: ${baseSha}
+  setup: test -f service.mjs && echo set up > setup.log
+  env: { PORT: "${base}" }
+  rounds: 4
+  round-duration: 500ms
+load: { warmup: 200ms, connections: 4 }
+endpoints: [{ path: /work }]
+`,
+    );
+    const outcome = await runFromConfigFile({
+      configPath: path.join(repo, 'slo-gate.yml'),
+      env: {},
+      log: new MemoryLogger(),
+    });
+    expect(outcome.result.endpoints[0]!.baseline).toMatchObject({ verdict: 'regressed' });
+    expect(outcome.exitCode).toBe(1);
+    // The worktree is gone afterwards.
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+  });
+});
