@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { adviseFromSelfComparison, renderAdvice, selfComparisonConfig } from './baseline/calibrate.js';
 import { loadConfigFile } from './config/load-config.js';
 import { runGate } from './gate.js';
+import { initRepository } from './init/init.js';
 import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
@@ -18,6 +19,7 @@ Commands:
   validate   check the config without booting anything
   calibrate  measure the service against itself to find this machine's noise floor, and suggest
              baseline.max-regression and baseline.rounds
+  init       write a starter slo-gate.yml and .github/workflows/slo-gate.yml (never overwrites)
 
 Options:
   -c, --config FILE      the config (default: slo-gate.yml)
@@ -45,7 +47,7 @@ class TerminalLogger implements Logger {
   }
 }
 
-const COMMANDS = ['run', 'validate', 'calibrate', 'help'] as const;
+const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'help'] as const;
 
 interface CliArgs {
   command: (typeof COMMANDS)[number];
@@ -76,7 +78,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const command = values.help ? 'help' : (positionals[0] ?? 'help');
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw usageError(
-      `unknown command "${command}"; expected run, validate or calibrate (see slo-gate --help)`,
+      `unknown command "${command}"; expected run, validate, calibrate or init (see slo-gate --help)`,
     );
   }
   if (positionals.length > 1)
@@ -117,6 +119,16 @@ export async function main(argv: string[]): Promise<number> {
     if (args.command === 'validate') {
       const config = await loadConfigFile(args.configPath, process.env);
       process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
+      return ExitCode.passed;
+    }
+    if (args.command === 'init') {
+      const outcome = await initRepository(process.cwd());
+      for (const file of outcome.written) process.stdout.write(`wrote ${file}\n`);
+      for (const file of outcome.kept)
+        process.stdout.write(`kept ${file}: it exists, and init never overwrites\n`);
+      process.stdout.write(
+        `The start command is a guess from ${outcome.guess.source}: check it, list your endpoints, then run: npx slo-gate run\n`,
+      );
       return ExitCode.passed;
     }
     if (args.command === 'calibrate') {
