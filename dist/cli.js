@@ -171,7 +171,7 @@ var require_mod = __commonJS({
       return myers_x(a, b);
     };
     exports.distance = distance2;
-    var closest2 = function(str, arr) {
+    var closest = function(str, arr) {
       var min_distance = Infinity;
       var min_index = 0;
       for (var i = 0; i < arr.length; i++) {
@@ -183,7 +183,7 @@ var require_mod = __commonJS({
       }
       return arr[min_index];
     };
-    exports.closest = closest2;
+    exports.closest = closest;
   }
 });
 
@@ -198,12 +198,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -224,7 +224,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -233,14 +233,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -264,17 +264,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path5) {
-      const ctrl = callVisitor(key, node2, visitor, path5);
+    function visit_(key, node2, visitor, path8) {
+      const ctrl = callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visit_(key, ctrl, visitor, path5);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path5);
+            const ci = visit_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -285,13 +285,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path5);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path5);
+          const cv = visit_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -312,17 +312,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path5) {
-      const ctrl = await callVisitor(key, node2, visitor, path5);
+    async function visitAsync_(key, node2, visitor, path8) {
+      const ctrl = await callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visitAsync_(key, ctrl, visitor, path5);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path5);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -333,13 +333,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path5 = Object.freeze(path5.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path5);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path5);
+          const cv = await visitAsync_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -366,23 +366,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path5) {
+    function callVisitor(key, node2, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path5);
+        return visitor(key, node2, path8);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path5);
+        return visitor.Map?.(key, node2, path8);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path5);
+        return visitor.Seq?.(key, node2, path8);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path5);
+        return visitor.Pair?.(key, node2, path8);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path5);
+        return visitor.Scalar?.(key, node2, path8);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path5);
+        return visitor.Alias?.(key, node2, path8);
       return void 0;
     }
-    function replaceNode(key, path5, node2) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key, path8, node2) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -994,10 +994,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path5.length - 1; i >= 0; --i) {
-        const k = path5[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -1016,7 +1016,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1046,11 +1046,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path5;
+          const [key, ...rest] = path8;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -1064,8 +1064,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key, ...rest] = path5;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -1079,8 +1079,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key, ...rest] = path5;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -1098,8 +1098,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key, ...rest] = path5;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -1109,8 +1109,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key, ...rest] = path5;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -2117,7 +2117,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -2133,7 +2133,7 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line) => sum2 + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
@@ -3625,9 +3625,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3702,14 +3702,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path8) {
+        if (Collection.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3724,10 +3724,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path8, keepScalar) {
+        if (Collection.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3738,10 +3738,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path8) {
+        if (Collection.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3758,13 +3758,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path8, value) {
+        if (Collection.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -4348,9 +4348,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4386,7 +4386,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4426,7 +4426,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
+        if (!isMap2 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4449,7 +4449,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4481,7 +4481,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4497,7 +4497,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5725,9 +5725,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path5) => {
+    visit2.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path5) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5736,23 +5736,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path5) => {
-      const parent = visit2.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
+    visit2.parentCollection = (cst, path8) => {
+      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5763,10 +5763,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -5784,7 +5784,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5868,7 +5868,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -8763,7 +8763,7 @@ var require_buffer = __commonJS({
           byteOffset /= 2;
         }
       }
-      function read(buf, i2) {
+      function read2(buf, i2) {
         if (indexSize === 1) {
           return buf[i2];
         } else {
@@ -8774,7 +8774,7 @@ var require_buffer = __commonJS({
       if (dir) {
         let foundIndex = -1;
         for (i = byteOffset; i < arrLength; i++) {
-          if (read(arr, i) === read(val, foundIndex === -1 ? 0 : i - foundIndex)) {
+          if (read2(arr, i) === read2(val, foundIndex === -1 ? 0 : i - foundIndex)) {
             if (foundIndex === -1) foundIndex = i;
             if (i - foundIndex + 1 === valLength) return foundIndex * indexSize;
           } else {
@@ -8787,7 +8787,7 @@ var require_buffer = __commonJS({
         for (i = byteOffset; i >= 0; i--) {
           let found = true;
           for (let j = 0; j < valLength; j++) {
-            if (read(arr, i + j) !== read(val, j)) {
+            if (read2(arr, i + j) !== read2(val, j)) {
               found = false;
               break;
             }
@@ -12156,7 +12156,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path5 = reqData.path;
+        const path8 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -12167,7 +12167,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname3 + ":" + port;
         }
         const baseReq = [
-          `${method} ${path5} HTTP/1.1`
+          `${method} ${path8} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -13230,7 +13230,7 @@ var require_httpClient = __commonJS({
     "use strict";
     var inherits = __require("util").inherits;
     var EE = __require("events").EventEmitter;
-    var net = __require("net");
+    var net2 = __require("net");
     var tls = __require("tls");
     var retimer = require_retimer();
     var HTTPParser = require_http_parser().HTTPParser;
@@ -13317,7 +13317,7 @@ var require_httpClient = __commonJS({
         let servername;
         if (this.opts.servername) {
           servername = this.opts.servername;
-        } else if (!net.isIP(this.opts.hostname)) {
+        } else if (!net2.isIP(this.opts.hostname)) {
           servername = this.opts.hostname;
         }
         if (this.ipc) {
@@ -13327,9 +13327,9 @@ var require_httpClient = __commonJS({
         }
       } else {
         if (this.ipc) {
-          this.conn = net.connect(this.opts.socketPath);
+          this.conn = net2.connect(this.opts.socketPath);
         } else {
-          this.conn = net.connect(this.opts.port, this.opts.hostname);
+          this.conn = net2.connect(this.opts.port, this.opts.hostname);
         }
       }
       this.conn.on("error", (error62) => {
@@ -13423,6 +13423,444 @@ var require_httpClient = __commonJS({
 // src/cli.ts
 import { parseArgs } from "node:util";
 
+// src/config/units.ts
+var DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|\u00b5s|\u03bcs|ms|s|m)\s*$/;
+var DURATION_FACTOR_MS = {
+  us: 1e-3,
+  "\xB5s": 1e-3,
+  "\u03BCs": 1e-3,
+  ms: 1,
+  s: 1e3,
+  m: 6e4
+};
+function parseDurationMs(text) {
+  const match = DURATION.exec(text);
+  if (!match) return void 0;
+  return Number(match[1]) * DURATION_FACTOR_MS[match[2]];
+}
+function parseFraction(value) {
+  let fraction2;
+  if (typeof value === "number") fraction2 = value;
+  else {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+    if (!match) return void 0;
+    fraction2 = Number(match[1]) / 100;
+  }
+  return Number.isFinite(fraction2) && fraction2 >= 0 && fraction2 <= 1 ? fraction2 : void 0;
+}
+var SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)\s*$/i;
+var SIZE_FACTOR = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3
+};
+function parseSizeBytes(text) {
+  const match = SIZE.exec(text);
+  if (!match) return void 0;
+  return Math.round(Number(match[1]) * SIZE_FACTOR[match[2].toLowerCase()]);
+}
+function formatMs(ms) {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms >= 999.5) return `${(ms / 1e3).toFixed(2)} s`;
+  if (ms >= 99.95) return `${ms.toFixed(0)} ms`;
+  if (ms >= 9.995) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+function formatPercent(fraction2) {
+  const percent = fraction2 * 100;
+  if (percent === 0) return "0%";
+  if (percent < 0.01) return "<0.01%";
+  return `${percent < 0.995 ? percent.toFixed(2) : percent.toFixed(1)}%`;
+}
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction2 = idx - lower;
+    return x[lower] + fraction2 * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z3) {
+  var sum2 = z3;
+  var tmp = z3;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z3 * z3 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z = 0; z <= 3.09; z += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z));
+}
+var z;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// src/load/merge-measurements.ts
+function concatSamples(arrays) {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return out;
+}
+function addCounts(records) {
+  const sum2 = {};
+  for (const record2 of records) for (const [key, n] of Object.entries(record2)) sum2[key] = (sum2[key] ?? 0) + n;
+  return sum2;
+}
+function mergeMeasurements(windows) {
+  const last = windows.at(-1);
+  if (!last) throw new Error("mergeMeasurements needs at least one window");
+  return {
+    windowMs: windows.reduce((n, w) => n + w.windowMs, 0),
+    requests: windows.reduce((n, w) => n + w.requests, 0),
+    successes: windows.reduce((n, w) => n + w.successes, 0),
+    failures: {
+      status: windows.reduce((n, w) => n + w.failures.status, 0),
+      timeout: windows.reduce((n, w) => n + w.failures.timeout, 0),
+      socket: windows.reduce((n, w) => n + w.failures.socket, 0)
+    },
+    statusCodes: addCounts(windows.map((w) => w.statusCodes)),
+    socketErrors: addCounts(windows.map((w) => w.socketErrors)),
+    latenciesMs: concatSamples(windows.map((w) => w.latenciesMs)),
+    rawLatenciesMs: concatSamples(windows.map((w) => w.rawLatenciesMs)),
+    failedLatenciesMs: concatSamples(windows.map((w) => w.failedLatenciesMs)),
+    lastAnswerMs: last.lastAnswerMs,
+    longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
+    trailingSilenceMs: last.trailingSilenceMs,
+    abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs
+  };
+}
+
+// src/stats/latency-summary.ts
+var roundToMicroseconds = (ms) => Math.round(ms * 1e3) / 1e3;
+function summarizeLatencies(samplesMs) {
+  if (samplesMs.length === 0) return void 0;
+  const sorted = samplesMs.slice().sort();
+  let sum2 = 0;
+  for (const value of sorted) sum2 += value;
+  const at = (p) => roundToMicroseconds(quantileSorted(sorted, p));
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: roundToMicroseconds(sorted[sorted.length - 1]),
+    min: roundToMicroseconds(sorted[0]),
+    mean: roundToMicroseconds(sum2 / sorted.length)
+  };
+}
+
+// src/baseline/compare.ts
+var T_975 = [
+  12.706,
+  4.303,
+  3.182,
+  2.776,
+  2.571,
+  2.447,
+  2.365,
+  2.306,
+  2.262,
+  2.228,
+  2.201,
+  2.179,
+  2.16,
+  2.145,
+  2.131,
+  2.12,
+  2.11,
+  2.101,
+  2.093,
+  2.086,
+  2.08,
+  2.074,
+  2.069,
+  2.064,
+  2.06,
+  2.056,
+  2.052,
+  2.048,
+  2.045,
+  2.042
+];
+var t975 = (degreesOfFreedom) => degreesOfFreedom >= 1 && degreesOfFreedom <= T_975.length ? T_975[degreesOfFreedom - 1] : 1.96;
+function relativeChange(base, head) {
+  const logRatios = [];
+  for (let i = 0; i < Math.min(base.length, head.length); i++) {
+    const b = base[i];
+    const h = head[i];
+    if (b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h)) logRatios.push(Math.log(h / b));
+  }
+  if (logRatios.length < 2) return void 0;
+  const center = mean(logRatios);
+  const halfWidth = t975(logRatios.length - 1) * sampleStandardDeviation(logRatios) / Math.sqrt(logRatios.length);
+  return {
+    change: Math.exp(center) - 1,
+    low: Math.exp(center - halfWidth) - 1,
+    high: Math.exp(center + halfWidth) - 1,
+    rounds: logRatios.length
+  };
+}
+function judgeChange(change, maxRegression) {
+  if (change.change > maxRegression && change.low > 0) return "regressed";
+  if (change.change < -maxRegression && change.high < 0) return "improved";
+  return "within-noise";
+}
+function formatChange(change) {
+  const signed = (x) => `${x >= 0 ? "+" : "\u2212"}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
+  return `${signed(change.change)}% (95% CI ${signed(change.low)}\u2026${signed(change.high)}%)`;
+}
+function compareRounds(base, head, maxRegression) {
+  const perRound = (rounds) => rounds.map((m) => summarizeLatencies(m.latenciesMs));
+  const baseRounds = perRound(base);
+  const headRounds = perRound(head);
+  const pooled = (rounds) => summarizeLatencies(concatSamples(rounds.map((m) => m.latenciesMs)));
+  const basePooled = pooled(base);
+  const headPooled = pooled(head);
+  const statistic = (key) => {
+    const change = relativeChange(
+      baseRounds.map((s) => s?.[key] ?? NaN),
+      headRounds.map((s) => s?.[key] ?? NaN)
+    );
+    if (!change || !basePooled || !headPooled) return null;
+    return { baseMs: basePooled[key], headMs: headPooled[key], change };
+  };
+  const p95 = statistic("p95");
+  return {
+    rounds: Math.min(base.length, head.length),
+    p95,
+    mean: statistic("mean"),
+    maxRegression,
+    verdict: p95 ? judgeChange(p95.change, maxRegression) : "within-noise"
+  };
+}
+
+// src/baseline/calibrate.ts
+var DEFAULT_ROUNDS = 6;
+var DEFAULT_ROUND_DURATION_MS = 2e3;
+var DEFAULT_MAX_REGRESSION = 0.1;
+function selfComparisonConfig(config2) {
+  return {
+    ...config2,
+    baseline: {
+      target: config2.target,
+      env: {},
+      rounds: config2.baseline?.rounds ?? DEFAULT_ROUNDS,
+      roundDurationMs: config2.baseline?.roundDurationMs ?? DEFAULT_ROUND_DURATION_MS,
+      maxRegression: config2.baseline?.maxRegression ?? DEFAULT_MAX_REGRESSION
+    }
+  };
+}
+function adviseFromSelfComparison(result, rounds) {
+  return result.endpoints.flatMap((endpoint) => {
+    const p95 = endpoint.baseline?.p95;
+    if (!p95) return [];
+    const { change } = p95;
+    const noiseFloor = Math.max(Math.abs(change.low), Math.abs(change.high));
+    const suggestedMaxRegression = Math.max(0.05, Math.ceil(2 * noiseFloor / 0.05) * 0.05);
+    const halfWidth = (change.high - change.low) / 2;
+    const needed = Math.ceil(rounds * (halfWidth / (suggestedMaxRegression / 2)) ** 2);
+    return [
+      {
+        endpoint: endpoint.name,
+        noise: formatChange(change),
+        noiseFloor,
+        suggestedMaxRegression,
+        suggestedRounds: Math.min(30, Math.max(4, needed))
+      }
+    ];
+  });
+}
+function renderAdvice(advice, rounds, roundDurationMs) {
+  if (advice.length === 0) return "calibrate: no endpoint could be measured against itself";
+  const lines = [
+    `Noise floor of this runner: each endpoint against itself, ${rounds} rounds of ${roundDurationMs / 1e3} s per side.`,
+    ""
+  ];
+  for (const a of advice) {
+    lines.push(
+      `${a.endpoint}: p95 change ${a.noise} with no change made; suggest max-regression: ${formatPercent(a.suggestedMaxRegression)}, rounds: ${a.suggestedRounds}`
+    );
+  }
+  const budget = Math.max(...advice.map((a) => a.suggestedMaxRegression));
+  const needed = Math.max(...advice.map((a) => a.suggestedRounds));
+  lines.push(
+    "",
+    "For slo-gate.yml:",
+    `baseline:`,
+    `  max-regression: ${formatPercent(budget)}`,
+    `  rounds: ${needed}`,
+    `  round-duration: ${roundDurationMs / 1e3}s`
+  );
+  return lines.join("\n");
+}
+
 // src/config/load-config.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
 var import_yaml = __toESM(require_dist(), 1);
@@ -13463,19 +13901,54 @@ function describeError(error62) {
   return `internal error: ${String(error62)}`;
 }
 
+// src/report/redact.ts
+function redactSecrets(text, secrets) {
+  let redacted = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length > 0) redacted = redacted.split(secret).join("***");
+  }
+  return redacted;
+}
+function redactDeep(value, secrets) {
+  if (secrets.length === 0) return value;
+  const walk = (node2) => {
+    if (typeof node2 === "string") return redactSecrets(node2, secrets);
+    if (Array.isArray(node2)) return node2.map(walk);
+    if (node2 !== null && typeof node2 === "object") {
+      return Object.fromEntries(Object.entries(node2).map(([k, v]) => [redactSecrets(k, secrets), walk(v)]));
+    }
+    return node2;
+  };
+  return walk(value);
+}
+
 // src/config/expand-env.ts
 var NOT_EXPANDED = /* @__PURE__ */ new Set(["service.command"]);
-function expandEnv(value, env, path5 = []) {
+var REFERENCE = /(\$?)\$\{([^}]*)(\}?)/g;
+var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var BadReference = class {
+  constructor(path8, problem) {
+    this.path = path8;
+    this.problem = problem;
+  }
+  path;
+  problem;
+};
+function expandEnv(value, env) {
   const secrets = [];
   const walk = (node2, at) => {
     if (typeof node2 === "string") {
       if (NOT_EXPANDED.has(at.join("."))) return node2;
-      return node2.replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name) => {
-        if (whole.startsWith("$$")) return whole.slice(1);
-        const found = env[name];
-        if (found === void 0) {
-          throw configError(`${formatPath(at)}: environment variable ${name} is not set`);
+      return node2.replace(REFERENCE, (whole, escape, name, close) => {
+        if (escape) return whole.slice(1);
+        if (!close || !VARIABLE_NAME.test(name)) {
+          throw new BadReference(
+            at,
+            `expected \${NAME}, got ${JSON.stringify(whole)} (only plain names expand; write $\${ for a literal \${)`
+          );
         }
+        const found = env[name];
+        if (found === void 0) throw new BadReference(at, `environment variable ${name} is not set`);
         if (found !== "") secrets.push(found);
         return found;
       });
@@ -13486,11 +13959,16 @@ function expandEnv(value, env, path5 = []) {
     }
     return node2;
   };
-  return { value: walk(value, path5), secrets };
+  try {
+    return { ok: true, value: walk(value, []), secrets };
+  } catch (error62) {
+    if (error62 instanceof BadReference) return { ok: false, path: error62.path, problem: error62.problem };
+    throw error62;
+  }
 }
-function formatPath(path5) {
+function formatPath(path8) {
   let text = "";
-  for (const part of path5) {
+  for (const part of path8) {
     if (typeof part === "number") text += `[${part}]`;
     else text += text ? `.${String(part)}` : String(part);
   }
@@ -14314,10 +14792,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path5) {
-  if (!path5)
+function getElementAtPath(obj, path8) {
+  if (!path8)
     return obj;
-  return path5.reduce((acc, key) => acc?.[key], obj);
+  return path8.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -14657,11 +15135,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path5, issues) {
+function prefixIssues(path8, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path5);
+    iss.path.unshift(path8);
     return iss;
   });
 }
@@ -15123,16 +15601,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path5 = []) => {
+  const processError = (error63, path8 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path5, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path5, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path5, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else {
-        const fullpath = [...path5, ...issue2.path];
+        const fullpath = [...path8, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -15171,17 +15649,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path5 = []) => {
+  const processError = (error63, path8 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path5, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path5, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path5, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else {
-        const fullpath = [...path5, ...issue2.path];
+        const fullpath = [...path8, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -15220,8 +15698,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path5 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path5) {
+  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path8) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -16566,13 +17044,13 @@ var CC_SANITIZE = /[- ]/g;
 function isLuhnAlgo(digits) {
   let length = digits.length;
   let bit = 1;
-  let sum = 0;
+  let sum2 = 0;
   while (length) {
     const value = digits.charCodeAt(--length) - 48;
     bit ^= 1;
-    sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    sum2 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
-  return sum % 10 === 0;
+  return sum2 % 10 === 0;
 }
 function isValidCreditCard(input2) {
   if (!creditCard.test(input2))
@@ -18942,13 +19420,13 @@ var error = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 instanceof ${issue2.expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
         }
-        return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
+        return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${expected2}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19054,13 +19532,13 @@ var error2 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n instanceof ${issue2.expected}, daxil olan ${received}`;
         }
-        return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${expected}, daxil olan ${received}`;
+        return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${expected2}, daxil olan ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19217,13 +19695,13 @@ var error3 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F instanceof ${issue2.expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
         }
-        return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F ${expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
+        return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F ${expected2}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19336,13 +19814,13 @@ var error4 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D instanceof ${issue2.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
         }
-        return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
+        return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${expected2}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19460,10 +19938,10 @@ var error5 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${expected}, \u09AA\u09CD\u09B0\u09BE\u09AA\u09CD\u09A4 ${received}`;
+        return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${expected2}, \u09AA\u09CD\u09B0\u09BE\u09AA\u09CD\u09A4 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19574,13 +20052,13 @@ var error6 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Tipus inv\xE0lid: s'esperava instanceof ${issue2.expected}, s'ha rebut ${received}`;
         }
-        return `Tipus inv\xE0lid: s'esperava ${expected}, s'ha rebut ${received}`;
+        return `Tipus inv\xE0lid: s'esperava ${expected2}, s'ha rebut ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19706,14 +20184,14 @@ var error7 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         const postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p) => received.endsWith(p)) ? "\u06CC\u06D5" : "\u06D5";
         const isEnglish = /^[a-zA-Z]+$/.test(received);
         if (receivedType === "null" || receivedType === "undefined")
           return `\u062F\u0627\u0648\u0627\u06A9\u0631\u0627\u0648\u06D5`;
-        return `\u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${expected} \u0628\u06CE\u062A\u060C \u0628\u06D5\u06B5\u0627\u0645 ${received}${isEnglish ? "" : postfix}`;
+        return `\u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${expected2} \u0628\u06CE\u062A\u060C \u0628\u06D5\u06B5\u0627\u0645 ${received}${isEnglish ? "" : postfix}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19825,13 +20303,13 @@ var error8 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no instanceof ${issue2.expected}, obdr\u017Eeno ${received}`;
         }
-        return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${expected}, obdr\u017Eeno ${received}`;
+        return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${expected2}, obdr\u017Eeno ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -19945,13 +20423,13 @@ var error9 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ugyldigt input: forventede instanceof ${issue2.expected}, fik ${received}`;
         }
-        return `Ugyldigt input: forventede ${expected}, fik ${received}`;
+        return `Ugyldigt input: forventede ${expected2}, fik ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20061,13 +20539,13 @@ var error10 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ung\xFCltige Eingabe: erwartet instanceof ${issue2.expected}, erhalten ${received}`;
         }
-        return `Ung\xFCltige Eingabe: erwartet ${expected}, erhalten ${received}`;
+        return `Ung\xFCltige Eingabe: erwartet ${expected2}, erhalten ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20173,13 +20651,13 @@ var error11 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (typeof issue2.expected === "string" && /^[A-Z]/.test(issue2.expected)) {
           return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD instanceof ${issue2.expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
         }
-        return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
+        return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${expected2}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20294,10 +20772,10 @@ var error12 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = getTypeName(issue2.expected);
+        const expected2 = getTypeName(issue2.expected);
         const receivedType = parsedType(issue2.input);
         const received = getTypeName(receivedType, issue2.input);
-        return `Invalid input: expected ${expected}, received ${received}`;
+        return `Invalid input: expected ${expected2}, received ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20414,13 +20892,13 @@ var error13 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Nevalida enigo: atendi\u011Dis instanceof ${issue2.expected}, ricevi\u011Dis ${received}`;
         }
-        return `Nevalida enigo: atendi\u011Dis ${expected}, ricevi\u011Dis ${received}`;
+        return `Nevalida enigo: atendi\u011Dis ${expected2}, ricevi\u011Dis ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20549,13 +21027,13 @@ var error14 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Entrada inv\xE1lida: se esperaba instanceof ${issue2.expected}, recibido ${received}`;
         }
-        return `Entrada inv\xE1lida: se esperaba ${expected}, recibido ${received}`;
+        return `Entrada inv\xE1lida: se esperaba ${expected2}, recibido ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20665,13 +21143,13 @@ var error15 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A instanceof ${issue2.expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
         }
-        return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
+        return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${expected2} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
       }
       case "invalid_value":
         if (issue2.values.length === 1) {
@@ -20787,13 +21265,13 @@ var error16 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Virheellinen tyyppi: odotettiin instanceof ${issue2.expected}, oli ${received}`;
         }
-        return `Virheellinen tyyppi: odotettiin ${expected}, oli ${received}`;
+        return `Virheellinen tyyppi: odotettiin ${expected2}, oli ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -20920,13 +21398,13 @@ var error17 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Entr\xE9e invalide : instance de ${issue2.expected} attendu, ${received} re\xE7u`;
         }
-        return `Entr\xE9e invalide : ${expected} attendu, ${received} re\xE7u`;
+        return `Entr\xE9e invalide : ${expected2} attendu, ${received} re\xE7u`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21031,13 +21509,13 @@ var error18 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Entr\xE9e invalide : attendu instanceof ${issue2.expected}, re\xE7u ${received}`;
         }
-        return `Entr\xE9e invalide : attendu ${expected}, re\xE7u ${received}`;
+        return `Entr\xE9e invalide : attendu ${expected2}, re\xE7u ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21144,10 +21622,10 @@ var error19 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${expected}, \u0AAA\u0ACD\u0AB0\u0ABE\u0AAA\u0ACD\u0AA4 ${received}`;
+        return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${expected2}, \u0AAA\u0ACD\u0AB0\u0ABE\u0AAA\u0ACD\u0AA4 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21300,13 +21778,13 @@ var error20 = () => {
     switch (issue2.code) {
       case "invalid_type": {
         const expectedKey = issue2.expected;
-        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
+        const expected2 = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA instanceof ${issue2.expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
         }
-        return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
+        return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${expected2}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
       }
       case "invalid_value": {
         if (issue2.values.length === 1) {
@@ -21460,10 +21938,10 @@ var error21 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
+        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected2}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21585,13 +22063,13 @@ var error22 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Neispravan unos: o\u010Dekuje se instanceof ${issue2.expected}, a primljeno je ${received}`;
         }
-        return `Neispravan unos: o\u010Dekuje se ${expected}, a primljeno je ${received}`;
+        return `Neispravan unos: o\u010Dekuje se ${expected2}, a primljeno je ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21701,13 +22179,13 @@ var error23 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k instanceof ${issue2.expected}, a kapott \xE9rt\xE9k ${received}`;
         }
-        return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${expected}, a kapott \xE9rt\xE9k ${received}`;
+        return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${expected2}, a kapott \xE9rt\xE9k ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21855,13 +22333,13 @@ var error24 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 instanceof ${issue2.expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
         }
-        return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
+        return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${expected2}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -21972,13 +22450,13 @@ var error25 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Input tidak valid: diharapkan instanceof ${issue2.expected}, diterima ${received}`;
         }
-        return `Input tidak valid: diharapkan ${expected}, diterima ${received}`;
+        return `Input tidak valid: diharapkan ${expected2}, diterima ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22086,13 +22564,13 @@ var error26 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera instanceof ${issue2.expected}`;
         }
-        return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera ${expected}`;
+        return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera ${expected2}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22201,13 +22679,13 @@ var error27 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Input non valido: atteso instanceof ${issue2.expected}, ricevuto ${received}`;
         }
-        return `Input non valido: atteso ${expected}, ricevuto ${received}`;
+        return `Input non valido: atteso ${expected2}, ricevuto ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22315,13 +22793,13 @@ var error28 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u7121\u52B9\u306A\u5165\u529B: instanceof ${issue2.expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
         }
-        return `\u7121\u52B9\u306A\u5165\u529B: ${expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
+        return `\u7121\u52B9\u306A\u5165\u529B: ${expected2}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22431,13 +22909,13 @@ var error29 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 instanceof ${issue2.expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
         }
-        return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
+        return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${expected2}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22547,13 +23025,13 @@ var error30 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A instanceof ${issue2.expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
         }
-        return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
+        return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${expected2} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22667,10 +23145,10 @@ var error31 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${expected}, \u0CB8\u0CCD\u0CB5\u0CC0\u0C95\u0CB0\u0CBF\u0CB8\u0CBF\u0CA6\u0CA8\u0CC1 ${received}`;
+        return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${expected2}, \u0CB8\u0CCD\u0CB5\u0CC0\u0C95\u0CB0\u0CBF\u0CB8\u0CBF\u0CA6\u0CA8\u0CC1 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22781,13 +23259,13 @@ var error32 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 instanceof ${issue2.expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
         }
-        return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 ${expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
+        return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 ${expected2}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -22990,13 +23468,13 @@ var error33 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Gautas tipas ${received}, o tik\u0117tasi - instanceof ${issue2.expected}`;
         }
-        return `Gautas tipas ${received}, o tik\u0117tasi - ${expected}`;
+        return `Gautas tipas ${received}, o tik\u0117tasi - ${expected2}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23108,13 +23586,13 @@ var error34 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 instanceof ${issue2.expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
         }
-        return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
+        return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${expected2}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23222,13 +23700,13 @@ var error35 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Input tidak sah: dijangka instanceof ${issue2.expected}, diterima ${received}`;
         }
-        return `Input tidak sah: dijangka ${expected}, diterima ${received}`;
+        return `Input tidak sah: dijangka ${expected2}, diterima ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23334,10 +23812,10 @@ var error36 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
+        return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected2}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23447,13 +23925,13 @@ var error37 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ongeldige invoer: verwacht instanceof ${issue2.expected}, ontving ${received}`;
         }
-        return `Ongeldige invoer: verwacht ${expected}, ontving ${received}`;
+        return `Ongeldige invoer: verwacht ${expected2}, ontving ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23564,13 +24042,13 @@ var error38 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ugyldig input: forventa instanceof ${issue2.expected}, fekk ${received}`;
         }
-        return `Ugyldig input: forventa ${expected}, fekk ${received}`;
+        return `Ugyldig input: forventa ${expected2}, fekk ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23678,13 +24156,13 @@ var error39 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ugyldig input: forventet instanceof ${issue2.expected}, fikk ${received}`;
         }
-        return `Ugyldig input: forventet ${expected}, fikk ${received}`;
+        return `Ugyldig input: forventet ${expected2}, fikk ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23793,13 +24271,13 @@ var error40 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `F\xE2sit giren: umulan instanceof ${issue2.expected}, al\u0131nan ${received}`;
         }
-        return `F\xE2sit giren: umulan ${expected}, al\u0131nan ${received}`;
+        return `F\xE2sit giren: umulan ${expected2}, al\u0131nan ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -23907,13 +24385,13 @@ var error41 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F instanceof ${issue2.expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
         }
-        return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
+        return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${expected2} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
       }
       case "invalid_value":
         if (issue2.values.length === 1) {
@@ -24027,13 +24505,13 @@ var error42 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano instanceof ${issue2.expected}, otrzymano ${received}`;
         }
-        return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${expected}, otrzymano ${received}`;
+        return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${expected2}, otrzymano ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24169,10 +24647,10 @@ var error43 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = translateOriginWithArticle(issue2.expected, "indefinite");
+        const expected2 = translateOriginWithArticle(issue2.expected, "indefinite");
         const receivedType = parsedType(issue2.input);
         const received = translateOriginWithArticle(receivedType, "indefinite");
-        return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
+        return `Entrada inv\xE1lida: esperava ${expected2}, recebeu ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24208,8 +24686,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -24313,10 +24791,10 @@ var error44 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = translateOriginWithArticle(issue2.expected, "indefinite");
+        const expected2 = translateOriginWithArticle(issue2.expected, "indefinite");
         const receivedType = parsedType(issue2.input);
         const received = translateOriginWithArticle(receivedType, "indefinite");
-        return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
+        return `Entrada inv\xE1lida: esperava ${expected2}, recebeu ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24353,8 +24831,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -24442,10 +24920,10 @@ var error45 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `Intrare invalid\u0103: a\u0219teptat ${expected}, primit ${received}`;
+        return `Intrare invalid\u0103: a\u0219teptat ${expected2}, primit ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24604,13 +25082,13 @@ var error46 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C instanceof ${issue2.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
         }
-        return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
+        return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${expected2}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24725,13 +25203,13 @@ var error47 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 instanceof ${issue2.expected}, obdr\u017Ean\xE9 ${received}`;
         }
-        return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${expected}, obdr\u017Ean\xE9 ${received}`;
+        return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${expected2}, obdr\u017Ean\xE9 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24840,13 +25318,13 @@ var error48 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Neveljaven vnos: pri\u010Dakovano instanceof ${issue2.expected}, prejeto ${received}`;
         }
-        return `Neveljaven vnos: pri\u010Dakovano ${expected}, prejeto ${received}`;
+        return `Neveljaven vnos: pri\u010Dakovano ${expected2}, prejeto ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -24955,13 +25433,13 @@ var error49 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ogiltig inmatning: f\xF6rv\xE4ntat instanceof ${issue2.expected}, fick ${received}`;
         }
-        return `Ogiltig inmatning: f\xF6rv\xE4ntat ${expected}, fick ${received}`;
+        return `Ogiltig inmatning: f\xF6rv\xE4ntat ${expected2}, fick ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25072,13 +25550,13 @@ var error50 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 instanceof ${issue2.expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
         }
-        return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
+        return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${expected2}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25190,10 +25668,10 @@ var error51 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${expected} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442, ${received} \u0433\u0438\u0440\u0438\u0444\u0442\u0430 \u0448\u0443\u0434`;
+        return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${expected2} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442, ${received} \u0433\u0438\u0440\u0438\u0444\u0442\u0430 \u0448\u0443\u0434`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25305,13 +25783,13 @@ var error52 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 instanceof ${issue2.expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
         }
-        return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
+        return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${expected2} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25418,10 +25896,10 @@ var error53 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        return `N\xE4dogry baha: gara\u015Fylan ${expected} \xFDerine ${received} alyndy`;
+        return `N\xE4dogry baha: gara\u015Fylan ${expected2} \xFDerine ${received} alyndy`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25526,13 +26004,13 @@ var error54 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Ge\xE7ersiz de\u011Fer: beklenen instanceof ${issue2.expected}, al\u0131nan ${received}`;
         }
-        return `Ge\xE7ersiz de\u011Fer: beklenen ${expected}, al\u0131nan ${received}`;
+        return `Ge\xE7ersiz de\u011Fer: beklenen ${expected2}, al\u0131nan ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25639,13 +26117,13 @@ var error55 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F instanceof ${issue2.expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
         }
-        return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
+        return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${expected2}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25759,13 +26237,13 @@ var error56 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: instanceof ${issue2.expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
         }
-        return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
+        return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${expected2} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25874,13 +26352,13 @@ var error57 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `Noto\u2018g\u2018ri kirish: kutilgan instanceof ${issue2.expected}, qabul qilingan ${received}`;
         }
-        return `Noto\u2018g\u2018ri kirish: kutilgan ${expected}, qabul qilingan ${received}`;
+        return `Noto\u2018g\u2018ri kirish: kutilgan ${expected2}, qabul qilingan ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -25988,13 +26466,13 @@ var error58 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i instanceof ${issue2.expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
         }
-        return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
+        return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${expected2}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -26103,13 +26581,13 @@ var error59 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B instanceof ${issue2.expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
         }
-        return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
+        return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${expected2}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -26215,13 +26693,13 @@ var error60 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA instanceof ${issue2.expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
         }
-        return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
+        return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${expected2}\uFF0C\u4F46\u6536\u5230 ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -26330,13 +26808,13 @@ var error61 = () => {
   return (issue2) => {
     switch (issue2.code) {
       case "invalid_type": {
-        const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
+        const expected2 = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
           return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi instanceof ${issue2.expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
         }
-        return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
+        return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${expected2}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
       }
       case "invalid_value":
         if (issue2.values.length === 1)
@@ -32260,7 +32738,7 @@ function duration2(params) {
 }
 
 // node_modules/zod/v4/classic/from-json-schema.js
-var z = {
+var z2 = {
   ...schemas_exports2,
   ...checks_exports2,
   iso: iso_exports
@@ -32359,13 +32837,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path5 = ref.slice(1).split("/").filter(Boolean);
-  if (path5.length === 0) {
+  const path8 = ref.slice(1).split("/").filter(Boolean);
+  if (path8.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path5[0] === defsKey) {
-    const key = path5[1] === void 0 ? void 0 : decodeJSONPointerSegment(path5[1]);
+  if (path8[0] === defsKey) {
+    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -32374,7 +32852,7 @@ function resolveRef(ref, ctx) {
   throw new Error(`Reference not found: ${ref}`);
 }
 function checkObjectGuards(objectSchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
+  const guard = z2.transform((value) => value).check((payload) => {
     const value = payload.value;
     if (typeof value !== "object" || value === null || Array.isArray(value))
       return;
@@ -32503,7 +32981,7 @@ function plural(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
+  const guard = z2.transform((value) => value).check((payload) => {
     const items = payload.value;
     if (!Array.isArray(items))
       return;
@@ -32560,7 +33038,7 @@ function getTupleRest(restSchema, ctx) {
     return void 0;
   }
   if (restSchema === void 0 || restSchema === true) {
-    return z.any();
+    return z2.any();
   }
   return convertSchema(restSchema, ctx);
 }
@@ -32568,7 +33046,7 @@ var fullTime = /^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2
 function convertBaseSchema(schema, ctx) {
   if (schema.not !== void 0) {
     if (typeof schema.not === "object" && Object.keys(schema.not).length === 0) {
-      return z.never();
+      return z2.never();
     }
     throw new Error("not is not supported in Zod (except { not: {} } for never)");
   }
@@ -32590,7 +33068,7 @@ function convertBaseSchema(schema, ctx) {
       return ctx.refs.get(refPath);
     }
     if (ctx.processing.has(refPath)) {
-      return z.lazy(() => {
+      return z2.lazy(() => {
         if (!ctx.refs.has(refPath)) {
           throw new Error(`Circular reference not resolved: ${refPath}`);
         }
@@ -32607,25 +33085,25 @@ function convertBaseSchema(schema, ctx) {
   if (schema.enum !== void 0) {
     const enumValues = schema.enum;
     if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues.length === 1 && enumValues[0] === null) {
-      return z.null();
+      return z2.null();
     }
     if (enumValues.length === 0) {
-      return z.never();
+      return z2.never();
     }
     if (enumValues.length === 1) {
-      return z.literal(enumValues[0]);
+      return z2.literal(enumValues[0]);
     }
     if (enumValues.every((v) => typeof v === "string")) {
-      return z.enum(enumValues);
+      return z2.enum(enumValues);
     }
-    const literalSchemas = enumValues.map((v) => z.literal(v));
+    const literalSchemas = enumValues.map((v) => z2.literal(v));
     if (literalSchemas.length < 2) {
       return literalSchemas[0];
     }
-    return z.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
+    return z2.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
   }
   if (schema.const !== void 0) {
-    return z.literal(schema.const);
+    return z2.literal(schema.const);
   }
   const type = schema.type;
   if (Array.isArray(type)) {
@@ -32634,74 +33112,74 @@ function convertBaseSchema(schema, ctx) {
       return convertBaseSchema(typeSchema, ctx);
     });
     if (typeSchemas.length === 0) {
-      return z.never();
+      return z2.never();
     }
     if (typeSchemas.length === 1) {
       return typeSchemas[0];
     }
-    return z.union(typeSchemas);
+    return z2.union(typeSchemas);
   }
   if (!type) {
-    return z.any();
+    return z2.any();
   }
   let zodSchema;
   switch (type) {
     case "string": {
-      let stringSchema = z.string();
+      let stringSchema = z2.string();
       if (schema.format) {
         const format = schema.format;
         if (format === "email") {
-          stringSchema = stringSchema.check(z.email());
+          stringSchema = stringSchema.check(z2.email());
         } else if (format === "uri" || format === "uri-reference") {
-          stringSchema = stringSchema.check(z.url());
+          stringSchema = stringSchema.check(z2.url());
         } else if (format === "uuid" || format === "guid") {
-          stringSchema = stringSchema.check(z.uuid());
+          stringSchema = stringSchema.check(z2.uuid());
         } else if (format === "date-time") {
-          stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
+          stringSchema = stringSchema.check(z2.iso.datetime({ offset: true }));
         } else if (format === "date") {
-          stringSchema = stringSchema.check(z.iso.date());
+          stringSchema = stringSchema.check(z2.iso.date());
         } else if (format === "time") {
-          stringSchema = stringSchema.check(z.regex(fullTime));
+          stringSchema = stringSchema.check(z2.regex(fullTime));
         } else if (format === "duration") {
-          stringSchema = stringSchema.check(z.iso.duration());
+          stringSchema = stringSchema.check(z2.iso.duration());
         } else if (format === "hostname") {
-          stringSchema = stringSchema.check(z.hostname());
+          stringSchema = stringSchema.check(z2.hostname());
         } else if (format === "ipv4") {
-          stringSchema = stringSchema.check(z.ipv4());
+          stringSchema = stringSchema.check(z2.ipv4());
         } else if (format === "ipv6") {
-          stringSchema = stringSchema.check(z.ipv6());
+          stringSchema = stringSchema.check(z2.ipv6());
         } else if (format === "mac") {
-          stringSchema = stringSchema.check(z.mac());
+          stringSchema = stringSchema.check(z2.mac());
         } else if (format === "cidr") {
-          stringSchema = stringSchema.check(z.cidrv4());
+          stringSchema = stringSchema.check(z2.cidrv4());
         } else if (format === "cidr-v6") {
-          stringSchema = stringSchema.check(z.cidrv6());
+          stringSchema = stringSchema.check(z2.cidrv6());
         } else if (format === "base64") {
-          stringSchema = stringSchema.check(z.base64());
+          stringSchema = stringSchema.check(z2.base64());
         } else if (format === "base64url") {
-          stringSchema = stringSchema.check(z.base64url());
+          stringSchema = stringSchema.check(z2.base64url());
         } else if (format === "e164") {
-          stringSchema = stringSchema.check(z.e164());
+          stringSchema = stringSchema.check(z2.e164());
         } else if (format === "credit_card") {
-          stringSchema = stringSchema.check(z.creditCard());
+          stringSchema = stringSchema.check(z2.creditCard());
         } else if (format === "iban") {
-          stringSchema = stringSchema.check(z.iban());
+          stringSchema = stringSchema.check(z2.iban());
         } else if (format === "jwt") {
-          stringSchema = stringSchema.check(z.jwt());
+          stringSchema = stringSchema.check(z2.jwt());
         } else if (format === "emoji") {
-          stringSchema = stringSchema.check(z.emoji());
+          stringSchema = stringSchema.check(z2.emoji());
         } else if (format === "nanoid") {
-          stringSchema = stringSchema.check(z.nanoid());
+          stringSchema = stringSchema.check(z2.nanoid());
         } else if (format === "cuid") {
-          stringSchema = stringSchema.check(z.cuid());
+          stringSchema = stringSchema.check(z2.cuid());
         } else if (format === "cuid2") {
-          stringSchema = stringSchema.check(z.cuid2());
+          stringSchema = stringSchema.check(z2.cuid2());
         } else if (format === "ulid") {
-          stringSchema = stringSchema.check(z.ulid());
+          stringSchema = stringSchema.check(z2.ulid());
         } else if (format === "xid") {
-          stringSchema = stringSchema.check(z.xid());
+          stringSchema = stringSchema.check(z2.xid());
         } else if (format === "ksuid") {
-          stringSchema = stringSchema.check(z.ksuid());
+          stringSchema = stringSchema.check(z2.ksuid());
         }
       }
       if (typeof schema.minLength === "number") {
@@ -32718,7 +33196,7 @@ function convertBaseSchema(schema, ctx) {
     }
     case "number":
     case "integer": {
-      let numberSchema = type === "integer" ? z.number().int() : z.number();
+      let numberSchema = type === "integer" ? z2.number().int() : z2.number();
       if (typeof schema.minimum === "number" && schema.exclusiveMinimum !== true) {
         numberSchema = numberSchema.min(schema.minimum);
       }
@@ -32742,11 +33220,11 @@ function convertBaseSchema(schema, ctx) {
       break;
     }
     case "boolean": {
-      zodSchema = z.boolean();
+      zodSchema = z2.boolean();
       break;
     }
     case "null": {
-      zodSchema = z.null();
+      zodSchema = z2.null();
       break;
     }
     case "object": {
@@ -32764,22 +33242,22 @@ function convertBaseSchema(schema, ctx) {
         const looseRecords = [];
         for (const pattern of patternKeys) {
           const patternValue = convertSchema(patternProps[pattern], ctx);
-          const keySchema = z.string().regex(new RegExp(pattern));
-          looseRecords.push(z.looseRecord(keySchema, patternValue));
+          const keySchema = z2.string().regex(new RegExp(pattern));
+          looseRecords.push(z2.looseRecord(keySchema, patternValue));
         }
         const schemasToIntersect = [];
         if (Object.keys(shape).length > 0) {
-          schemasToIntersect.push(z.object(shape).passthrough());
+          schemasToIntersect.push(z2.object(shape).passthrough());
         }
         schemasToIntersect.push(...looseRecords);
         if (schemasToIntersect.length === 0) {
-          zodSchema = z.object({}).passthrough();
+          zodSchema = z2.object({}).passthrough();
         } else if (schemasToIntersect.length === 1) {
           zodSchema = schemasToIntersect[0];
         } else {
-          let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
+          let result = z2.intersection(schemasToIntersect[0], schemasToIntersect[1]);
           for (let i = 2; i < schemasToIntersect.length; i++) {
-            result = z.intersection(result, schemasToIntersect[i]);
+            result = z2.intersection(result, schemasToIntersect[i]);
           }
           zodSchema = result;
         }
@@ -32809,7 +33287,7 @@ function convertBaseSchema(schema, ctx) {
           });
         }
       } else {
-        const objectSchema = z.object(shape);
+        const objectSchema = z2.object(shape);
         if (schema.additionalProperties === false) {
           zodSchema = objectSchema.strict();
         } else if (additionalSchema) {
@@ -32839,30 +33317,30 @@ function convertBaseSchema(schema, ctx) {
         const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
-        const tupleSchema = z.tuple(positionalItems);
+        const tupleSchema = z2.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z.minLength(schema.minItems));
+          zodSchema = zodSchema.check(z2.minLength(schema.minItems));
         }
         if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
+          zodSchema = zodSchema.check(z2.maxLength(schema.maxItems));
         }
       } else if (Array.isArray(items)) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
         const tupleItems = items.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = getTupleRest(schema.additionalItems, ctx);
-        const tupleSchema = z.tuple(positionalItems);
+        const tupleSchema = z2.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z.minLength(schema.minItems));
+          zodSchema = zodSchema.check(z2.minLength(schema.minItems));
         }
         if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
+          zodSchema = zodSchema.check(z2.maxLength(schema.maxItems));
         }
       } else if (items !== void 0) {
         const element = convertSchema(items, ctx);
-        let arraySchema = z.array(element);
+        let arraySchema = z2.array(element);
         if (typeof schema.minItems === "number") {
           arraySchema = arraySchema.min(schema.minItems);
         }
@@ -32871,7 +33349,7 @@ function convertBaseSchema(schema, ctx) {
         }
         zodSchema = arraySchema;
       } else {
-        zodSchema = z.array(z.any());
+        zodSchema = z2.array(z2.any());
       }
       if (schema.uniqueItems === true || schema.contains !== void 0) {
         zodSchema = checkArrayGuards(zodSchema, {
@@ -32890,37 +33368,37 @@ function convertBaseSchema(schema, ctx) {
 }
 function convertSchema(schema, ctx) {
   if (typeof schema === "boolean") {
-    return schema ? z.any() : z.never();
+    return schema ? z2.any() : z2.never();
   }
   let baseSchema = convertBaseSchema(schema, ctx);
   const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
     const options = schema.anyOf.map((s) => convertSchema(s, ctx));
-    const anyOfUnion = z.union(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
+    const anyOfUnion = z2.union(options);
+    baseSchema = hasExplicitType ? z2.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
     const options = schema.oneOf.map((s) => convertSchema(s, ctx));
-    const oneOfUnion = z.xor(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
+    const oneOfUnion = z2.xor(options);
+    baseSchema = hasExplicitType ? z2.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
   if (schema.allOf && Array.isArray(schema.allOf)) {
     if (schema.allOf.length === 0) {
-      baseSchema = hasExplicitType ? baseSchema : z.any();
+      baseSchema = hasExplicitType ? baseSchema : z2.any();
     } else {
       let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
       for (let i = startIdx; i < schema.allOf.length; i++) {
-        result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
+        result = z2.intersection(result, convertSchema(schema.allOf[i], ctx));
       }
       baseSchema = result;
     }
   }
   if (schema.nullable === true && ctx.version === "openapi-3.0") {
-    baseSchema = z.nullable(baseSchema);
+    baseSchema = z2.nullable(baseSchema);
   }
   if (schema.readOnly === true) {
-    baseSchema = z.readonly(baseSchema);
+    baseSchema = z2.readonly(baseSchema);
   }
   if (schema.default !== void 0) {
     baseSchema = baseSchema.default(schema.default);
@@ -32971,7 +33449,7 @@ function convertSchema(schema, ctx) {
 }
 function fromJSONSchema(schema, params) {
   if (typeof schema === "boolean") {
-    return schema ? z.any() : z.never();
+    return schema ? z2.any() : z2.never();
   }
   let normalized;
   try {
@@ -33000,7 +33478,7 @@ function visit(schema, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run(s) {
+  function run2(s) {
     const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -33026,21 +33504,21 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run(oldShape[k]);
+          const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run(def.catchall);
+          newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run(def.element);
+        const mapped = run2(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -33048,14 +33526,14 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run(item);
+          const mapped = run2(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run(def.rest);
+          newRest = run2(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -33063,12 +33541,12 @@ function visit(schema, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run(def.keyType);
-        const newVal = run(def.valueType);
+        const newKey = run2(def.keyType);
+        const newVal = run2(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run(def.valueType);
+        const newVal = run2(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -33076,7 +33554,7 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run(opt);
+          const mapped = run2(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -33084,8 +33562,8 @@ function visit(schema, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run(def.left);
-        const newRight = run(def.right);
+        const newLeft = run2(def.left);
+        const newRight = run2(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -33097,23 +33575,23 @@ function visit(schema, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run(def.innerType);
+        const newInner = run2(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run(def.in);
-        const newOut = run(def.out);
+        const newIn = run2(def.in);
+        const newOut = run2(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run(def.input);
-        const newOutput = run(def.output);
+        const newInput = run2(def.input);
+        const newOutput = run2(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run(original()) });
+        return clone(s, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -33144,7 +33622,7 @@ function visit(schema, fnOrHandlers) {
       }
     }
   }
-  return run(schema);
+  return run2(schema);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -33214,88 +33692,49 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/config/units.ts
-var DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m)\s*$/;
-var DURATION_FACTOR_MS = { us: 1e-3, \u00B5s: 1e-3, ms: 1, s: 1e3, m: 6e4 };
-function parseDurationMs(text) {
-  const match = DURATION.exec(text);
-  if (!match) return void 0;
-  return Number(match[1]) * DURATION_FACTOR_MS[match[2]];
-}
-function parseFraction(value) {
-  let fraction2;
-  if (typeof value === "number") fraction2 = value;
-  else {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-    if (!match) return void 0;
-    fraction2 = Number(match[1]) / 100;
-  }
-  return Number.isFinite(fraction2) && fraction2 >= 0 && fraction2 <= 1 ? fraction2 : void 0;
-}
-var SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)\s*$/i;
-var SIZE_FACTOR = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3
-};
-function parseSizeBytes(text) {
-  const match = SIZE.exec(text);
-  if (!match) return void 0;
-  return Math.round(Number(match[1]) * SIZE_FACTOR[match[2].toLowerCase()]);
-}
-function formatMs(ms) {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms >= 1e3) return `${(ms / 1e3).toFixed(2)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
-}
-function formatPercent(fraction2) {
-  const percent = fraction2 * 100;
-  if (percent === 0) return "0%";
-  if (percent < 0.01) return "<0.01%";
-  return `${percent < 1 ? percent.toFixed(2) : percent.toFixed(1)}%`;
-}
-
 // src/config/schema.ts
-var describe3 = (value) => typeof value === "string" ? JSON.stringify(value) : String(value);
-function unitValue(expected, parse3, minimum = 0) {
-  return external_exports.union([external_exports.string(), external_exports.number()], {
-    error: (issue2) => `expected ${expected}, got ${describe3(issue2.input)}`
-  }).transform((value, ctx) => {
-    const parsed = typeof value === "string" ? parse3(value) : void 0;
+function describeValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
+  if (typeof value === "object") return Object.keys(value).length === 0 ? "an empty map" : "a map";
+  return String(value);
+}
+var expected = (what) => (issue2) => issue2.input === void 0 ? `expected ${what}` : `expected ${what}, got ${describeValue(issue2.input)}`;
+function unitValue(what, example, parse3, minimum = 0) {
+  const expectedWhat = `${what} such as "${example}"`;
+  return external_exports.string({
+    error: (issue2) => typeof issue2.input === "number" ? `expected ${expectedWhat}, got ${issue2.input} (a bare number has no unit)` : expected(expectedWhat)(issue2)
+  }).meta({ examples: [example] }).transform((text, ctx) => {
+    const parsed = parse3(text);
     if (parsed === void 0 || parsed < minimum) {
-      const hint = typeof value === "number" ? " (a bare number has no unit)" : "";
-      ctx.addIssue({ code: "custom", message: `expected ${expected}, got ${describe3(value)}${hint}` });
+      ctx.addIssue({ code: "custom", message: `expected ${expectedWhat}, got ${describeValue(text)}` });
       return external_exports.NEVER;
     }
     return parsed;
   });
 }
-var duration3 = (example) => unitValue(`a duration such as "${example}"`, parseDurationMs);
-var positiveDuration = (example) => unitValue(`a duration above zero such as "${example}"`, parseDurationMs, Number.MIN_VALUE);
+var duration3 = (example) => unitValue("a duration", example, parseDurationMs);
+var positiveDuration = (example) => unitValue("a duration above zero", example, parseDurationMs, Number.MIN_VALUE);
 var fraction = external_exports.union([external_exports.string(), external_exports.number()], {
-  error: (issue2) => `expected a percentage such as "1%" or a fraction such as 0.01, got ${describe3(issue2.input)}`
-}).transform((value, ctx) => {
+  error: expected('a percentage such as "1%" or a fraction such as 0.01')
+}).meta({ examples: ["1%", 0.01] }).transform((value, ctx) => {
   const parsed = parseFraction(value);
   if (parsed === void 0) {
     ctx.addIssue({
       code: "custom",
-      message: `expected a percentage from "0%" to "100%" or a fraction from 0 to 1, got ${describe3(value)}`
+      message: `expected a percentage from "0%" to "100%" or a fraction from 0 to 1, got ${describeValue(value)}`
     });
     return external_exports.NEVER;
   }
   return parsed;
 });
-var size = unitValue('a size such as "512MB"', parseSizeBytes);
-var positiveInt = (what) => external_exports.number({ error: (issue2) => `expected ${what}, got ${describe3(issue2.input)}` }).int(`expected ${what}`).positive(`expected ${what}`);
-var stringMap = (what) => external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]).transform(String), {
-  error: (issue2) => `expected a map of ${what}, got ${describe3(issue2.input)}`
-});
+var size = unitValue("a size", "512MB", parseSizeBytes);
+var stringMap = (what) => external_exports.record(
+  external_exports.string(),
+  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: expected("a string, number or true/false") }).transform(String),
+  { error: expected(`a map of ${what}`) }
+);
 var sloSchema = external_exports.strictObject(
   {
     p50: duration3("250ms").optional().meta({ description: 'Upper bound on the median latency, e.g. "50ms".' }),
@@ -33303,72 +33742,113 @@ var sloSchema = external_exports.strictObject(
     p95: duration3("250ms").optional().meta({ description: "Upper bound on the 95th percentile latency." }),
     p99: duration3("250ms").optional().meta({ description: "Upper bound on the 99th percentile latency." }),
     max: duration3("1s").optional().meta({ description: "Upper bound on the slowest request." }),
-    "error-rate": fraction.optional().meta({ description: 'Upper bound on failed / attempted requests: "1%" or 0.01.' }),
-    "min-rps": external_exports.number({
-      error: (issue2) => `expected a number of requests per second, got ${describe3(issue2.input)}`
-    }).nonnegative().optional().meta({ description: "Lower bound on measured throughput, requests per second." }),
+    "error-rate": fraction.optional().meta({ description: 'Upper bound on failed / attempted requests: "1%" or 0.01. Default 1%.' }),
+    "min-rps": external_exports.number({ error: expected("a number of requests per second, 0 or more") }).nonnegative().optional().meta({ description: "Lower bound on measured throughput, requests per second." }),
     "max-rss": size.optional().meta({ description: `Upper bound on the service's peak resident memory, e.g. "512MB".` }),
     "max-rss-growth": size.optional().meta({ description: "Upper bound on the service's memory growth over the measured window." }),
-    "max-cpu-per-request": duration3("2ms").optional().meta({ description: 'Upper bound on service CPU time per request, e.g. "2ms".' })
+    "max-cpu-per-request": duration3("2ms").optional().meta({ description: 'Upper bound on service CPU time per request, e.g. "2ms".' }),
+    "max-regression": fraction.optional().meta({
+      description: 'With a baseline: the largest p95 regression against the base allowed, e.g. "10%". Overrides baseline.max-regression.'
+    })
   },
-  { error: (issue2) => `expected a map of SLO targets, got ${describe3(issue2.input)}` }
+  { error: expected("a map of SLO targets such as { p95: 250ms }") }
 ).meta({ description: "SLO targets." });
-var statusCode = external_exports.number({ error: (issue2) => `expected an HTTP status code such as 200, got ${describe3(issue2.input)}` }).int("expected a whole HTTP status code").min(100, "expected an HTTP status code from 100 to 599").max(599, "expected an HTTP status code from 100 to 599");
+var statusCode = external_exports.number({ error: expected("an HTTP status code from 100 to 599") }).int().min(100).max(599);
 var methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 var endpointSchema = external_exports.strictObject(
   {
-    name: external_exports.string().min(1).optional().meta({ description: 'Shown in reports. Default: "METHOD path".' }),
-    method: external_exports.string().transform((m) => m.toUpperCase()).pipe(
-      external_exports.enum(methods, {
-        error: (issue2) => `expected one of ${methods.join(", ")}, got ${describe3(issue2.input)}`
-      })
-    ).default("GET").meta({ description: "HTTP method. Default GET." }),
-    path: external_exports.string({ error: 'expected a path such as "/items"' }).refine((p) => p.startsWith("/"), {
-      error: (issue2) => `expected a path starting with "/", got ${describe3(issue2.input)}`
-    }).meta({ description: "Request path, relative to `target`." }),
+    name: external_exports.string({ error: expected("a name") }).min(1).optional().meta({ description: 'Shown in reports; distinct per endpoint. Default: "METHOD path".' }),
+    // Any case is accepted and sent upper-case; the message shows what was written, not its upper case.
+    method: external_exports.string({ error: expected(`one of ${methods.join(", ")}`) }).meta({ examples: [...methods] }).refine((method) => methods.includes(method.toUpperCase())).transform((method) => method.toUpperCase()).prefault("GET").meta({ description: "HTTP method, in any case. Default GET." }),
+    path: external_exports.string({ error: expected('a path such as "/items"') }).refine((p) => p.startsWith("/"), { error: expected('a path starting with "/", such as "/items"') }).meta({ description: "Request path, relative to `target`." }),
     headers: stringMap("header names to values").optional().meta({ description: "Request headers; ${VAR} expands." }),
     body: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()), external_exports.array(external_exports.unknown())], {
-      error: "expected a string (sent as is) or an object (sent as JSON)"
-    }).optional().meta({ description: "Request body: an object is sent as JSON, a string as is." }),
-    "expect-status": external_exports.union([statusCode.transform((code) => [code]), external_exports.array(statusCode).min(1)], {
-      error: (issue2) => `expected a status code or a list of them such as [200, 201], got ${describe3(issue2.input)}`
-    }).optional().meta({ description: "Statuses that count as success. Default: any 2xx." }),
+      error: expected("a string (sent as is) or a map or list (sent as JSON)")
+    }).optional().meta({ description: "Request body: a map or list is sent as JSON, a string as is; ${VAR} expands." }),
+    "expect-status": external_exports.union(
+      [
+        statusCode.transform((code) => [code]),
+        external_exports.array(statusCode).min(1, {
+          error: "expected at least one status code, got an empty list (omit it to accept any 2xx)"
+        })
+      ],
+      { error: expected("a status code or a list of them such as [200, 201]") }
+    ).optional().meta({ description: "Statuses that count as success. Default: any 2xx." }),
     slo: sloSchema.optional().meta({ description: "Targets for this endpoint; each key overrides the top-level `slo`." })
   },
-  { error: (issue2) => `expected an endpoint such as { path: "/items" }, got ${describe3(issue2.input)}` }
+  { error: expected('an endpoint such as { path: "/items" }') }
 );
-var readySchema = external_exports.strictObject({
-  url: external_exports.string().min(1).default("/health").meta({ description: "Health URL, absolute or relative to `target`. Default /health." }),
-  timeout: positiveDuration("60s").default(6e4).meta({ description: "How long to wait for readiness. Default 60s." }),
-  interval: positiveDuration("200ms").default(200).meta({ description: "Time between probes. Default 200ms." })
-});
-var serviceSchema = external_exports.strictObject({
-  command: external_exports.string({ error: 'expected the command that starts the service, such as "node server.js"' }).min(1, 'expected the command that starts the service, such as "node server.js"').meta({ description: "Run through the shell in its own process group. ${VAR} is left to the shell." }),
-  cwd: external_exports.string().default(".").meta({ description: 'Working directory, relative to the config file. Default ".".' }),
-  env: stringMap("variable names to values").default({}).meta({ description: "Extra environment variables." }),
-  ready: readySchema.prefault({}).meta({ description: "How to tell the service is ready." }),
-  "stop-timeout": duration3("10s").default(1e4).meta({ description: "Grace period between SIGTERM and SIGKILL at teardown. Default 10s." })
-});
-var loadSchema = external_exports.strictObject({
-  duration: positiveDuration("20s").default(1e4).meta({ description: "Measured window per endpoint. Default 10s." }),
-  warmup: duration3("3s").default(2e3).meta({ description: "Unmeasured load before each window. Default 2s." }),
-  connections: positiveInt("a whole number of connections above zero").max(1e4, "expected at most 10000 connections").default(10).meta({ description: "Concurrent connections. Default 10." }),
-  rate: external_exports.number({ error: (issue2) => `expected requests per second as a number, got ${describe3(issue2.input)}` }).positive("expected a rate above zero requests per second").optional().meta({ description: "Fixed total arrival rate, requests per second. Omit for closed-loop load." }),
-  "request-timeout": positiveDuration("5s").default(5e3).meta({ description: "A request unanswered this long is a failure. Default 5s." })
-});
+var readySchema = external_exports.strictObject(
+  {
+    url: external_exports.string({ error: expected('a URL, or a path relative to `target`, such as "/health"') }).min(1).optional().meta({
+      description: "Health URL, absolute or relative to `target`. Default /health, unless `log` or `tcp` is given."
+    }),
+    log: external_exports.string({ error: expected('text the service prints when it is ready, such as "Listening on"') }).min(1).optional().meta({ description: "Ready once a line of the service's output contains this text." }),
+    tcp: external_exports.number({ error: expected("a TCP port from 1 to 65535") }).int().min(1).max(65535).optional().meta({ description: "Ready once this TCP port on the target host accepts connections." }),
+    timeout: positiveDuration("60s").prefault("60s").meta({ description: "How long to wait for readiness. Default 60s." }),
+    interval: positiveDuration("200ms").prefault("200ms").meta({ description: "Time between probes. Default 200ms." })
+  },
+  { error: expected("a map such as { url: /health, timeout: 60s }") }
+);
+var serviceSchema = external_exports.strictObject(
+  {
+    command: external_exports.string({ error: expected('the command that starts the service, such as "node server.js"') }).min(1).meta({ description: "Run through the shell in its own process group. ${VAR} is left to the shell." }),
+    cwd: external_exports.string({ error: expected("a folder, relative to the config file") }).default(".").meta({ description: 'Working directory, relative to the config file. Default ".".' }),
+    env: stringMap("variable names to values").default({}).meta({ description: "Extra environment variables; ${VAR} expands." }),
+    ready: readySchema.prefault({}).meta({ description: "How to tell the service is ready." }),
+    "stop-timeout": duration3("10s").prefault("10s").meta({ description: "Grace period between SIGTERM and SIGKILL at teardown. Default 10s." })
+  },
+  {
+    error: expected('a map with the command that starts the service, such as { command: "node server.js" }')
+  }
+);
+var loadSchema = external_exports.strictObject(
+  {
+    duration: positiveDuration("20s").prefault("10s").meta({ description: "Measured window per endpoint. Default 10s." }),
+    warmup: duration3("3s").prefault("2s").meta({ description: "Unmeasured load before each window. Default 2s." }),
+    connections: external_exports.number({ error: expected("a whole number of connections from 1 to 10000") }).int().positive().max(1e4).default(10).meta({ description: "Concurrent connections. Default 10." }),
+    rate: external_exports.number({ error: expected("a number of requests per second above zero") }).positive().optional().meta({ description: "Fixed total arrival rate, requests per second. Omit for closed-loop load." }),
+    "request-timeout": positiveDuration("5s").prefault("5s").meta({ description: "A request unanswered this long is a failure. Default 5s." })
+  },
+  { error: expected("a map of load settings such as { duration: 10s }") }
+);
+var targetUrl = 'an http:// or https:// URL such as "http://127.0.0.1:3000"';
+var baselineSchema = external_exports.strictObject(
+  {
+    target: external_exports.string({ error: expected(`the base copy's URL, ${targetUrl.replace("3000", "3001")}`) }).refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), { error: expected(targetUrl) }).meta({ description: "Base URL of the base branch's copy of the service (another port)." }),
+    service: serviceSchema.optional().meta({ description: "How to start the base copy. Omit with `ref`, or when it is already running." }),
+    ref: external_exports.string({ error: expected('"auto" or a branch, tag or commit') }).min(1).optional().meta({
+      description: `Check the base out into a git worktree and start it with the service settings: "auto" for the pull request's base commit, or a ref.`
+    }),
+    setup: external_exports.string({ error: expected('a shell command such as "npm ci"') }).min(1).optional().meta({ description: 'With `ref`: run in the worktree before the base copy starts, e.g. "npm ci".' }),
+    env: stringMap("variable names to values").default({}).meta({
+      description: "With `ref`: environment on top of service.env for the base copy (its PORT, say)."
+    }),
+    rounds: external_exports.number({ error: expected("a whole number of rounds from 2 to 50") }).int().min(2).max(50).default(6).meta({ description: "Alternating rounds per endpoint (base head, head base, \u2026). Default 6." }),
+    "round-duration": positiveDuration("2s").prefault("2s").meta({ description: "Measured time of each side in each round. Default 2s." }),
+    "max-regression": fraction.prefault("10%").meta({
+      description: "The largest p95 regression allowed, when it is also statistically clear. Default 10%."
+    })
+  },
+  { error: expected('a map such as { target: "http://127.0.0.1:3001", ref: auto }') }
+);
 var configSchema = external_exports.strictObject(
   {
     $schema: external_exports.string().optional().meta({ description: "Ignored: for editors." }),
-    target: external_exports.string({ error: 'expected the base URL of the service, such as "http://127.0.0.1:3000"' }).refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), {
-      error: (issue2) => `expected an http:// or https:// URL such as "http://127.0.0.1:3000", got ${describe3(issue2.input)}`
-    }).meta({ description: "Base URL; endpoint paths are relative to it." }),
+    target: external_exports.string({
+      error: (issue2) => issue2.input === void 0 ? 'expected the base URL of the service, such as "http://127.0.0.1:3000"' : expected(targetUrl)(issue2)
+    }).refine((t) => /^https?:\/\/[^/]/.test(t) && URL.canParse(t), { error: expected(targetUrl) }).meta({ description: "Base URL; endpoint paths are relative to it. ${VAR} expands." }),
     service: serviceSchema.optional().meta({ description: "How to start the service. Omit to test a running target." }),
     load: loadSchema.prefault({}).meta({ description: "Load shape, the same for every endpoint." }),
     slo: sloSchema.optional().meta({ description: "Default targets for every endpoint." }),
-    endpoints: external_exports.array(endpointSchema, { error: "expected a list of endpoints, each with a path" }).min(1, "expected at least one endpoint")
+    baseline: baselineSchema.optional().meta({ description: "Compare with the base branch, measured side by side in alternating rounds." }),
+    endpoints: external_exports.array(endpointSchema, { error: expected("a list of endpoints, each with a path") }).min(1, { error: expected("at least one endpoint") }).meta({ description: "The requests to load, one at a time, each held to its SLO." })
   },
-  { error: (issue2) => `expected a map with target and endpoints, got ${describe3(issue2.input)}` }
-);
+  { error: expected("a map with target and endpoints") }
+).meta({
+  title: "slo-gate.yml",
+  description: "slo-gate: load-test a service and gate pull requests on its SLOs."
+});
 
 // src/config/load-config.ts
 async function loadConfigFile(file2, env) {
@@ -33385,49 +33865,174 @@ async function loadConfigFile(file2, env) {
 function parseConfig(text, source, env) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset) => {
-    if (offset === void 0) return source;
-    const { line, col } = lineCounter.linePos(offset);
-    return `${source}:${line}:${col}`;
-  };
+  const language = /\.json$/i.test(source) ? "JSON" : "YAML";
+  let secrets = [];
+  function fail(offset, at, what) {
+    let where = source;
+    if (offset !== void 0) {
+      const { line, col } = lineCounter.linePos(offset);
+      where += `:${line}:${col}`;
+    }
+    throw configError(
+      redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ""}${what}`, secrets)
+    );
+  }
+  function failWith(problem) {
+    return fail(offsetOf(doc, problem), problem.path, problem.text);
+  }
   const syntaxError = doc.errors[0];
   if (syntaxError) {
-    const firstLine = syntaxError.message.split("\n")[0];
-    throw configError(`${at(syntaxError.pos[0])}: invalid YAML: ${firstLine}`);
+    const problem = describeYamlError(doc, syntaxError, lineCounter, language);
+    fail(syntaxError.pos[0], problem.path, problem.text);
   }
-  const raw = doc.toJS();
-  if (raw === null || raw === void 0) throw configError(`${source}: the config is empty`);
-  let expanded;
+  let raw;
   try {
-    expanded = expandEnv(raw, env);
+    raw = doc.toJS();
   } catch (error62) {
-    throw error62 instanceof GateError ? configError(`${source}: ${error62.message}`) : error62;
+    fail(void 0, [], `invalid ${language}: ${error62.message}`);
   }
-  const parsed = configSchema.safeParse(expanded.value);
-  if (!parsed.success) {
-    const issue2 = firstIssue(parsed.error.issues);
-    const node2 = doc.getIn(issue2.path, true);
-    const where = at((0, import_yaml.isNode)(node2) ? node2.range?.[0] : void 0);
-    throw configError(`${where}: ${describeIssue(issue2)}`);
+  if (raw === null || raw === void 0)
+    fail(void 0, [], "the config is empty; expected a map with target and endpoints");
+  const expansion = expandEnv(raw, env);
+  if (!expansion.ok) failWith({ path: expansion.path, text: expansion.problem, pointAt: "value" });
+  secrets = expansion.secrets;
+  const parsed = configSchema.safeParse(expansion.value);
+  if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
+  const duplicate = duplicateName(parsed.data.endpoints);
+  if (duplicate) failWith(duplicate);
+  const baselineProblem = baselineConflict(parsed.data);
+  if (baselineProblem) failWith(baselineProblem);
+  return toGateConfig(parsed.data, source, expansion.secrets);
+}
+function describeYamlError(doc, error62, lineCounter, language) {
+  if (error62.code === "DUPLICATE_KEY") {
+    const duplicate = findDuplicateKey(doc, error62.pos[0]);
+    if (duplicate) {
+      const { line } = lineCounter.linePos(duplicate.firstOffset);
+      return { path: duplicate.path, text: `duplicate key; it is already set on line ${line}` };
+    }
   }
-  return toGateConfig(parsed.data, source, expanded.secrets);
+  if (error62.code === "MULTIPLE_DOCS") {
+    return { path: [], text: `invalid ${language}: expected one document, found a second one after "---"` };
+  }
+  const hint = YAML_HINTS[error62.code];
+  return {
+    path: [],
+    text: `invalid ${language}: ${error62.message.split("\n")[0]}${hint ? ` (${hint})` : ""}`
+  };
 }
-function firstIssue(issues) {
-  return issues.reduce((best, issue2) => issue2.path.length > best.path.length ? issue2 : best, issues[0]);
+var YAML_HINTS = {
+  MULTILINE_IMPLICIT_KEY: 'is a ":" missing after a key?',
+  BLOCK_AS_IMPLICIT_KEY: 'quote a value that contains ": "'
+};
+function findDuplicateKey(doc, offset) {
+  const search = (node2, at) => {
+    if ((0, import_yaml.isSeq)(node2)) {
+      for (const [index, item] of node2.items.entries()) {
+        const found = search(item, [...at, index]);
+        if (found) return found;
+      }
+    }
+    if (!(0, import_yaml.isMap)(node2)) return void 0;
+    for (const pair of node2.items) {
+      const keyNode = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+      const key = keyText(pair.key);
+      if (keyNode?.range?.[0] === offset) {
+        const first = node2.items.find((other) => keyText(other.key) === key);
+        const firstOffset = (0, import_yaml.isNode)(first?.key) ? first.key.range?.[0] : void 0;
+        return firstOffset === void 0 ? void 0 : { path: [...at, key], firstOffset };
+      }
+      const found = search(pair.value, [...at, key]);
+      if (found) return found;
+    }
+    return void 0;
+  };
+  return search(doc.contents, []);
 }
-function describeIssue(issue2) {
+function keyText(key) {
+  return (0, import_yaml.isScalar)(key) ? String(key.value) : String(key);
+}
+function locate(doc, at) {
+  let node2 = doc.contents;
+  let key;
+  for (const part of at) {
+    if ((0, import_yaml.isAlias)(node2)) node2 = node2.resolve(doc);
+    if ((0, import_yaml.isMap)(node2)) {
+      const pair = node2.items.find((item) => keyText(item.key) === String(part));
+      if (!pair) return {};
+      key = pair.key;
+      node2 = pair.value;
+    } else if ((0, import_yaml.isSeq)(node2) && typeof part === "number") {
+      key = void 0;
+      node2 = node2.items[part];
+    } else {
+      return {};
+    }
+  }
+  return { value: (0, import_yaml.isNode)(node2) ? node2 : void 0, key: (0, import_yaml.isNode)(key) ? key : void 0 };
+}
+function offsetOf(doc, problem) {
+  if (problem.pointAt === "parent") {
+    return problem.path.length > 1 ? locate(doc, problem.path.slice(0, -1)).value?.range?.[0] : void 0;
+  }
+  const { value, key } = locate(doc, problem.path);
+  if (problem.pointAt === "key") return key?.range?.[0];
+  const empty = (0, import_yaml.isScalar)(value) && value.range?.[0] === value.range?.[1];
+  return (empty ? void 0 : value?.range?.[0]) ?? key?.range?.[0];
+}
+function firstProblem(issues, data, doc) {
+  const ranked = issues.flatMap((issue2) => problemsOf(issue2, [], data)).map((problem, order) => ({ problem, order, offset: offsetOf(doc, problem) ?? Infinity }));
+  ranked.sort(
+    (a, b) => Number(a.problem.pointAt === "parent") - Number(b.problem.pointAt === "parent") || a.offset - b.offset || b.problem.path.length - a.problem.path.length || a.order - b.order
+  );
+  return ranked[0].problem;
+}
+function problemsOf(issue2, base, data) {
+  const at = [...base, ...issue2.path];
+  if (issue2.code === "invalid_union") {
+    const typed = issue2.errors.filter(
+      (branch) => !branch.every((inner) => inner.code === "invalid_type" && inner.path.length === 0)
+    );
+    if (typed.length === 1) return typed[0].flatMap((inner) => problemsOf(inner, at, data));
+  }
   if (issue2.code === "unrecognized_keys") {
-    const known = knownKeysAt(issue2.path);
-    const key = issue2.keys[0];
-    const where2 = formatPath([...issue2.path, key]);
-    const suggestion = known.length > 0 ? (0, import_fastest_levenshtein.closest)(key, known) : void 0;
-    const hint = suggestion && (0, import_fastest_levenshtein.distance)(key, suggestion) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${suggestion}"?` : known.length > 0 ? `; expected one of ${known.join(", ")}` : "";
-    return `${where2}: unknown key${hint}`;
+    const known = knownKeysAt(at);
+    return issue2.keys.map((key) => ({
+      path: [...at, key],
+      text: unknownKeyText(key, known),
+      pointAt: "key"
+    }));
   }
-  const where = formatPath(issue2.path);
-  if (issue2.code === "invalid_type" && issue2.input === void 0)
-    return `${where}: required, ${issue2.message}`;
-  return `${where}: ${issue2.message}`;
+  if (valueAt(data, at) === void 0)
+    return [{ path: at, text: `required, ${issue2.message}`, pointAt: "parent" }];
+  return [{ path: at, text: issue2.message, pointAt: "value" }];
+}
+function valueAt(data, at) {
+  let value = data;
+  for (const part of at) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function unknownKeyText(key, known) {
+  const suggestions = suggestKeys(key, known);
+  if (suggestions.length > 0)
+    return `unknown key; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?`;
+  return known.length > 0 ? `unknown key; expected one of ${known.join(", ")}` : "unknown key";
+}
+function suggestKeys(key, known) {
+  const loose = (text) => text.toLowerCase().replace(/[-_\s]/g, "");
+  const sameLoose = known.filter((candidate) => loose(candidate) === loose(key));
+  if (sameLoose.length > 0) return sameLoose;
+  const letters = (text) => [...loose(text)].sort().join("");
+  const anagrams = known.filter((candidate) => letters(candidate) === letters(key));
+  if (anagrams.length > 0) return anagrams.slice(0, 3);
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  const distances = known.map((candidate) => ({ candidate, edits: (0, import_fastest_levenshtein.distance)(key, candidate) }));
+  const fewest = Math.min(...distances.map((d) => d.edits));
+  if (fewest > limit) return [];
+  return distances.filter((d) => d.edits === fewest).map((d) => d.candidate).slice(0, 3);
 }
 function knownKeysAt(at) {
   let schema = configSchema;
@@ -33451,6 +34056,57 @@ function unwrap(schema) {
     current = inner;
   }
 }
+function baselineConflict(raw) {
+  const baseline = raw.baseline;
+  if (!baseline) return void 0;
+  if (baseline.ref && baseline.service) {
+    return {
+      path: ["baseline", "ref"],
+      text: "give either ref (a worktree started with the service settings) or service, not both",
+      pointAt: "value"
+    };
+  }
+  if (baseline.ref && !raw.service) {
+    return {
+      path: ["baseline", "ref"],
+      text: "needs a top-level service block: the base copy is started with its settings",
+      pointAt: "value"
+    };
+  }
+  if (baseline.setup && !baseline.ref) {
+    return {
+      path: ["baseline", "setup"],
+      text: "only runs in a worktree made for `ref`; add ref",
+      pointAt: "value"
+    };
+  }
+  return void 0;
+}
+function duplicateName(endpoints) {
+  const firstIndexByName = /* @__PURE__ */ new Map();
+  for (const [index, endpoint] of endpoints.entries()) {
+    const name = endpoint.name ?? defaultName(endpoint);
+    const first = firstIndexByName.get(name);
+    if (first === void 0) {
+      firstIndexByName.set(name, index);
+      continue;
+    }
+    const taken = `is already the name of endpoints[${first}]`;
+    return endpoint.name === void 0 ? {
+      path: ["endpoints", index],
+      text: `its default name ${JSON.stringify(name)} (method and path) ${taken}; give one of them a name`,
+      pointAt: "value"
+    } : {
+      path: ["endpoints", index, "name"],
+      text: `${JSON.stringify(name)} ${taken}; give each endpoint its own name`,
+      pointAt: "value"
+    };
+  }
+  return void 0;
+}
+function defaultName(endpoint) {
+  return `${endpoint.method} ${endpoint.path}`;
+}
 function toSloTargets(slo) {
   if (!slo) return {};
   const targets = {
@@ -33472,16 +34128,7 @@ function toGateConfig(raw, source, secrets) {
   const baseDir = path.dirname(path.resolve(source));
   const target = raw.target.replace(/\/+$/, "");
   const defaults = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
-  const names = /* @__PURE__ */ new Map();
-  const endpoints = raw.endpoints.map((endpoint, index) => {
-    const name = endpoint.name ?? `${endpoint.method} ${endpoint.path}`;
-    const previous = names.get(name);
-    if (previous !== void 0) {
-      throw configError(
-        `${source}: endpoints[${index}]: the name "${name}" is already used by endpoints[${previous}]; give one a distinct name`
-      );
-    }
-    names.set(name, index);
+  const endpoints = raw.endpoints.map((endpoint) => {
     const headers = { ...endpoint.headers ?? {} };
     let body;
     if (typeof endpoint.body === "string") body = endpoint.body;
@@ -33492,26 +34139,27 @@ function toGateConfig(raw, source, secrets) {
       }
     }
     return {
-      name,
+      name: endpoint.name ?? defaultName(endpoint),
       method: endpoint.method,
       path: endpoint.path,
       url: target + endpoint.path,
       headers,
       body,
       expectStatus: endpoint["expect-status"],
-      slo: { ...defaults, ...toSloTargets(endpoint.slo) }
+      slo: { ...defaults, ...toSloTargets(endpoint.slo) },
+      maxRegression: endpoint.slo?.["max-regression"] ?? raw.slo?.["max-regression"]
     };
   });
-  const service = raw.service && {
-    command: raw.service.command,
-    cwd: path.resolve(baseDir, raw.service.cwd),
-    env: raw.service.env,
-    ready: {
-      url: /^https?:\/\//.test(raw.service.ready.url) ? raw.service.ready.url : target + (raw.service.ready.url.startsWith("/") ? "" : "/") + raw.service.ready.url,
-      timeoutMs: raw.service.ready.timeout,
-      intervalMs: raw.service.ready.interval
-    },
-    stopTimeoutMs: raw.service["stop-timeout"]
+  const service = raw.service && toServiceConfig(raw.service, baseDir, target);
+  const baseline = raw.baseline && {
+    target: raw.baseline.target.replace(/\/+$/, ""),
+    service: raw.baseline.service && toServiceConfig(raw.baseline.service, baseDir, raw.baseline.target.replace(/\/+$/, "")),
+    ref: raw.baseline.ref,
+    setup: raw.baseline.setup,
+    env: raw.baseline.env,
+    rounds: raw.baseline.rounds,
+    roundDurationMs: raw.baseline["round-duration"],
+    maxRegression: raw.baseline["max-regression"]
   };
   return {
     source,
@@ -33525,75 +34173,27 @@ function toGateConfig(raw, source, secrets) {
       requestTimeoutMs: raw.load["request-timeout"]
     },
     endpoints,
+    baseline,
     secrets: [...new Set(secrets)]
   };
 }
-
-// src/report/terminal.ts
-function formatCheckValue(check2, value) {
-  if (value === null) return "n/a";
-  switch (check2.unit) {
-    case "ms":
-      return formatMs(value);
-    case "fraction":
-      return formatPercent(value);
-    case "rps":
-      return `${value.toFixed(1)} req/s`;
-    case "bytes":
-      return `${(value / 1e6).toFixed(1)} MB`;
-  }
+function toServiceConfig(raw, baseDir, target) {
+  const { url: url2, log, tcp } = raw.ready;
+  const healthUrl = url2 ?? (log === void 0 && tcp === void 0 ? "/health" : void 0);
+  return {
+    command: raw.command,
+    cwd: path.resolve(baseDir, raw.cwd),
+    env: raw.env,
+    ready: {
+      url: healthUrl === void 0 || /^https?:\/\//.test(healthUrl) ? healthUrl : target + (healthUrl.startsWith("/") ? "" : "/") + healthUrl,
+      log,
+      tcp: tcp === void 0 ? void 0 : { host: new URL(target).hostname.replace(/^\[|\]$/g, ""), port: tcp },
+      timeoutMs: raw.ready.timeout,
+      intervalMs: raw.ready.interval
+    },
+    stopTimeoutMs: raw["stop-timeout"]
+  };
 }
-function verdictLine(result) {
-  const endpoints = result.endpoints.length;
-  if (result.verdict === "passed")
-    return `PASSED: all SLOs met on ${endpoints} endpoint${endpoints === 1 ? "" : "s"}`;
-  if (result.verdict === "breached") return `FAILED: ${result.reason}`;
-  return `FAILED: ${result.reason ?? "the service or target failed"}`;
-}
-function pad(cells) {
-  const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  return cells.map(
-    (row) => row.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  ")
-  );
-}
-var latency = (e, key) => e.latencyMs ? formatMs(e.latencyMs[key]) : "n/a";
-function renderTerminal(result) {
-  const lines = [];
-  if (result.endpoints.length > 0) {
-    const header = ["endpoint", "requests", "req/s", "p50", "p90", "p95", "p99", "max", "errors", ""];
-    const rows = result.endpoints.map((e) => [
-      e.name,
-      String(e.requests),
-      e.rps.toFixed(1),
-      latency(e, "p50"),
-      latency(e, "p90"),
-      latency(e, "p95"),
-      latency(e, "p99"),
-      latency(e, "max"),
-      formatPercent(e.errorRate),
-      e.passed ? "ok" : "FAIL"
-    ]);
-    lines.push(...pad([header, ...rows]), "");
-    for (const e of result.endpoints) {
-      for (const check2 of e.checks.filter((c) => !c.passed)) {
-        lines.push(
-          `  ${e.name}: ${check2.metric} ${formatCheckValue(check2, check2.actual)} ${check2.unit === "rps" ? "below" : "over"} the target ${formatCheckValue(check2, check2.limit)}`
-        );
-      }
-      for (const problem of e.problems) lines.push(`  ${e.name}: ${problem}`);
-    }
-  }
-  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
-  if (result.verdict === "failed" && result.service?.logTail?.length) {
-    lines.push("", "Last lines of the service output:", ...result.service.logTail.map((l) => `  | ${l}`));
-  }
-  lines.push(verdictLine(result));
-  return lines.join("\n");
-}
-
-// src/run.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import path4 from "node:path";
 
 // src/gate.ts
 import path3 from "node:path";
@@ -33891,8 +34491,10 @@ function runLoad(plan, options = {}) {
           record2({ outcome: { kind: "timeout" }, intendedNs: due, sentNs: now, endNs: now });
         }
       }
+      clearTimeout(windowStartTimer);
       clearTimeout(windowTimer);
       clearTimeout(drainTimer);
+      windowEdgeReached("end");
       clearInterval(progressTimer);
       options.signal?.removeEventListener("abort", onAbort);
       const windowEnd = abortedAtNs !== void 0 && abortedAtNs < windowEndNs ? abortedAtNs : windowEndNs;
@@ -33929,7 +34531,21 @@ function runLoad(plan, options = {}) {
         errors: failures.status + failures.timeout + failures.socket
       });
     }, options.progressIntervalMs ?? 1e3);
-    const windowTimer = setTimeout(() => maybeFinish(), Math.ceil(msBetween(startNs, windowEndNs)) + 1);
+    let windowEdge = "before";
+    const windowEdgeReached = (edge) => {
+      if (edge === "start" && windowEdge === "before") windowEdge = "open";
+      else if (edge === "end" && windowEdge === "open") windowEdge = "closed";
+      else return;
+      options.onWindow?.(edge);
+    };
+    const windowStartTimer = setTimeout(() => windowEdgeReached("start"), plan.warmupMs);
+    const windowTimer = setTimeout(
+      () => {
+        windowEdgeReached("end");
+        maybeFinish();
+      },
+      Math.ceil(msBetween(startNs, windowEndNs)) + 1
+    );
     const drainTimer = setTimeout(() => finish(), Math.ceil(msBetween(startNs, drainEndNs)) + 50);
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -33958,6 +34574,7 @@ function runLoad(plan, options = {}) {
 // src/service/readiness.ts
 import http from "node:http";
 import https from "node:https";
+import net from "node:net";
 
 // src/service/health.ts
 function parseHealthBody(body) {
@@ -34008,6 +34625,7 @@ function parseProcStat(text) {
     ppid: field(4),
     pgrp: field(5),
     cpuTicks: field(14) + field(15),
+    childCpuTicks: field(16) + field(17),
     rssPages: field(24)
   };
 }
@@ -34068,11 +34686,13 @@ function startService(config2, logFile) {
   const pid = child.pid;
   const tail = [];
   let partial2 = "";
+  const watches = [];
   const capture = (chunk) => {
     log.write(chunk);
     const lines = (partial2 + chunk.toString("utf8")).split("\n");
     partial2 = lines.pop() ?? "";
     for (const line of lines) {
+      for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
     }
@@ -34113,6 +34733,11 @@ function startService(config2, logFile) {
     exited,
     exit: () => exitInfo,
     logTail: (lines = 30) => [...tail, ...partial2 ? [partial2] : []].slice(-lines),
+    watchOutput: (text) => {
+      const watch = { text, seen: tail.some((line) => line.includes(text)) || partial2.includes(text) };
+      watches.push(watch);
+      return () => watch.seen || partial2.includes(text);
+    },
     stop
   };
 }
@@ -34168,46 +34793,186 @@ function judge(statusCode2, body) {
   };
 }
 async function waitUntilReady(service, config2, log, signal) {
+  const { ready } = config2;
   const startedAt = Date.now();
-  const deadline2 = startedAt + config2.ready.timeoutMs;
-  let last;
+  const deadline2 = startedAt + ready.timeoutMs;
+  const sawLogLine = ready.log === void 0 ? () => true : service.watchOutput(ready.log);
+  const what = describeReadiness(config2);
   let lastProgressAt = startedAt;
   for (; ; ) {
     const exit = service.exit();
-    if (exit) {
+    if (exit)
       throw serviceError(
-        `the service ${describeExit(exit)} before it was ready (${config2.ready.url})`,
+        `the service ${describeExit(exit)} before it was ready (${what})`,
         service.logTail()
       );
-    }
     if (signal?.aborted) throw serviceError("interrupted while waiting for the service to be ready");
     const probeTimeoutMs = Math.min(2e3, Math.max(100, deadline2 - Date.now()));
-    last = await probeHealth(config2.ready.url, probeTimeoutMs);
-    if (last.ready) {
-      const readyAfterMs = Date.now() - startedAt;
-      if (last.health?.status === "degraded") {
-        const unhealthy = describeUnhealthyDependencies(last.health);
+    let waitingFor;
+    let health;
+    if (!sawLogLine()) waitingFor = `no output line contained ${JSON.stringify(ready.log)}`;
+    if (!waitingFor && ready.tcp) {
+      const open2 = await portOpen(ready.tcp.host, ready.tcp.port, probeTimeoutMs);
+      if (open2 !== true) waitingFor = `port ${ready.tcp.port} refused connections (${open2})`;
+    }
+    if (!waitingFor && ready.url) {
+      const probe = await probeHealth(ready.url, probeTimeoutMs);
+      health = probe.health;
+      if (!probe.ready) waitingFor = `${ready.url} answered ${probe.summary}`;
+    }
+    if (!waitingFor) {
+      if (health?.status === "degraded") {
+        const unhealthy = describeUnhealthyDependencies(health);
         log.warn(`the service is ready but degraded${unhealthy ? `: ${unhealthy}` : ""}`);
       }
-      return { readyAfterMs, health: last.health };
+      return { readyAfterMs: Date.now() - startedAt, health };
     }
     const now = Date.now();
     if (now >= deadline2) {
       throw serviceError(
-        `the service was not ready after ${formatMs(config2.ready.timeoutMs)}: ${config2.ready.url} answered ${last.summary}`,
+        `the service was not ready after ${formatMs(ready.timeoutMs)}: ${waitingFor}`,
         service.logTail()
       );
     }
     if (now - lastProgressAt >= 5e3) {
       lastProgressAt = now;
-      log.info(
-        `still waiting for ${config2.ready.url} (${Math.round((now - startedAt) / 1e3)} s): ${last.summary}`
-      );
+      log.info(`still waiting for the service (${Math.round((now - startedAt) / 1e3)} s): ${waitingFor}`);
     }
-    await Promise.race([service.exited, sleep(Math.min(config2.ready.intervalMs, deadline2 - now))]);
+    await Promise.race([service.exited, sleep(Math.min(ready.intervalMs, deadline2 - now))]);
   }
 }
+function describeReadiness(config2) {
+  const parts = [];
+  if (config2.ready.url) parts.push(config2.ready.url);
+  if (config2.ready.log !== void 0) parts.push(`the log line ${JSON.stringify(config2.ready.log)}`);
+  if (config2.ready.tcp) parts.push(`port ${config2.ready.tcp.port}`);
+  return parts.join(", ");
+}
+function portOpen(host, port, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(`no answer in ${formatMs(timeoutMs)}`);
+    });
+    socket.once("error", (error62) => resolve(error62.code ?? error62.message));
+  });
+}
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// src/service/resources.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+var TICKS_PER_SECOND = 100;
+function serviceProcesses(all, leaderPid) {
+  const members2 = /* @__PURE__ */ new Set();
+  for (const p of all) if (p.pgrp === leaderPid || p.pid === leaderPid) members2.add(p.pid);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) {
+      if (!members2.has(p.pid) && members2.has(p.ppid)) {
+        members2.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((p) => members2.has(p.pid) && p.state !== "Z");
+}
+function rssBytesOf(pid) {
+  try {
+    const status = readFileSync2(`/proc/${pid}/status`, "utf8");
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+function cgroupOf(pid) {
+  try {
+    const line = readFileSync2(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => l.startsWith("0::"));
+    return line?.slice(3);
+  } catch {
+    return void 0;
+  }
+}
+function ownCgroupCpuStat(leaderPid) {
+  const own2 = cgroupOf(leaderPid);
+  if (!own2 || own2 === cgroupOf("self")) return void 0;
+  const file2 = `/sys/fs/cgroup${own2}/cpu.stat`;
+  try {
+    readFileSync2(file2, "utf8");
+    return file2;
+  } catch {
+    return void 0;
+  }
+}
+function sampleResources(leaderPid, cgroupCpuStat) {
+  const all = readAllProcesses();
+  if (!all) return void 0;
+  const processes = serviceProcesses(all, leaderPid);
+  let rssBytes = 0;
+  let ticks = 0;
+  for (const p of processes) {
+    rssBytes += rssBytesOf(p.pid);
+    ticks += p.cpuTicks + p.childCpuTicks;
+  }
+  let cpuSeconds = ticks / TICKS_PER_SECOND;
+  if (cgroupCpuStat) {
+    try {
+      const match = /^usage_usec (\d+)$/m.exec(readFileSync2(cgroupCpuStat, "utf8"));
+      if (match) cpuSeconds = Number(match[1]) / 1e6;
+    } catch {
+    }
+  }
+  return { rssBytes, cpuSeconds };
+}
+var ResourceMonitor = class {
+  constructor(leaderPid, intervalMs = 250) {
+    this.leaderPid = leaderPid;
+    this.intervalMs = intervalMs;
+    this.cgroupCpuStat = ownCgroupCpuStat(leaderPid);
+  }
+  leaderPid;
+  intervalMs;
+  first;
+  last;
+  peakRssBytes = 0;
+  samples = 0;
+  timer;
+  cgroupCpuStat;
+  start() {
+    this.take();
+    this.timer = setInterval(() => this.take(), this.intervalMs);
+  }
+  /** The usage over the window, or undefined where /proc could not be read. */
+  stop() {
+    clearInterval(this.timer);
+    this.take();
+    if (!this.first || !this.last) return void 0;
+    return {
+      rssStartBytes: this.first.rssBytes,
+      rssEndBytes: this.last.rssBytes,
+      rssPeakBytes: this.peakRssBytes,
+      rssGrowthBytes: this.last.rssBytes - this.first.rssBytes,
+      cpuSeconds: Math.max(0, this.last.cpuSeconds - this.first.cpuSeconds),
+      cpuSource: this.cgroupCpuStat ? "cgroup" : "proc",
+      samples: this.samples
+    };
+  }
+  take() {
+    const sample = sampleResources(this.leaderPid, this.cgroupCpuStat);
+    if (!sample) return;
+    if (sample.rssBytes === 0 && this.first) return;
+    this.first ??= sample;
+    this.last = sample;
+    this.samples++;
+    if (sample.rssBytes > this.peakRssBytes) this.peakRssBytes = sample.rssBytes;
+  }
+};
 
 // src/slo/evaluate.ts
 var DEFINITIONS = [
@@ -34253,7 +35018,29 @@ var DEFINITIONS = [
     limit: (s) => s.errorRate,
     actual: (m) => m.errorRate
   },
-  { metric: "min-rps", unit: "rps", bound: "lower", limit: (s) => s.minRps, actual: (m) => m.rps }
+  { metric: "min-rps", unit: "rps", bound: "lower", limit: (s) => s.minRps, actual: (m) => m.rps },
+  // Resource targets need the service's process tree: with no service block there is nothing to measure.
+  {
+    metric: "max-rss",
+    unit: "bytes",
+    bound: "upper",
+    limit: (s) => s.maxRssBytes,
+    actual: (m) => m.resources?.rssPeakBytes ?? null
+  },
+  {
+    metric: "max-rss-growth",
+    unit: "bytes",
+    bound: "upper",
+    limit: (s) => s.maxRssGrowthBytes,
+    actual: (m) => m.resources?.rssGrowthBytes ?? null
+  },
+  {
+    metric: "max-cpu-per-request",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.maxCpuPerRequestMs,
+    actual: (m) => m.resources?.cpuMsPerRequest ?? null
+  }
 ];
 function evaluateSlo(slo, measured) {
   const checks = [];
@@ -34265,147 +35052,6 @@ function evaluateSlo(slo, measured) {
     checks.push({ metric: definition.metric, limit, actual, unit: definition.unit, passed });
   }
   return checks;
-}
-
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction2 = idx - lower;
-    return x[lower] + fraction2 * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
-    }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
-    }
-    this.data[category][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category;
-  for (var k in item) {
-    var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
-      }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z3) {
-  var sum = z3;
-  var tmp = z3;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z3 * z3 / (2 * i + 1);
-    sum += tmp;
-  }
-  return Math.round((0.5 + sum / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z2));
-}
-var z2;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// src/stats/latency-summary.ts
-var roundToMicroseconds = (ms) => Math.round(ms * 1e3) / 1e3;
-function summarizeLatencies(samplesMs) {
-  if (samplesMs.length === 0) return void 0;
-  const sorted = samplesMs.slice().sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
-  const at = (p) => roundToMicroseconds(quantileSorted(sorted, p));
-  return {
-    count: sorted.length,
-    p50: at(0.5),
-    p90: at(0.9),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: roundToMicroseconds(sorted[sorted.length - 1]),
-    min: roundToMicroseconds(sorted[0]),
-    mean: roundToMicroseconds(sum / sorted.length)
-  };
 }
 
 // src/gate.ts
@@ -34425,42 +35071,33 @@ async function runGate(config2, options) {
     warnings: []
   };
   const workDir = options.workDir ?? path3.join(path3.dirname(path3.resolve(config2.source)), ".slo-gate");
-  let service;
+  const started = [];
   try {
     if (config2.service) {
-      const serviceConfig = config2.service;
-      const info = { logFile: path3.join(workDir, "service.log") };
-      result.service = info;
-      await log.group(`Start the service: ${serviceConfig.command}`, async () => {
-        service = startService(serviceConfig, info.logFile);
-        log.info(`started (pid ${service.pid}); output in ${info.logFile}`);
-        const readiness = await waitUntilReady(service, serviceConfig, log, options.signal);
-        info.readyAfterMs = readiness.readyAfterMs;
-        if (readiness.health) {
-          info.status = readiness.health.status;
-          info.version = readiness.health.version;
-          info.dependencies = readiness.health.dependencies;
-          if (readiness.health.status === "degraded")
-            result.warnings.push("the service reported itself degraded at start");
-        }
-        log.info(
-          `ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ""}`
-        );
-      });
+      result.service = { logFile: path3.join(workDir, "service.log") };
+      started.push(await boot("the service", config2.service, result.service, result, options));
     }
+    if (config2.baseline?.service) {
+      result.baselineService = { logFile: path3.join(workDir, "base-service.log") };
+      started.push(
+        await boot("the base service", config2.baseline.service, result.baselineService, result, options)
+      );
+    }
+    const head = started.find((s) => s.label === "the service")?.process;
     for (const endpoint of config2.endpoints) {
       const measured = await log.group(
         `Load ${endpoint.name}`,
-        () => measureEndpoint(config2, endpoint, service, options)
+        () => measureEndpoint(config2, endpoint, head, started, options)
       );
       result.endpoints.push(measured);
       if (options.signal?.aborted) throw new GateError("service", "interrupted");
-      const exit = service?.exit();
-      if (exit)
+      const dead = started.find((s) => s.process.exit());
+      if (dead) {
         throw new GateError(
           "service",
-          `the service ${describeExit(exit)} while ${endpoint.name} was under load`
+          `${dead.label} ${describeExit(dead.process.exit())} while ${endpoint.name} was under load`
         );
+      }
     }
     decideVerdict(result);
   } catch (error62) {
@@ -34469,73 +35106,207 @@ async function runGate(config2, options) {
     result.passed = false;
     result.reason = error62.message;
   } finally {
-    if (service) {
-      const running = service;
-      if (result.service) result.service.logTail = running.logTail();
-      await log.group("Stop the service", async () => {
+    for (const { label, process: running } of started) {
+      await log.group(`Stop ${label}`, async () => {
         await running.stop();
         log.info(`stopped (${describeExit(running.exit() ?? { code: null, signal: null })})`);
       });
-      if (result.service) result.service.logTail = running.logTail();
+      const info = label === "the service" ? result.service : result.baselineService;
+      if (info) info.logTail = running.logTail();
+      log.output(
+        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
+        running.logTail(200)
+      );
     }
     result.durationMs = Date.now() - startedAt.getTime();
   }
   return result;
 }
-async function measureEndpoint(config2, endpoint, service, options) {
+async function boot(label, config2, info, result, options) {
   const { log } = options;
-  const { load } = config2;
+  const name = label === "the service" ? "the service" : "the base service";
+  return log.group(`Start ${name}: ${config2.command}`, async () => {
+    const running = startService(config2, info.logFile);
+    const entry = { label, process: running };
+    log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
+    try {
+      const readiness = await waitUntilReady(running, config2, log, options.signal);
+      info.readyAfterMs = readiness.readyAfterMs;
+      if (readiness.health) {
+        info.status = readiness.health.status;
+        info.version = readiness.health.version;
+        info.dependencies = readiness.health.dependencies;
+        if (readiness.health.status === "degraded") {
+          result.warnings.push(`${name} reported itself degraded at start`);
+        }
+      }
+      log.info(
+        `ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ""}`
+      );
+      return entry;
+    } catch (error62) {
+      await running.stop();
+      info.logTail = running.logTail();
+      log.output(
+        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
+        running.logTail(200)
+      );
+      if (error62 instanceof GateError && label === "the base service") {
+        throw new GateError(
+          error62.kind,
+          error62.message.replace(/^the service/, "the base service"),
+          error62.details
+        );
+      }
+      throw error62;
+    }
+  });
+}
+async function measureEndpoint(config2, endpoint, head, started, options) {
+  const { log } = options;
+  const { load, baseline } = config2;
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  void service?.exited.then(onAbort);
+  for (const s of started) void s.process.exited.then(onAbort);
+  const monitor = head ? new ResourceMonitor(head.pid) : void 0;
+  let resources;
+  const plan = (url2, warmupMs, durationMs) => ({
+    url: url2,
+    method: endpoint.method,
+    headers: endpoint.headers,
+    body: endpoint.body,
+    expectStatus: endpoint.expectStatus,
+    connections: load.connections,
+    ratePerSecond: load.ratePerSecond,
+    warmupMs,
+    durationMs,
+    requestTimeoutMs: load.requestTimeoutMs
+  });
+  const progress = (label, totalMs) => ({
+    signal: stopLoad.signal,
+    onProgress: (p) => {
+      const total = p.phase === "warmup" ? load.warmupMs : totalMs;
+      const seconds = `${Math.min(total, p.elapsedMs) / 1e3 | 0}/${Math.round(total / 1e3)} s`;
+      const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
+      const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
+      log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+    }
+  });
   const shape = load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
-  log.info(
-    `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`
-  );
-  const measurement = await runLoad(
-    {
-      url: endpoint.url,
-      method: endpoint.method,
-      headers: endpoint.headers,
-      body: endpoint.body,
-      expectStatus: endpoint.expectStatus,
-      connections: load.connections,
-      ratePerSecond: load.ratePerSecond,
-      warmupMs: load.warmupMs,
-      durationMs: load.durationMs,
-      requestTimeoutMs: load.requestTimeoutMs
-    },
-    {
-      signal: stopLoad.signal,
-      onProgress: (p) => {
-        const total = p.phase === "warmup" ? load.warmupMs : load.durationMs;
-        const seconds = `${Math.min(total, p.elapsedMs) / 1e3 | 0}/${Math.round(total / 1e3)} s`;
-        const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
+  let measurement;
+  let baseRounds = [];
+  let headRounds = [];
+  try {
+    if (!baseline) {
+      log.info(
+        `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`
+      );
+      measurement = await runLoad(plan(endpoint.url, load.warmupMs, load.durationMs), {
+        ...progress(endpoint.name, load.durationMs),
+        onWindow: (edge) => {
+          if (edge === "start") monitor?.start();
+          else resources = monitor?.stop();
+        }
+      });
+    } else {
+      const baseUrl = baseline.target + endpoint.path;
+      log.info(
+        `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${shape}`
+      );
+      await runLoad(plan(baseUrl, load.warmupMs, 0), progress(`${endpoint.name} (base)`, 0));
+      await runLoad(plan(endpoint.url, load.warmupMs, 0), progress(endpoint.name, 0));
+      for (let round = 0; round < baseline.rounds && !stopLoad.signal.aborted; round++) {
+        const order = round % 2 === 0 ? ["base", "head"] : ["head", "base"];
+        for (const side of order) {
+          const url2 = side === "base" ? baseUrl : endpoint.url;
+          const window = await runLoad(plan(url2, 0, baseline.roundDurationMs), {
+            signal: stopLoad.signal,
+            onWindow: (edge) => {
+              if (side !== "head") return;
+              if (edge === "start" && round === 0) monitor?.start();
+              if (edge === "end" && round === baseline.rounds - 1) resources = monitor?.stop();
+            }
+          });
+          (side === "base" ? baseRounds : headRounds).push(window);
+        }
+        const p95 = (m) => {
+          const summary = m && summarizeLatencies(m.latenciesMs);
+          return summary ? formatMs(summary.p95) : "n/a";
+        };
         log.info(
-          `  ${endpoint.name}: ${p.phase === "drain" ? "waiting for the last answers" : p.phase} ${seconds}${counts}`
+          `  round ${round + 1}/${baseline.rounds}: p95 base ${p95(baseRounds.at(-1))}, head ${p95(headRounds.at(-1))}`
         );
       }
+      const pairs = Math.min(baseRounds.length, headRounds.length);
+      baseRounds = baseRounds.slice(0, pairs);
+      headRounds = headRounds.slice(0, pairs);
+      measurement = headRounds.length > 0 ? mergeMeasurements(headRounds) : emptyWindow();
     }
-  );
-  options.signal?.removeEventListener("abort", onAbort);
-  const result = toEndpointResult(endpoint, measurement, config2.load.ratePerSecond !== void 0);
-  const exit = service?.exit();
-  if (exit) result.problems.push(`the service ${describeExit(exit)} during the run`);
-  result.passed = result.passed && result.problems.length === 0;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    resources ??= monitor?.stop();
+  }
+  const result = toEndpointResult(endpoint, measurement, load.ratePerSecond !== void 0, resources);
+  if (baseline && baseRounds.length > 0) {
+    const base = mergeMeasurements(baseRounds);
+    const maxRegression = endpoint.maxRegression ?? baseline.maxRegression;
+    const comparison = compareRounds(baseRounds, headRounds, maxRegression);
+    const baseErrors = base.failures.status + base.failures.timeout + base.failures.socket;
+    result.baseline = {
+      latencyMs: summarizeLatencies(base.latenciesMs) ?? null,
+      requests: base.requests,
+      errorRate: base.requests > 0 ? baseErrors / base.requests : 0,
+      ...comparison
+    };
+    result.checks.push({
+      metric: "max-regression",
+      limit: maxRegression,
+      actual: comparison.p95?.change.change ?? null,
+      unit: "fraction",
+      passed: comparison.verdict !== "regressed"
+    });
+    if (base.successes === 0) result.problems.push("the base service gave no successful response");
+  }
+  for (const s of started) {
+    const exit = s.process.exit();
+    if (exit) result.problems.push(`${s.label} ${describeExit(exit)} during the run`);
+  }
+  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+  const change = result.baseline?.p95 ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}` : "";
   log.info(
-    `${endpoint.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors`
+    `${endpoint.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors${change}`
   );
   return result;
 }
-function toEndpointResult(endpoint, m, fixedRate) {
+function emptyWindow() {
+  return {
+    windowMs: 0,
+    requests: 0,
+    successes: 0,
+    failures: { status: 0, timeout: 0, socket: 0 },
+    statusCodes: {},
+    socketErrors: {},
+    latenciesMs: new Float64Array(),
+    rawLatenciesMs: new Float64Array(),
+    failedLatenciesMs: new Float64Array(),
+    longestSilenceMs: 0,
+    trailingSilenceMs: 0
+  };
+}
+function toEndpointResult(endpoint, m, fixedRate, usage) {
   const errors = m.failures.status + m.failures.timeout + m.failures.socket;
   const windowSeconds = m.windowMs / 1e3;
   const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
+  const resources = usage && {
+    ...usage,
+    cpuMsPerRequest: m.requests > 0 ? usage.cpuSeconds * 1e3 / m.requests : 0
+  };
   const partial2 = {
     latencyMs,
     rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
-    errorRate: m.requests > 0 ? errors / m.requests : 0
+    errorRate: m.requests > 0 ? errors / m.requests : 0,
+    resources
   };
   const checks = evaluateSlo(endpoint.slo, partial2);
   const problems = [];
@@ -34593,157 +35364,752 @@ function decideVerdict(result) {
   result.passed = result.verdict === "passed";
 }
 
+// src/init/init.ts
+import { mkdir, writeFile } from "node:fs/promises";
+import path5 from "node:path";
+
+// src/init/detect-stack.ts
+import { existsSync, readFileSync as readFileSync3 } from "node:fs";
+import path4 from "node:path";
+function read(dir, file2) {
+  try {
+    return readFileSync3(path4.join(dir, file2), "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function portIn(command) {
+  const match = /\bPORT=(\d{2,5})\b/.exec(command) ?? /--port[= ](\d{2,5})\b/.exec(command) ?? /(?:-b|--bind)[= ]\S*:(\d{2,5})\b/.exec(command);
+  return match ? Number(match[1]) : void 0;
+}
+var nodeSetup = (hasLock) => [
+  { name: "Set up Node", uses: "actions/setup-node@v4", with: { "node-version": "24" } },
+  { name: "Install", run: hasLock ? "npm ci" : "npm install" }
+];
+var pythonSetup = (dir) => [
+  { name: "Set up Python", uses: "actions/setup-python@v5", with: { "python-version": "3.12" } },
+  {
+    name: "Install",
+    run: existsSync(path4.join(dir, "requirements.txt")) ? "pip install -r requirements.txt" : "pip install ."
+  }
+];
+function pythonApp(dir) {
+  for (const file2 of ["app.py", "main.py", "wsgi.py", "asgi.py", "server.py"]) {
+    const text = read(dir, file2);
+    const match = text && /^(\w+)\s*=\s*(?:Flask|FastAPI|Starlette|Quart|create_app|get_wsgi_application|get_asgi_application)\b/m.exec(
+      text
+    );
+    if (match) return `${file2.replace(/\.py$/, "")}:${match[1]}`;
+  }
+  return void 0;
+}
+function detectStack(dir) {
+  const procfile = read(dir, "Procfile");
+  const web = procfile && /^web:\s*(.+)$/m.exec(procfile)?.[1]?.trim();
+  const requirements = (read(dir, "requirements.txt") ?? "") + (read(dir, "pyproject.toml") ?? "");
+  if (web) {
+    const port = portIn(web) ?? 8e3;
+    const python = /\b(gunicorn|uvicorn|python)\b/.test(web);
+    return {
+      stack: python ? "python" : "unknown",
+      command: web.replace(/\$\{?PORT\}?/g, String(port)),
+      port,
+      env: { PORT: String(port) },
+      source: "the web process in Procfile",
+      setupSteps: python ? pythonSetup(dir) : []
+    };
+  }
+  const pkgText = read(dir, "package.json");
+  if (pkgText) {
+    let pkg = {};
+    try {
+      pkg = JSON.parse(pkgText);
+    } catch {
+    }
+    const hasLock = existsSync(path4.join(dir, "package-lock.json"));
+    const start = pkg.scripts?.start;
+    const port = (start ? portIn(start) : void 0) ?? 3e3;
+    return {
+      stack: "node",
+      command: start ? "npm start" : `node ${pkg.main ?? "index.js"}`,
+      port,
+      env: { PORT: String(port), NODE_ENV: "production" },
+      source: start ? `the "start" script in package.json (${start})` : 'the "main" file in package.json',
+      setupSteps: nodeSetup(hasLock)
+    };
+  }
+  if (/\buvicorn\b|\bfastapi\b/i.test(requirements)) {
+    const app = pythonApp(dir) ?? "main:app";
+    return {
+      stack: "python",
+      command: `uvicorn ${app} --host 127.0.0.1 --port 8000`,
+      port: 8e3,
+      env: {},
+      source: `uvicorn in your requirements and the app ${app}`,
+      setupSteps: pythonSetup(dir)
+    };
+  }
+  if (/\bgunicorn\b|\bflask\b|\bdjango\b/i.test(requirements)) {
+    const app = pythonApp(dir) ?? "app:app";
+    return {
+      stack: "python",
+      command: `gunicorn -w 2 -b 127.0.0.1:8000 ${app}`,
+      port: 8e3,
+      env: {},
+      source: `gunicorn in your requirements and the app ${app}`,
+      setupSteps: pythonSetup(dir)
+    };
+  }
+  if (existsSync(path4.join(dir, "go.mod"))) {
+    return {
+      stack: "go",
+      command: "go build -o ./.slo-gate/server . && ./.slo-gate/server",
+      port: 8080,
+      env: { PORT: "8080" },
+      source: "go.mod",
+      setupSteps: [{ name: "Set up Go", uses: "actions/setup-go@v5", with: { "go-version": "stable" } }]
+    };
+  }
+  if (existsSync(path4.join(dir, "Cargo.toml"))) {
+    return {
+      stack: "rust",
+      command: "cargo run --release",
+      port: 8080,
+      env: { PORT: "8080" },
+      source: "Cargo.toml",
+      setupSteps: [{ name: "Build", run: "cargo build --release" }]
+    };
+  }
+  return {
+    stack: "unknown",
+    command: "./start-my-service",
+    port: 3e3,
+    env: { PORT: "3000" },
+    source: "nothing found: replace this command with the one that starts your service",
+    setupSteps: []
+  };
+}
+
+// src/init/templates.ts
+var ACTION_REPOSITORY = "slo-gate/slo-gate";
+var ACTION_VERSION = "v1";
+var ACTION_REF = `${ACTION_REPOSITORY}@${ACTION_VERSION}`;
+var SCHEMA_URL = `https://raw.githubusercontent.com/${ACTION_REPOSITORY}/${ACTION_VERSION}/slo-gate.schema.json`;
+var yamlString = (text) => JSON.stringify(text);
+function starterConfig(guess) {
+  const env = Object.entries(guess.env).map(([k, v]) => `${k}: ${yamlString(v)}`).join(", ");
+  return `# yaml-language-server: $schema=${SCHEMA_URL}
+# slo-gate: the SLOs this service must meet under load, checked on every pull request.
+# Reference: https://github.com/${ACTION_REPOSITORY}#configuration
+target: http://127.0.0.1:${guess.port}
+service:
+  # Guessed from ${guess.source}.
+  command: ${yamlString(guess.command)}
+  env: { ${env} }
+  ready:
+    url: /health          # 2xx means ready; {"status": "ok"|"degraded"} bodies are understood
+    timeout: 60s
+load:
+  duration: 10s           # measured per endpoint, after the warmup
+  warmup: 2s
+  connections: 10
+slo:                      # defaults for every endpoint
+  p95: 250ms
+  error-rate: 1%
+endpoints:
+  - path: /health         # replace with the requests that matter to your users
+    slo: { p95: 50ms }
+`;
+}
+function starterWorkflow(guess) {
+  const steps = guess.setupSteps.map((step) => {
+    const lines = [`      - name: ${step.name}`];
+    if (step.uses) lines.push(`        uses: ${step.uses}`);
+    if (step.with) {
+      lines.push("        with:");
+      for (const [k, v] of Object.entries(step.with)) lines.push(`          ${k}: ${yamlString(v)}`);
+    }
+    if (step.run) lines.push(`        run: ${step.run}`);
+    return lines.join("\n");
+  }).join("\n");
+  return `name: slo-gate
+on:
+  pull_request:
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pull-requests: write   # the sticky PR comment
+
+jobs:
+  slo-gate:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+      - uses: actions/checkout@v4
+${steps ? `${steps}
+` : ""}      - name: Check SLOs under load
+        uses: ${ACTION_REF}
+        with:
+          config: slo-gate.yml
+`;
+}
+
+// src/init/init.ts
+async function initRepository(dir) {
+  const guess = detectStack(dir);
+  const files = [
+    ["slo-gate.yml", starterConfig(guess)],
+    [path5.join(".github", "workflows", "slo-gate.yml"), starterWorkflow(guess)]
+  ];
+  const outcome = { guess, written: [], kept: [] };
+  for (const [relative, text] of files) {
+    const file2 = path5.join(dir, relative);
+    await mkdir(path5.dirname(file2), { recursive: true });
+    try {
+      await writeFile(file2, text, { flag: "wx" });
+      outcome.written.push(relative);
+    } catch (error62) {
+      if (error62.code !== "EEXIST") throw error62;
+      outcome.kept.push(relative);
+    }
+  }
+  return outcome;
+}
+
+// src/report/terminal.ts
+function formatCheckValue(check2, value) {
+  if (value === null) return "n/a";
+  switch (check2.unit) {
+    case "ms":
+      return formatMs(value);
+    case "fraction":
+      return formatPercent(value);
+    case "rps":
+      return `${value.toFixed(1)} req/s`;
+    case "bytes":
+      return `${(value / 1e6).toFixed(1)} MB`;
+  }
+}
+function verdictLine(result) {
+  const endpoints = result.endpoints.length;
+  if (result.verdict === "passed")
+    return `PASSED: all SLOs met on ${endpoints} endpoint${endpoints === 1 ? "" : "s"}`;
+  if (result.verdict === "breached") return `FAILED: ${result.reason}`;
+  return `FAILED: ${result.reason ?? "the service or target failed"}`;
+}
+function pad(cells) {
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  return cells.map(
+    (row) => row.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  ")
+  );
+}
+var latency = (e, key) => e.latencyMs ? formatMs(e.latencyMs[key]) : "n/a";
+var VERDICT_WORDS = {
+  regressed: "REGRESSED",
+  "within-noise": "within noise",
+  improved: "improved"
+};
+function baselineLine(e) {
+  const baseline = e.baseline;
+  if (!baseline) return void 0;
+  if (!baseline.p95) return `no comparison with the base (too few rounds with answers on both sides)`;
+  const { baseMs, headMs, change } = baseline.p95;
+  const budget = baseline.verdict === "regressed" ? ` beyond the ${formatPercent(baseline.maxRegression)} budget` : "";
+  return `p95 ${formatMs(baseMs)} \u2192 ${formatMs(headMs)} (${formatChange(change)}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
+}
+function renderTerminal(result) {
+  const lines = [];
+  if (result.endpoints.length > 0) {
+    const header = ["endpoint", "requests", "req/s", "p50", "p90", "p95", "p99", "max", "errors", ""];
+    const rows = result.endpoints.map((e) => [
+      e.name,
+      String(e.requests),
+      e.rps.toFixed(1),
+      latency(e, "p50"),
+      latency(e, "p90"),
+      latency(e, "p95"),
+      latency(e, "p99"),
+      latency(e, "max"),
+      formatPercent(e.errorRate),
+      e.passed ? "ok" : "FAIL"
+    ]);
+    lines.push(...pad([header, ...rows]), "");
+    for (const e of result.endpoints) {
+      const baseline = baselineLine(e);
+      if (baseline) lines.push(`  ${e.name}: ${baseline}`);
+    }
+    for (const e of result.endpoints) {
+      for (const check2 of e.checks.filter((c) => !c.passed && c.metric !== "max-regression")) {
+        lines.push(
+          `  ${e.name}: ${check2.metric} ${formatCheckValue(check2, check2.actual)} ${check2.unit === "rps" ? "below" : "over"} the target ${formatCheckValue(check2, check2.limit)}`
+        );
+      }
+      for (const problem of e.problems) lines.push(`  ${e.name}: ${problem}`);
+    }
+  }
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  if (result.verdict === "failed" && result.service?.logTail?.length) {
+    lines.push("", "Last lines of the service output:", ...result.service.logTail.map((l) => `  | ${l}`));
+  }
+  lines.push(verdictLine(result));
+  return lines.join("\n");
+}
+
+// src/run.ts
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path7 from "node:path";
+
+// src/baseline/worktree.ts
+import { execFile, spawn as spawn2 } from "node:child_process";
+import { readFileSync as readFileSync4 } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path6 from "node:path";
+import { promisify } from "node:util";
+var run = promisify(execFile);
+async function git(cwd, args) {
+  try {
+    const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim();
+  } catch (error62) {
+    const stderr = (error62.stderr ?? "").trim().split("\n").at(-1);
+    throw serviceError(`git ${args.join(" ")} failed in ${cwd}: ${stderr || error62.message}`);
+  }
+}
+function resolveBaseRef(ref, env) {
+  if (ref !== "auto") return ref;
+  if (env.SLO_GATE_BASE_REF) return env.SLO_GATE_BASE_REF;
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (eventPath) {
+    try {
+      const event = JSON.parse(readFileSync4(eventPath, "utf8"));
+      const sha = event.pull_request?.base?.sha;
+      if (sha) return sha;
+    } catch {
+    }
+  }
+  throw configError(
+    'baseline.ref: "auto" needs a pull_request event (or SLO_GATE_BASE_REF); give a branch or commit instead'
+  );
+}
+async function addBaseWorktree(repoDir, ref, log) {
+  const top = await git(repoDir, ["rev-parse", "--show-toplevel"]);
+  let sha;
+  try {
+    sha = await git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    log.info(`fetching ${ref} (not in this checkout)`);
+    await git(top, ["fetch", "--no-tags", "--depth=1", "origin", ref]);
+    sha = await git(top, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"]);
+  }
+  const dir = await mkdtemp(path6.join(os.tmpdir(), "slo-gate-base-"));
+  await git(top, ["worktree", "add", "--detach", "--force", dir, sha]);
+  log.info(`base ${ref} (${sha.slice(0, 12)}) checked out in ${dir}`);
+  let removed = false;
+  return {
+    dir,
+    sha,
+    remove: async () => {
+      if (removed) return;
+      removed = true;
+      await git(top, ["worktree", "remove", "--force", dir]).catch(() => void 0);
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+}
+function runSetup(command, cwd, log, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn2("/bin/sh", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const tail = [];
+    const capture = (chunk) => {
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (!line) continue;
+        log.debug(line);
+        tail.push(line);
+        if (tail.length > 30) tail.shift();
+      }
+    };
+    child.stdout.on("data", capture);
+    child.stderr.on("data", capture);
+    child.on("error", (error62) => reject(serviceError(`baseline.setup could not start: ${error62.message}`)));
+    child.on("exit", (code, signal) => {
+      if (code === 0) return resolve();
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      reject(serviceError(`baseline.setup "${command}" ${how}`, tail));
+    });
+  });
+}
+function baseServiceFrom(head, repoTop, worktreeDir, baseTarget, headTarget, env) {
+  const relativeCwd = path6.relative(repoTop, head.cwd);
+  if (relativeCwd.startsWith("..")) {
+    throw configError(
+      `service.cwd: ${head.cwd} is outside the repository, so the base copy cannot be placed`
+    );
+  }
+  return {
+    ...head,
+    cwd: path6.join(worktreeDir, relativeCwd),
+    env: { ...head.env, ...env },
+    ready: {
+      ...head.ready,
+      url: head.ready.url?.startsWith(headTarget) ? baseTarget + head.ready.url.slice(headTarget.length) : head.ready.url,
+      tcp: head.ready.tcp && {
+        host: new URL(baseTarget).hostname.replace(/^\[|\]$/g, ""),
+        // The service's own port moves with the target; another port (a sidecar's) stays.
+        port: head.ready.tcp.port === portOf(headTarget) ? portOf(baseTarget) : head.ready.tcp.port
+      }
+    }
+  };
+}
+function portOf(url2) {
+  const parsed = new URL(url2);
+  return Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
+}
+async function prepareBaseline(config2, env, log) {
+  const baseline = config2.baseline;
+  if (!baseline?.ref) return { config: config2 };
+  if (!config2.service) throw configError("baseline.ref: needs a service block to start the base copy with");
+  const ref = resolveBaseRef(baseline.ref, env);
+  const repoDir = path6.dirname(path6.resolve(config2.source));
+  const top = await git(repoDir, ["rev-parse", "--show-toplevel"]);
+  const worktree = await log.group(`Check out the base (${ref})`, () => addBaseWorktree(repoDir, ref, log));
+  try {
+    const service = baseServiceFrom(
+      config2.service,
+      top,
+      worktree.dir,
+      baseline.target,
+      config2.target,
+      baseline.env
+    );
+    if (baseline.setup) {
+      const setup = baseline.setup;
+      await log.group(`Set up the base: ${setup}`, () => runSetup(setup, service.cwd, log, env));
+    }
+    return { config: { ...config2, baseline: { ...baseline, service } }, worktree };
+  } catch (error62) {
+    await worktree.remove();
+    throw error62;
+  }
+}
+
 // src/report/markdown.ts
 var MARKDOWN_LIMIT = 6e4;
+var MAX_CELL_CHARS = 200;
+var MAX_VERDICT_CHARS = 300;
+var MAX_LOG_LINE_CHARS = 500;
 function escapeMarkdown(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/([\\`*_[\]#~])/g, "\\$1").replace(/\r?\n/g, " ");
+  return text.replace(/([\\`*_[\]#~!])/g, "\\$1").replace(/&/g, "&amp;").replace(/#(?=\d)/g, "#&#8203;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\|/g, "&#124;").replace(/@/g, "@&#8203;").replace(/\r\n?|\n/g, " ");
 }
-function checkCell(check2, fallback) {
-  if (!check2) return fallback;
-  const mark = check2.passed ? "\u2705" : "\u274C";
-  return `${formatCheckValue(check2, check2.actual)} / ${formatCheckValue(check2, check2.limit)} ${mark}`;
+function clip(text, max) {
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "\u2026";
 }
-function margin(e) {
-  const p95 = e.checks.find((c) => c.metric === "p95");
-  if (e.problems.length > 0) return escapeMarkdown(e.problems[0]);
-  if (p95 && p95.actual !== null) {
-    return `p95 ${formatCheckValue(p95, p95.actual)} of a ${formatCheckValue(p95, p95.limit)} budget`;
-  }
-  const failed = e.checks.find((c) => !c.passed);
-  return failed ? `${failed.metric} ${formatCheckValue(failed, failed.actual)} over ${formatCheckValue(failed, failed.limit)}` : "";
+var user = (text, max = MAX_CELL_CHARS) => escapeMarkdown(clip(text, max));
+var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function title(options) {
+  return options.label ? `slo-gate (${user(options.label, 60)})` : "slo-gate";
 }
-function verdictMarkdown(result) {
+var failedMetrics = (e) => e.checks.filter((c) => !c.passed).map((c) => c.metric).join(", ");
+function verdictMarkdown(result, options = {}) {
   const n = result.endpoints.length;
-  if (result.verdict === "passed")
-    return `### \u2705 slo-gate: all SLOs met on ${n} endpoint${n === 1 ? "" : "s"}`;
-  if (result.verdict === "breached")
-    return `### \u274C slo-gate: ${escapeMarkdown(result.reason ?? "SLO breached")}`;
-  return `### \u274C slo-gate: ${escapeMarkdown(result.reason ?? "the service or target failed")}`;
+  const name = title(options);
+  if (result.verdict === "passed") return `### \u2705 ${name}: all SLOs met on ${plural2(n, "endpoint")}`;
+  if (result.verdict === "breached") {
+    const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
+    const which = breached.map((e) => `${e.name} (${failedMetrics(e)})`).join("; ");
+    const count = breached.length > 0 ? ` on ${breached.length} of ${plural2(n, "endpoint")}` : "";
+    return `### \u274C ${name}: SLO breached${count}${which ? `: ${user(which, MAX_VERDICT_CHARS)}` : ""}`;
+  }
+  return `### \u274C ${name}: ${user(result.reason ?? "the service or target failed", MAX_VERDICT_CHARS)}`;
+}
+var checkOf = (e, metric) => e.checks.find((c) => c.metric === metric);
+function valueCell(e, metric) {
+  const check2 = checkOf(e, metric);
+  const actual = e.latencyMs ? formatMs(e.latencyMs[metric]) : "n/a";
+  if (!check2) return actual;
+  return `${actual} / ${formatCheckValue(check2, check2.limit)}${check2.passed ? "" : " \u274C"}`;
+}
+function errorCell(e) {
+  const check2 = checkOf(e, "error-rate");
+  const actual = formatPercent(e.errorRate);
+  if (!check2) return actual;
+  return `${actual} / ${formatCheckValue(check2, check2.limit)}${check2.passed ? "" : " \u274C"}`;
+}
+function overshoot(check2) {
+  if (check2.actual === null) return Infinity;
+  if (check2.metric === "max-regression") return check2.actual - check2.limit;
+  if (check2.limit === 0) return check2.actual === 0 ? 0 : Infinity;
+  const ratio = check2.actual / check2.limit;
+  return check2.unit === "rps" ? 1 - ratio : ratio - 1;
+}
+var METRIC_NAMES = {
+  max: "max latency",
+  "error-rate": "error rate",
+  "min-rps": "throughput",
+  "max-rss": "peak RSS",
+  "max-rss-growth": "RSS growth",
+  "max-cpu-per-request": "CPU per request",
+  "max-regression": "p95 change against the base"
+};
+var metricName = (metric) => METRIC_NAMES[metric] ?? metric;
+var signedPercent = (fraction2) => `${fraction2 >= 0 ? "+" : "\u2212"}${Math.abs(fraction2 * 100).toFixed(Math.abs(fraction2) < 0.1 ? 1 : 0)}%`;
+function describeRegression(check2, baseline) {
+  const budget = formatPercent(check2.limit);
+  if (!baseline?.p95) return `p95 against the base: too few rounds with answers on both sides to compare`;
+  const { baseMs, headMs, change } = baseline.p95;
+  const verdict = baseline.verdict === "regressed" ? `over its ${budget} budget` : baseline.verdict === "improved" ? "faster" : `within noise of its ${budget} budget`;
+  return `p95 ${formatMs(baseMs)} \u2192 ${formatMs(headMs)} against the base, ${formatChange(change)}: ${verdict}`;
+}
+function describeMargin(check2, baseline) {
+  if (check2.metric === "max-regression") return describeRegression(check2, baseline);
+  const value = (v) => formatCheckValue(check2, v);
+  const name = metricName(check2.metric);
+  if (check2.actual === null) return `${name}: nothing to measure (target ${value(check2.limit)})`;
+  if (check2.unit === "rps") {
+    if (check2.passed) return `${name} ${value(check2.actual)}, above its ${value(check2.limit)} floor`;
+    return `${name} ${value(check2.actual)}, ${value(check2.limit - check2.actual)} below its ${value(check2.limit)} floor`;
+  }
+  if (check2.passed) return `${name} ${value(check2.actual)} of a ${value(check2.limit)} budget`;
+  return `${name} ${value(check2.actual)}, ${value(check2.actual - check2.limit)} over its ${value(check2.limit)} budget`;
+}
+function marginCell(e) {
+  if (e.problems.length > 0) return user(e.problems[0]);
+  const worst = (checks) => checks.reduce(
+    (best, c) => best === void 0 || overshoot(c) > overshoot(best) ? c : best,
+    void 0
+  );
+  const failed = worst(e.checks.filter((c) => !c.passed));
+  if (failed) return describeMargin(failed, e.baseline);
+  const p95 = checkOf(e, "p95");
+  if (p95) return describeMargin(p95);
+  const closest = worst(e.checks.filter((c) => c.metric !== "max-regression"));
+  return closest ? describeMargin(closest) : "no targets";
+}
+function endpointCell(e) {
+  const request = `${e.method} ${e.path}`;
+  return e.name === request ? user(e.name) : `${user(e.name)}<br><sub>${user(request)}</sub>`;
+}
+function baseCell(e) {
+  const change = e.baseline?.p95?.change;
+  if (!e.baseline) return "\u2014";
+  if (!change) return "n/a";
+  const verdict = { regressed: " \u274C", "within-noise": ", noise", improved: ", faster" }[e.baseline.verdict];
+  return `${signedPercent(change.change)}${verdict}`;
 }
 function endpointTable(result) {
   if (result.endpoints.length === 0) return [];
-  const lines = [
-    "| | endpoint | requests | req/s | p50 | p95 / target | p99 | errors / target | margin |",
-    "|---|---|--:|--:|--:|--:|--:|--:|---|"
-  ];
-  for (const e of result.endpoints) {
-    const p95 = e.checks.find((c) => c.metric === "p95");
-    const errorRate = e.checks.find((c) => c.metric === "error-rate");
-    lines.push(
-      [
-        "",
+  const withBase = result.endpoints.some((e) => e.baseline);
+  const header = ["", "Endpoint", "Requests", "Req/s", "p50", "p95 / target", "p99", "Errors / target"];
+  const align = [":-:", "---", "--:", "--:", "--:", "--:", "--:", "--:"];
+  if (withBase) {
+    header.push("p95 vs base");
+    align.push("--:");
+  }
+  header.push("Margin");
+  align.push("---");
+  const row = (cells) => `| ${cells.join(" | ")} |`.replace(/^\| {2}\|/, "| |");
+  return [
+    row(header),
+    `|${align.join("|")}|`,
+    ...result.endpoints.map(
+      (e) => row([
         e.passed ? "\u2705" : "\u274C",
-        `${escapeMarkdown(e.name)}`,
-        String(e.requests),
+        endpointCell(e),
+        e.requests.toLocaleString("en-US"),
         e.rps.toFixed(1),
-        e.latencyMs ? formatMs(e.latencyMs.p50) : "n/a",
-        checkCell(p95, e.latencyMs ? formatMs(e.latencyMs.p95) : "n/a"),
-        e.latencyMs ? formatMs(e.latencyMs.p99) : "n/a",
-        checkCell(errorRate, formatPercent(e.errorRate)),
-        margin(e),
-        ""
-      ].join(" | ").trim()
-    );
+        valueCell(e, "p50"),
+        valueCell(e, "p95"),
+        valueCell(e, "p99"),
+        errorCell(e),
+        ...withBase ? [baseCell(e)] : [],
+        marginCell(e)
+      ])
+    )
+  ];
+}
+function breachList(result) {
+  const lines = [];
+  for (const e of result.endpoints) {
+    for (const c of e.checks.filter((check2) => !check2.passed)) {
+      lines.push(`- \u274C **${user(e.name)}**: ${describeMargin(c, e.baseline)}`);
+    }
+    for (const problem of e.problems) lines.push(`- \u274C **${user(e.name)}**: ${user(problem, 1e3)}`);
   }
   return lines;
 }
 function details(summary, body) {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
 }
-function breachedChecks(result) {
-  const lines = [];
-  for (const e of result.endpoints) {
-    for (const c of e.checks.filter((check2) => !check2.passed)) {
-      const relation = c.unit === "rps" ? "below" : "over";
-      lines.push(
-        `- **${escapeMarkdown(e.name)}**: ${c.metric} ${formatCheckValue(c, c.actual)} is ${relation} the target ${formatCheckValue(c, c.limit)}`
-      );
-    }
-    for (const problem of e.problems)
-      lines.push(`- **${escapeMarkdown(e.name)}**: ${escapeMarkdown(problem)}`);
-  }
-  return lines;
-}
+var countsCell = (counts) => Object.entries(counts).map(([key, n]) => `${user(key, 40)}: ${n}`).join(", ") || "\u2014";
 function statusDetails(result) {
-  const lines = [
-    "| endpoint | status codes | socket errors | timeouts | latency of failures (p95) |",
-    "|---|---|---|--:|--:|"
+  return [
+    "| Endpoint | Status codes | Socket errors | Timeouts | p95 of failed requests |",
+    "|---|---|---|--:|--:|",
+    ...result.endpoints.map((e) => {
+      const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : "\u2014";
+      return `| ${user(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
+    })
   ];
-  for (const e of result.endpoints) {
-    const codes = Object.entries(e.statusCodes).map(([code, n]) => `${code}: ${n}`).join(", ") || "\u2014";
-    const sockets = Object.entries(e.socketErrors).map(([code, n]) => `${code}: ${n}`).join(", ") || "\u2014";
-    const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : "\u2014";
-    lines.push(`| ${escapeMarkdown(e.name)} | ${codes} | ${sockets} | ${e.failures.timeout} | ${failed} |`);
+}
+function dependencyMark(state) {
+  const s = state.toLowerCase();
+  if (s === "up" || s === "ok" || s === "pass") return "\u2705";
+  if (s === "degraded" || s === "warn") return "\u26A0\uFE0F";
+  return "\u274C";
+}
+function serviceLines(service, indent = "") {
+  const lines = [];
+  if (service.version) lines.push(`${indent}- Version: <code>${user(service.version)}</code>`);
+  if (service.status)
+    lines.push(`${indent}- Health: ${user(service.status)} ${dependencyMark(service.status)}`);
+  const dependencies = Object.entries(service.dependencies ?? {});
+  if (dependencies.length > 0) {
+    lines.push(`${indent}- Dependencies:`);
+    for (const [name, state] of dependencies) {
+      lines.push(`${indent}  - ${user(name)}: ${user(state)} ${dependencyMark(state)}`);
+    }
   }
+  if (service.readyAfterMs !== void 0)
+    lines.push(`${indent}- Ready after ${formatMs(service.readyAfterMs)}`);
   return lines;
 }
 function serviceDetails(result) {
-  const service = result.service;
-  if (!service) return [];
-  const lines = [];
-  if (service.version) lines.push(`- version: \`${escapeMarkdown(service.version)}\``);
-  if (service.status) lines.push(`- health: ${escapeMarkdown(service.status)}`);
-  for (const [name, state] of Object.entries(service.dependencies ?? {})) {
-    const mark = state === "up" || state === "ok" ? "\u2705" : state === "degraded" ? "\u26A0\uFE0F" : "\u274C";
-    lines.push(`- ${escapeMarkdown(name)}: ${escapeMarkdown(state)} ${mark}`);
-  }
-  if (service.readyAfterMs !== void 0) lines.push(`- ready after ${formatMs(service.readyAfterMs)}`);
-  return lines;
+  const head = result.service ? serviceLines(result.service) : [];
+  const base = result.baselineService ? serviceLines(result.baselineService, "  ") : [];
+  if (base.length === 0) return head;
+  return [...head.length ? ["- This branch:", ...head.map((l) => `  ${l}`)] : [], "- The base:", ...base];
 }
-function loadDetails(result) {
-  const { load } = result;
-  const shape = load.ratePerSecond ? `fixed rate ${load.ratePerSecond} req/s over ${load.connections} connections (latency from the intended send time)` : `${load.connections} connections, closed loop`;
+var megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+function resourceDetails(result) {
+  const measured = result.endpoints.filter((e) => e.resources);
+  if (measured.length === 0) return [];
   return [
-    `- target: \`${escapeMarkdown(result.target)}\`, config \`${escapeMarkdown(result.configFile)}\``,
-    `- ${shape}; ${formatMs(load.warmupMs)} warmup and ${formatMs(load.durationMs)} measured per endpoint; requests time out after ${formatMs(load.requestTimeoutMs)}`
+    "| Endpoint | Peak RSS | RSS growth | CPU time | CPU per request |",
+    "|---|--:|--:|--:|--:|",
+    ...measured.map((e) => {
+      const r = e.resources;
+      const growth = `${r.rssGrowthBytes >= 0 ? "+" : "\u2212"}${megabytes(Math.abs(r.rssGrowthBytes))}`;
+      return `| ${user(e.name)} | ${megabytes(r.rssPeakBytes)} | ${growth} | ${formatMs(r.cpuSeconds * 1e3)} | ${formatMs(r.cpuMsPerRequest)} |`;
+    })
   ];
 }
-function renderMarkdown(result, limit = MARKDOWN_LIMIT) {
-  const head = [verdictMarkdown(result), "", ...endpointTable(result)];
-  const breaches = breachedChecks(result);
-  if (breaches.length > 0) head.push("", ...breaches);
-  for (const warning of result.warnings) head.push(`> \u26A0\uFE0F ${escapeMarkdown(warning)}`);
-  const optional2 = [];
-  if (result.endpoints.length > 0) optional2.push(details("Status codes and failures", statusDetails(result)));
-  const service = serviceDetails(result);
-  if (service.length > 0) optional2.push(details("Service", service));
-  optional2.push(details("Load", loadDetails(result)));
-  const tail = result.service?.logTail ?? [];
-  if (!result.passed && tail.length > 0) {
-    const fence = "`".repeat(
-      Math.max(3, ...tail.map((l) => (l.match(/`+/g) ?? []).reduce((m, s) => Math.max(m, s.length + 1), 0)))
+function baselineDetails(result) {
+  const compared = result.endpoints.filter((e) => e.baseline);
+  if (compared.length === 0) return [];
+  const verdicts = { regressed: "regressed \u274C", "within-noise": "within noise", improved: "faster \u2705" };
+  return [
+    "Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.",
+    "",
+    "| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |",
+    "|---|--:|--:|---|---|--:|--:|---|",
+    ...compared.map((e) => {
+      const b = e.baseline;
+      const p95 = b.p95;
+      return `| ${user(e.name)} | ${p95 ? formatMs(p95.baseMs) : "n/a"} | ${p95 ? formatMs(p95.headMs) : "n/a"} | ${p95 ? formatChange(p95.change) : "n/a"} | ${b.mean ? formatChange(b.mean.change) : "n/a"} | ${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`;
+    })
+  ];
+}
+function targetsText(e) {
+  return e.checks.map((c) => `${metricName(c.metric)} ${c.unit === "rps" ? "\u2265" : "\u2264"} ${formatCheckValue(c, c.limit)}`).join(", ") || "none";
+}
+function configDetails(result) {
+  const { load } = result;
+  const shape = load.ratePerSecond ? `a fixed rate of ${load.ratePerSecond} req/s over ${plural2(load.connections, "connection")} (latency from the intended send time)` : `${plural2(load.connections, "connection")}, closed loop`;
+  const lines = [
+    `- File: <code>${user(result.configFile)}</code>`,
+    `- Target: <code>${user(result.target)}</code>`,
+    `- Load per endpoint: ${shape}; ${formatMs(load.warmupMs)} warmup, then ${formatMs(load.durationMs)} measured; requests time out after ${formatMs(load.requestTimeoutMs)}`
+  ];
+  if (result.endpoints.length > 0) {
+    lines.push(
+      "",
+      "| Endpoint | Request | Targets |",
+      "|---|---|---|",
+      ...result.endpoints.map(
+        (e) => `| ${user(e.name)} | ${user(`${e.method} ${e.path}`)} | ${targetsText(e)} |`
+      )
     );
-    optional2.push(details("Service output (last lines)", [fence, ...tail, fence]));
   }
-  const render = (parts) => [...head, "", ...parts.flatMap((p) => [...p, ""])].join("\n").trimEnd() + "\n";
-  let text = render(optional2);
-  while (text.length > limit && optional2.length > 0) {
-    optional2.pop();
-    text = render(optional2);
-  }
-  if (text.length > limit) text = text.slice(0, limit - 40) + "\n\n\u2026(report truncated)\n";
-  return text;
+  return lines;
 }
-
-// src/report/redact.ts
-function redactSecrets(text, secrets) {
-  let redacted = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) redacted = redacted.split(secret).join("***");
-  }
-  return redacted;
+function cleanLogLine(line) {
+  const plain = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD");
+  return clip(plain, MAX_LOG_LINE_CHARS);
 }
-function redactDeep(value, secrets) {
-  if (secrets.length === 0) return value;
-  const walk = (node2) => {
-    if (typeof node2 === "string") return redactSecrets(node2, secrets);
-    if (Array.isArray(node2)) return node2.map(walk);
-    if (node2 !== null && typeof node2 === "object") {
-      return Object.fromEntries(Object.entries(node2).map(([k, v]) => [redactSecrets(k, secrets), walk(v)]));
+function logDetails(title2, lines) {
+  const longestRun = Math.max(
+    0,
+    ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length)))
+  );
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return details(`${title2} (last ${plural2(lines.length, "line")})`, [fence, ...lines, fence]);
+}
+var LOG_TAIL_STEPS = [200, 100, 50, 20, 10];
+function renderMarkdown(result, options = {}) {
+  const limit = options.limit ?? MARKDOWN_LIMIT;
+  const verdict = verdictMarkdown(result, options);
+  const table = endpointTable(result);
+  let breaches = breachList(result);
+  const notes = result.warnings.map((w) => `> \u26A0\uFE0F ${user(w, 1e3)}`);
+  const sections = [];
+  if (result.endpoints.length > 0) sections.push(details("Status codes and failures", statusDetails(result)));
+  const baseline = baselineDetails(result);
+  if (baseline.length > 0) sections.push(details("Against the base", baseline));
+  const resources = resourceDetails(result);
+  if (resources.length > 0) sections.push(details("Service resources", resources));
+  const service = serviceDetails(result);
+  if (service.length > 0) sections.push(details("Service", service));
+  sections.push(details("Config used", configDetails(result)));
+  const logs = result.passed ? [] : [
+    { title: "Service output", tail: (result.service?.logTail ?? []).map(cleanLogLine) },
+    { title: "Base service output", tail: (result.baselineService?.logTail ?? []).map(cleanLogLine) }
+  ].filter((l) => l.tail.length > 0);
+  let logLines = Math.max(0, ...logs.map((l) => l.tail.length));
+  const render = (rows2, omittedRows) => {
+    const blocks = [[verdict]];
+    if (result.endpoints.length === 0) blocks.push(["No endpoint was measured."]);
+    if (rows2.length > 0) blocks.push(rows2);
+    if (omittedRows > 0) blocks.push([`\u2026and ${plural2(omittedRows, "more endpoint")}: see the JSON report.`]);
+    blocks.push(breaches, notes, ...sections);
+    for (const log of logs) {
+      if (logLines > 0) blocks.push(logDetails(log.title, log.tail.slice(-logLines)));
     }
-    return node2;
+    return blocks.filter((b) => b.length > 0).map((b) => b.join("\n")).join("\n\n") + "\n";
   };
-  return walk(value);
+  let text = render(table, 0);
+  while (text.length > limit && logLines > 0) {
+    logLines = LOG_TAIL_STEPS.find((n) => n < logLines) ?? 0;
+    text = render(table, 0);
+  }
+  while (text.length > limit && sections.length > 0) {
+    sections.pop();
+    text = render(table, 0);
+  }
+  if (text.length > limit && breaches.length > 0) {
+    const all = breaches;
+    for (let kept = Math.floor(all.length / 2); text.length > limit && kept > 0; kept = Math.floor(kept / 2)) {
+      breaches = [...all.slice(0, kept), `- \u2026and ${all.length - kept} more`];
+      text = render(table, 0);
+    }
+    if (text.length > limit) {
+      breaches = [];
+      text = render(table, 0);
+    }
+  }
+  let rows = table.length - 2;
+  while (text.length > limit && rows > 0) {
+    rows = Math.max(0, Math.min(rows - 1, Math.floor(rows * (limit / text.length))));
+    text = render(table.slice(0, 2 + rows), table.length - 2 - rows);
+  }
+  return text.length > limit ? cutAtLine(text, limit) : text;
+}
+function cutAtLine(text, limit) {
+  if (text.length <= limit) return text;
+  const note = "\n\n\u2026(report truncated)\n";
+  const end = text.lastIndexOf("\n", limit - note.length);
+  return text.slice(0, end > 0 ? end : Math.max(0, limit - note.length)) + note;
 }
 
 // src/run.ts
@@ -34756,7 +36122,20 @@ async function runFromConfigFile(options) {
   const config2 = await loadConfigFile(options.configPath, options.env);
   options.onConfig?.(config2);
   const log = redactingLogger(options.log, config2.secrets);
-  const result = await runGate(config2, { log, signal: options.signal });
+  const prepared = await prepareBaseline(config2, options.env, log).catch((error62) => {
+    if (error62 instanceof GateError && error62.kind === "service") return error62;
+    throw error62;
+  });
+  let result;
+  if (prepared instanceof GateError) {
+    result = failedBeforeStart(config2, prepared);
+  } else {
+    try {
+      result = await runGate(prepared.config, { log, signal: options.signal });
+    } finally {
+      await prepared.worktree?.remove();
+    }
+  }
   const redacted = redactDeep(result, config2.secrets);
   const json2 = JSON.stringify(redacted, null, 2) + "\n";
   const markdown = renderMarkdown(redacted);
@@ -34765,8 +36144,8 @@ async function runFromConfigFile(options) {
   return { result: redacted, exitCode: exitCodeForResult(redacted), markdown, json: json2, secrets: config2.secrets };
 }
 async function writeText(file2, text) {
-  await mkdir(path4.dirname(path4.resolve(file2)), { recursive: true });
-  await writeFile(file2, text);
+  await mkdir2(path7.dirname(path7.resolve(file2)), { recursive: true });
+  await writeFile2(file2, text);
 }
 function redactingLogger(log, secrets) {
   if (secrets.length === 0) return log;
@@ -34775,7 +36154,22 @@ function redactingLogger(log, secrets) {
     info: (message) => log.info(clean(message)),
     warn: (message) => log.warn(clean(message)),
     debug: (message) => log.debug(clean(message)),
-    group: (title, body) => log.group(clean(title), body)
+    group: (title2, body) => log.group(clean(title2), body),
+    output: (title2, lines) => log.output(clean(title2), lines.map(clean))
+  };
+}
+function failedBeforeStart(config2, error62) {
+  return {
+    passed: false,
+    verdict: "failed",
+    reason: error62.message,
+    target: config2.target,
+    configFile: config2.source,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    durationMs: 0,
+    load: { ...config2.load },
+    endpoints: [],
+    warnings: error62.details.length > 0 ? [`last lines: ${error62.details.slice(-5).join(" | ")}`] : []
   };
 }
 
@@ -34785,6 +36179,9 @@ var USAGE = `Usage: slo-gate <command> [options]
 Commands:
   run        boot the service, load each endpoint, check the SLOs (exit 0 met, 1 breached)
   validate   check the config without booting anything
+  calibrate  measure the service against itself to find this machine's noise floor, and suggest
+             baseline.max-regression and baseline.rounds
+  init       write a starter slo-gate.yml and .github/workflows/slo-gate.yml (never overwrites)
 
 Options:
   -c, --config FILE      the config (default: slo-gate.yml)
@@ -34811,11 +36208,16 @@ var TerminalLogger = class {
     if (process.env.SLO_GATE_DEBUG) process.stderr.write(`debug: ${message}
 `);
   }
-  async group(title, body) {
-    this.info(`== ${title}`);
+  output(title2, lines) {
+    this.debug(`${title2}:
+${lines.join("\n")}`);
+  }
+  async group(title2, body) {
+    this.info(`== ${title2}`);
     return body();
   }
 };
+var COMMANDS = ["run", "validate", "calibrate", "init", "help"];
 function parseCliArgs(argv) {
   let parsed;
   try {
@@ -34835,8 +36237,10 @@ function parseCliArgs(argv) {
   }
   const { values, positionals } = parsed;
   const command = values.help ? "help" : positionals[0] ?? "help";
-  if (command !== "run" && command !== "validate" && command !== "help") {
-    throw usageError(`unknown command "${command}"; expected run or validate (see slo-gate --help)`);
+  if (!COMMANDS.includes(command)) {
+    throw usageError(
+      `unknown command "${command}"; expected run, validate, calibrate or init (see slo-gate --help)`
+    );
   }
   if (positionals.length > 1)
     throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
@@ -34878,6 +36282,36 @@ async function main(argv) {
       const config2 = await loadConfigFile(args.configPath, process.env);
       process.stdout.write(`${args.configPath}: valid, ${config2.endpoints.length} endpoint(s)
 `);
+      return ExitCode.passed;
+    }
+    if (args.command === "init") {
+      const outcome2 = await initRepository(process.cwd());
+      for (const file2 of outcome2.written) process.stdout.write(`wrote ${file2}
+`);
+      for (const file2 of outcome2.kept)
+        process.stdout.write(`kept ${file2}: it exists, and init never overwrites
+`);
+      process.stdout.write(
+        `The start command is a guess from ${outcome2.guess.source}: check it, list your endpoints, then run: npx slo-gate run
+`
+      );
+      return ExitCode.passed;
+    }
+    if (args.command === "calibrate") {
+      const config2 = selfComparisonConfig(await loadConfigFile(args.configPath, process.env));
+      const result = await runGate(config2, { log: new TerminalLogger(args.quiet), signal: abort.signal });
+      if (result.verdict === "failed") {
+        process.stdout.write(`
+${renderTerminal(result)}
+`);
+        return ExitCode.serviceFailed;
+      }
+      const { rounds, roundDurationMs } = config2.baseline;
+      process.stdout.write(
+        `
+${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs)}
+`
+      );
       return ExitCode.passed;
     }
     const outcome = await runFromConfigFile({

@@ -41,6 +41,9 @@ class TerminalLogger implements Logger {
   debug(message: string): void {
     if (process.env.SLO_GATE_DEBUG) process.stderr.write(`debug: ${message}\n`);
   }
+  output(title: string, lines: readonly string[]): void {
+    this.debug(`${title}:\n${lines.join('\n')}`);
+  }
   async group<T>(title: string, body: () => Promise<T>): Promise<T> {
     this.info(`== ${title}`);
     return body();

@@ -92,6 +92,10 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       });
       const info = label === 'the service' ? result.service : result.baselineService;
       if (info) info.logTail = running.logTail();
+      log.output(
+        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
+        running.logTail(200),
+      );
     }
     result.durationMs = Date.now() - startedAt.getTime();
   }
@@ -131,6 +135,10 @@ async function boot(
       // Not ready: stop it here, since the caller never got hold of it.
       await running.stop();
       info.logTail = running.logTail();
+      log.output(
+        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
+        running.logTail(200),
+      );
       if (error instanceof GateError && label === 'the base service') {
         throw new GateError(
           error.kind,

@@ -9,6 +9,11 @@ export interface Logger {
   /** One phase of the run; the Action folds it into a collapsible group. */
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
   debug(message: string): void;
+  /**
+   * A block of someone else's text (the service's output) that people may want to unfold: a collapsed
+   * group in the Action; left out of the terminal, where a failure report shows the tail anyway.
+   */
+  output(title: string, lines: readonly string[]): void;
 }
 
 /** Collects everything; for tests. */
@@ -21,6 +26,9 @@ export class MemoryLogger implements Logger {
     this.lines.push(`warning: ${message}`);
   }
   debug(): void {}
+  output(title: string, lines: readonly string[]): void {
+    this.lines.push(`## ${title}`, ...lines);
+  }
   async group<T>(title: string, body: () => Promise<T>): Promise<T> {
     this.lines.push(`## ${title}`);
     return body();

@@ -84,6 +84,7 @@ function redactingLogger(log: Logger, secrets: readonly string[]): Logger {
     warn: (message) => log.warn(clean(message)),
     debug: (message) => log.debug(clean(message)),
     group: (title, body) => log.group(clean(title), body),
+    output: (title, lines) => log.output(clean(title), lines.map(clean)),
   };
 }
 

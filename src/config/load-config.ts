@@ -19,6 +19,7 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { configError } from '../errors.js';
+import { redactSecrets } from '../report/redact.js';
 import { expandEnv, formatPath } from './expand-env.js';
 import { configSchema, type RawConfig, type RawSlo } from './schema.js';
 import type { EndpointConfig, GateConfig, ServiceConfig, SloTargets } from './types.js';
@@ -58,13 +59,17 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   // JSON is read as YAML (it nearly is), but a JSON user should not be told their file is bad YAML.
   const language = /\.json$/i.test(source) ? 'JSON' : 'YAML';
 
+  /** Values expanded from ${VAR}: a message that quotes the bad value must not show them. */
+  let secrets: string[] = [];
   function fail(offset: number | undefined, at: KeyPath, what: string): never {
     let where = source;
     if (offset !== undefined) {
       const { line, col } = lineCounter.linePos(offset);
       where += `:${line}:${col}`;
     }
-    throw configError(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ''}${what}`);
+    throw configError(
+      redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ''}${what}`, secrets),
+    );
   }
   function failWith(problem: Problem): never {
     return fail(offsetOf(doc, problem), problem.path, problem.text);
@@ -87,6 +92,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
 
   const expansion = expandEnv(raw, env);
   if (!expansion.ok) failWith({ path: expansion.path, text: expansion.problem, pointAt: 'value' });
+  secrets = expansion.secrets;
 
   const parsed = configSchema.safeParse(expansion.value);
   if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));

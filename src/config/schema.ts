@@ -284,11 +284,9 @@ const baselineSchema = z.strictObject(
       .min(1)
       .optional()
       .meta({ description: 'With `ref`: run in the worktree before the base copy starts, e.g. "npm ci".' }),
-    env: stringMap('variable names to values')
-      .default({})
-      .meta({
-        description: 'With `ref`: environment on top of service.env for the base copy (its PORT, say).',
-      }),
+    env: stringMap('variable names to values').default({}).meta({
+      description: 'With `ref`: environment on top of service.env for the base copy (its PORT, say).',
+    }),
     rounds: z
       .number({ error: expected('a whole number of rounds from 2 to 50') })
       .int()
@@ -299,11 +297,9 @@ const baselineSchema = z.strictObject(
     'round-duration': positiveDuration('2s')
       .prefault('2s')
       .meta({ description: 'Measured time of each side in each round. Default 2s.' }),
-    'max-regression': fraction
-      .prefault('10%')
-      .meta({
-        description: 'The largest p95 regression allowed, when it is also statistically clear. Default 10%.',
-      }),
+    'max-regression': fraction.prefault('10%').meta({
+      description: 'The largest p95 regression allowed, when it is also statistically clear. Default 10%.',
+    }),
   },
   { error: expected('a map such as { target: "http://127.0.0.1:3001", ref: auto }') },
 );

@@ -41,3 +41,13 @@ describe('baseline and readiness keys', () => {
     expect(config.baseline).toMatchObject({ rounds: 6, roundDurationMs: 2000, maxRegression: 0.1, env: {} });
   });
 });
+
+describe('secrets in messages', () => {
+  it('never quotes a value expanded from ${VAR} in a config error', () => {
+    expect(() =>
+      parseConfig('target: "${TARGET}"\nendpoints: [{ path: /a }]\n', 'x.yml', {
+        TARGET: 'ftp://user:hunter2@host',
+      }),
+    ).toThrow(/^x\.yml:1:9: target: expected an http:\/\/ or https:\/\/ URL .*, got "\*\*\*"$/);
+  });
+});
