@@ -16,6 +16,7 @@ import { waitUntilReady } from './service/readiness.js';
 import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
 import { describeExit, startService, type RunningService } from './service/service-process.js';
 import { evaluateSlo } from './slo/evaluate.js';
+import { latencyHistogram } from './stats/latency-histogram.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
 
 export interface GateOptions {
@@ -351,6 +352,7 @@ export function toEndpointResult(
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
     ...(fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null } : {}),
+    latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
     longestSilenceMs: m.longestSilenceMs,

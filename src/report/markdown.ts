@@ -375,6 +375,76 @@ function logDetails(title: string, lines: string[]): string[] {
 }
 
 /** Ever shorter log tails, so the trimming keeps the most recent lines for as long as it can. */
+/**
+ * A name inside a mermaid chart: mermaid reads quotes, brackets and a few others as syntax, and HTML
+ * entities are not decoded there, so such characters are dropped rather than escaped.
+ */
+function mermaidLabel(text: string): string {
+  const cleaned = clip(
+    text
+      .replace(/["\\[\]{}<>`;#%&|]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    30,
+  );
+  return `"${cleaned || '?'}"`;
+}
+
+const chartNumber = (ms: number) => String(Math.round(ms * 100) / 100);
+
+/** The endpoint furthest over (or nearest to) its p95 target, else the slowest at p95. */
+function worstEndpoint(result: GateResult): EndpointResult | undefined {
+  const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
+  const load = (e: EndpointResult) => {
+    const p95 = checkOf(e, 'p95');
+    return p95 && p95.actual !== null ? p95.actual / p95.limit : -1 / (1 + e.latencyMs!.p95);
+  };
+  return measured.reduce<EndpointResult | undefined>(
+    (worst, e) => (!worst || load(e) > load(worst) ? e : worst),
+    undefined,
+  );
+}
+
+/**
+ * Two small charts GitHub draws from mermaid: each endpoint's p95 (bars) against its target (line), and how
+ * the worst endpoint's latencies spread.
+ */
+function chartDetails(result: GateResult): string[] {
+  const measured = result.endpoints.filter((e) => e.latencyMs);
+  if (measured.length === 0) return [];
+  const targets = measured.map((e) => checkOf(e, 'p95')?.limit);
+  const withTargets = targets.every((t) => t !== undefined);
+  const top = Math.max(
+    ...measured.map((e) => e.latencyMs!.p95),
+    ...(withTargets ? (targets as number[]) : []),
+  );
+  const lines = [
+    '```mermaid',
+    'xychart-beta',
+    `  title "p95 latency${withTargets ? ' (bars) and its target (line)' : ''}, ms"`,
+    `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(', ')}]`,
+    `  y-axis "ms" 0 --> ${chartNumber(top * 1.15)}`,
+    `  bar [${measured.map((e) => chartNumber(e.latencyMs!.p95)).join(', ')}]`,
+  ];
+  if (withTargets) lines.push(`  line [${(targets as number[]).map(chartNumber).join(', ')}]`);
+  lines.push('```');
+  const worst = worstEndpoint(result);
+  const histogram = worst?.latencyHistogram;
+  if (worst && histogram) {
+    lines.push(
+      '',
+      '```mermaid',
+      'xychart-beta',
+      `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
+      `  x-axis [${histogram.upperMs.map((ms) => `"≤ ${formatMs(ms)}"`).join(', ')}]`,
+      '  y-axis "requests"',
+      `  bar [${histogram.counts.join(', ')}]`,
+      '```',
+    );
+  }
+  return lines;
+}
+
 const LOG_TAIL_STEPS = [200, 100, 50, 20, 10];
 
 /**
@@ -390,6 +460,9 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
   const notes = result.warnings.map((w) => `> ⚠️ ${user(w, 1000)}`);
 
   const sections: string[][] = [];
+  const charts = chartDetails(result);
+  if (charts.length > 0)
+    sections.push(['<details open>', '<summary>Charts</summary>', '', ...charts, '', '</details>']);
   if (result.endpoints.length > 0) sections.push(details('Status codes and failures', statusDetails(result)));
   const baseline = baselineDetails(result);
   if (baseline.length > 0) sections.push(details('Against the base', baseline));

@@ -4,6 +4,7 @@
  */
 import type { ChangeVerdict, RelativeChange } from '../baseline/compare.js';
 import type { ResourceUsage } from '../service/resources.js';
+import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 
 /** What the service's process tree cost over an endpoint's measured window. */
@@ -48,6 +49,8 @@ export interface EndpointResult {
   latencyMs: LatencySummary | null;
   /** At a fixed rate: the same requests timed from the actual send, for comparison. */
   rawLatencyMs?: LatencySummary | null;
+  /** How latencyMs's samples spread, in log-spaced buckets: the comment charts it. */
+  latencyHistogram?: LatencyHistogram;
   /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */
   failedLatencyMs?: LatencySummary | null;
   windowMs: number;

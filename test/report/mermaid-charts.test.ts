@@ -1,0 +1,47 @@
+/**
+ * The charts in the PR comment go through mermaid's own parser (the one GitHub renders with): a chart that
+ * does not parse shows as an error box in every comment.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JSDOM } from 'jsdom';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GateResult } from '../../src/report/model.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+
+const RESULTS = fileURLToPath(new URL('../fixtures/results/', import.meta.url));
+
+let parse: (text: string) => Promise<unknown>;
+beforeAll(async () => {
+  const dom = new JSDOM('<!doctype html><html><body></body></html>');
+  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+  const { default: mermaid } = await import('mermaid');
+  parse = (text) => mermaid.parse(text);
+});
+
+const chartsIn = (markdown: string) => [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe('mermaid charts', () => {
+  const fixtures = readdirSync(RESULTS).filter((f) => f.endsWith('.json'));
+
+  it.each(fixtures)('%s: every chart parses', async (file) => {
+    const result = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as GateResult;
+    for (const e of result.endpoints) {
+      // The histogram is what the engine now adds; older fixtures get one so the second chart is drawn.
+      e.latencyHistogram ??= e.latencyMs
+        ? { upperMs: [1, 2.5, 10, 250.5], counts: [5, 70, 20, 1] }
+        : undefined;
+    }
+    const charts = chartsIn(renderMarkdown(result));
+    if (result.endpoints.some((e) => e.latencyMs)) expect(charts).toHaveLength(2);
+    for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
+  });
+
+  it('a chart with names full of mermaid syntax still parses', async () => {
+    const result = JSON.parse(readFileSync(path.join(RESULTS, 'hostile-strings.json'), 'utf8')) as GateResult;
+    result.endpoints[0]!.name = 'x"] ; bar [1] %% {init} `y` <b>#&|';
+    result.endpoints[0]!.latencyHistogram = { upperMs: [1, 2], counts: [1, 1] };
+    for (const chart of chartsIn(renderMarkdown(result))) await expect(parse(chart)).resolves.toBeTruthy();
+  });
+});
