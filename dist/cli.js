@@ -35054,6 +35054,31 @@ function evaluateSlo(slo, measured) {
   return checks;
 }
 
+// src/stats/latency-histogram.ts
+function latencyHistogram(samplesMs, buckets = 12) {
+  if (samplesMs.length === 0) return void 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of samplesMs) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const low = Math.max(min, 1e-3);
+  const high = Math.max(max, low * 1.0001);
+  const ratio = Math.log(high / low) / buckets;
+  const upperMs = Array.from(
+    { length: buckets },
+    (_, i) => Math.round(low * Math.exp(ratio * (i + 1)) * 1e3) / 1e3
+  );
+  upperMs[buckets - 1] = Math.round(high * 1e3) / 1e3;
+  const counts = new Array(buckets).fill(0);
+  for (const v of samplesMs) {
+    const index = v <= low ? 0 : Math.min(buckets - 1, Math.floor(Math.log(v / low) / ratio));
+    counts[index]++;
+  }
+  return { upperMs, counts };
+}
+
 // src/gate.ts
 var STOPPED_ANSWERING_MS = 1e3;
 async function runGate(config2, options) {
@@ -35330,6 +35355,7 @@ function toEndpointResult(endpoint, m, fixedRate, usage) {
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
     ...fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null } : {},
+    latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
     longestSilenceMs: m.longestSilenceMs,
@@ -36046,6 +36072,60 @@ function logDetails(title2, lines) {
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   return details(`${title2} (last ${plural2(lines.length, "line")})`, [fence, ...lines, fence]);
 }
+function mermaidLabel(text) {
+  const cleaned = clip(
+    text.replace(/["\\[\]{}<>`;#%&|]/g, "").replace(/\s+/g, " ").trim(),
+    30
+  );
+  return `"${cleaned || "?"}"`;
+}
+var chartNumber = (ms) => String(Math.round(ms * 100) / 100);
+function worstEndpoint(result) {
+  const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
+  const load = (e) => {
+    const p95 = checkOf(e, "p95");
+    return p95 && p95.actual !== null ? p95.actual / p95.limit : -1 / (1 + e.latencyMs.p95);
+  };
+  return measured.reduce(
+    (worst, e) => !worst || load(e) > load(worst) ? e : worst,
+    void 0
+  );
+}
+function chartDetails(result) {
+  const measured = result.endpoints.filter((e) => e.latencyMs);
+  if (measured.length === 0) return [];
+  const targets = measured.map((e) => checkOf(e, "p95")?.limit);
+  const withTargets = targets.every((t) => t !== void 0);
+  const top = Math.max(
+    ...measured.map((e) => e.latencyMs.p95),
+    ...withTargets ? targets : []
+  );
+  const lines = [
+    "```mermaid",
+    "xychart-beta",
+    `  title "p95 latency${withTargets ? " (bars) and its target (line)" : ""}, ms"`,
+    `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(", ")}]`,
+    `  y-axis "ms" 0 --> ${chartNumber(top * 1.15)}`,
+    `  bar [${measured.map((e) => chartNumber(e.latencyMs.p95)).join(", ")}]`
+  ];
+  if (withTargets) lines.push(`  line [${targets.map(chartNumber).join(", ")}]`);
+  lines.push("```");
+  const worst = worstEndpoint(result);
+  const histogram = worst?.latencyHistogram;
+  if (worst && histogram) {
+    lines.push(
+      "",
+      "```mermaid",
+      "xychart-beta",
+      `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
+      `  x-axis [${histogram.upperMs.map((ms) => `"\u2264 ${formatMs(ms)}"`).join(", ")}]`,
+      '  y-axis "requests"',
+      `  bar [${histogram.counts.join(", ")}]`,
+      "```"
+    );
+  }
+  return lines;
+}
 var LOG_TAIL_STEPS = [200, 100, 50, 20, 10];
 function renderMarkdown(result, options = {}) {
   const limit = options.limit ?? MARKDOWN_LIMIT;
@@ -36054,6 +36134,9 @@ function renderMarkdown(result, options = {}) {
   let breaches = breachList(result);
   const notes = result.warnings.map((w) => `> \u26A0\uFE0F ${user(w, 1e3)}`);
   const sections = [];
+  const charts = chartDetails(result);
+  if (charts.length > 0)
+    sections.push(["<details open>", "<summary>Charts</summary>", "", ...charts, "", "</details>"]);
   if (result.endpoints.length > 0) sections.push(details("Status codes and failures", statusDetails(result)));
   const baseline = baselineDetails(result);
   if (baseline.length > 0) sections.push(details("Against the base", baseline));

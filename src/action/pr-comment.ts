@@ -1,7 +1,8 @@
 /**
  * Writes the gate's sticky comment on the pull request, when there is one and the `comment` input asks
  * for it. Never throws: a comment that cannot be written (a fork's read-only token, a missing permission,
- * GitHub down after retries) is one warning, and the SLO verdict alone decides the step.
+ * GitHub down after retries, a rate limit that lifts too late) is one warning, and the SLO verdict alone
+ * decides the step.
  */
 import { createGitHubClient } from '../github/client.js';
 import { describeGitHubFailure, type GitHubFailure } from '../github/errors.js';
@@ -29,6 +30,12 @@ export function explainCommentFailure(failure: GitHubFailure): string {
   }
   if (failure.kind === 'unauthorized')
     return `${what}: the github-token input is not a valid token. ${SEE_ALSO}`;
+  if (failure.kind === 'rate-limited') {
+    const lifts = failure.rateLimitLiftsAt
+      ? `until ${failure.rateLimitLiftsAt.toISOString().slice(11, 16)} UTC`
+      : 'for now';
+    return `${what}: GitHub's rate limit for this token is spent ${lifts}, longer than slo-gate waits. ${SEE_ALSO}`;
+  }
   return `${what}. ${SEE_ALSO}`;
 }
 

@@ -7,6 +7,7 @@
  * ("github-actions[bot]", "my-app[bot]"). When that fails too, it is GITHUB_TOKEN's bot, github-actions[bot].
  */
 import type { GitHubClient } from './client.js';
+import { isRateLimited } from './errors.js';
 
 export interface TokenIdentity {
   /** The login without any "[bot]" suffix, as compared: "octocat", "github-actions". */
@@ -67,7 +68,8 @@ export async function resolveTokenIdentity(
       source: 'GET /user',
     };
   } catch (error) {
-    if (statusOf(error) !== 403) throw error;
+    // A rate limit is a 403 too, but says nothing about the token.
+    if (statusOf(error) !== 403 || isRateLimited(error)) throw error;
     log.debug('GET /user answered 403: the token is an app installation token (such as GITHUB_TOKEN)');
   }
   try {

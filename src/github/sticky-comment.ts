@@ -5,7 +5,7 @@
  */
 import type { GitHubClient } from './client.js';
 import { isAuthoredBy, resolveTokenIdentity, type CommentAuthor, type TokenIdentity } from './identity.js';
-import { isTransient, toFailedAttempt } from './retry.js';
+import { isTransient } from './errors.js';
 
 /** Gate ids go inside an HTML comment, so they are kept to characters that cannot close it. */
 export const GATE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -111,12 +111,16 @@ export async function upsertStickyComment(
         repo: pr.repo,
         issue_number: pr.number,
         body,
+        // Not retried by plugin-retry: this loop retries it, after looking for the comment again.
+        // (A rate limit is still waited out by the throttling plugin: GitHub refused that one unseen.)
+        request: { retries: 0 },
       });
       return { action: 'created', id: data.id, url: data.html_url };
     } catch (error) {
-      const failed = toFailedAttempt(error, 'POST', 'comments');
-      if (attempt >= 2 || !failed || !isTransient(failed)) throw error;
-      log.debug(`creating the comment failed (${failed.message}); searching again before another try`);
+      if (attempt >= 2 || !isTransient(error)) throw error;
+      log.debug(
+        `creating the comment failed (${(error as Error).message}); searching again before another try`,
+      );
     }
   }
 }

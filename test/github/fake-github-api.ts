@@ -65,6 +65,8 @@ export interface RecordedCall {
   token?: string;
   body?: unknown;
   status: number;
+  /** When it arrived (performance.now()), to measure the waits between retries. */
+  atMs: number;
 }
 
 interface QueuedFailure {
@@ -198,6 +200,7 @@ export class FakeGitHubApi {
       token: auth?.[1],
       body,
       status: 0,
+      atMs: performance.now(),
     };
     this.calls.push(call);
     const failure = this.failures.find(

@@ -30,7 +30,8 @@ afterEach(async () => {
   await api.close();
 });
 
-const client = (token: string) => createGitHubClient(token, { baseUrl: api.url, sleep: async () => {} });
+const client = (token: string) =>
+  createGitHubClient(token, { baseUrl: api.url, msPerWaitSecond: 1, spaceWrites: false });
 const seed = (user: FakeUser, body: string) => api.addComment(PR.owner, PR.repo, PR.number, user, body);
 const seedOthers = (n: number) => {
   for (let i = 0; i < n; i++) seed(i % 2 ? ALICE : MALLORY, `comment ${i}: looks good`);
