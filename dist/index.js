@@ -35670,7 +35670,8 @@ function mergeMeasurements(windows) {
     lastAnswerMs: last.lastAnswerMs,
     longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
     trailingSilenceMs: last.trailingSilenceMs,
-    abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs
+    abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs,
+    lateSends: windows.reduce((n, w) => n + w.lateSends, 0)
   };
 }
 
@@ -61547,6 +61548,8 @@ var SampleBuffer = class {
 
 // src/load/run-load.ts
 var MAX_BACKOFF_MS = 1e3;
+var LATE_SEND_MS = 5;
+var LATE_SEND_NS = BigInt(LATE_SEND_MS * 1e6);
 var msBetween = (fromNs, toNs) => Number(toNs - fromNs) / 1e6;
 function runLoad(plan, options = {}) {
   return new Promise((resolve) => {
@@ -61570,10 +61573,11 @@ function runLoad(plan, options = {}) {
     let lastTimeoutIntendedNs;
     let finished = false;
     let abortedAtNs;
-    const record3 = (result) => {
+    let lateSends = 0;
+    const record3 = (result, timedFromNs = result.intendedNs) => {
       if (result.intendedNs < windowStartNs || result.intendedNs >= windowEndNs) return;
       requests++;
-      const latencyMs = msBetween(result.intendedNs, result.endNs);
+      const latencyMs = msBetween(timedFromNs, result.endNs);
       const { outcome } = result;
       if (outcome.kind === "response") {
         statusCodes[outcome.statusCode] = (statusCodes[outcome.statusCode] ?? 0) + 1;
@@ -61623,18 +61627,25 @@ function runLoad(plan, options = {}) {
         if (lane.nextIntendedNs > now) return wakeAt(lane, lane.nextIntendedNs, now);
         const intendedNs = lane.nextIntendedNs;
         lane.nextIntendedNs += intervalNs;
+        const idealFreeNs = lane.lastEndNs - lane.ownShiftNs;
+        const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
+        lane.ownShiftNs = now > dueAndFreeNs ? now - dueAndFreeNs : 0n;
+        lane.timedFromNs = intendedNs + lane.ownShiftNs;
+        if (lane.ownShiftNs > LATE_SEND_NS && intendedNs >= windowStartNs) lateSends++;
         return lane.client.send(intendedNs);
       }
       if (now >= windowEndNs) return maybeFinish();
       if (lane.notBeforeNs > now) return wakeAt(lane, lane.notBeforeNs, now);
+      lane.timedFromNs = now;
       lane.client.send(now);
     };
     const onResult = (lane, result) => {
-      record3(result);
+      lane.lastEndNs = result.endNs;
+      record3(result, lane.timedFromNs);
       if (result.outcome.kind === "socket") {
         lane.failuresInARow++;
         const backoffMs = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (lane.failuresInARow - 1));
-        lane.notBeforeNs = result.endNs + BigInt(backoffMs * 1e6);
+        lane.notBeforeNs = result.endNs + BigInt(Math.round(backoffMs * 1e6));
       } else {
         lane.failuresInARow = 0;
       }
@@ -61653,7 +61664,7 @@ function runLoad(plan, options = {}) {
       for (const lane of lanes) {
         clearTimeout(lane.timer);
         const abandoned = lane.client.abandon(now);
-        if (abandoned && abortedAtNs === void 0) record3(abandoned);
+        if (abandoned && abortedAtNs === void 0) record3(abandoned, lane.timedFromNs);
         lane.client.destroy();
         for (let due = lane.nextIntendedNs; ratePerSecond && abortedAtNs === void 0 && due < windowEndNs; due += intervalNs) {
           record3({ outcome: { kind: "timeout" }, intendedNs: due, sentNs: now, endNs: now });
@@ -61667,7 +61678,7 @@ function runLoad(plan, options = {}) {
       options.signal?.removeEventListener("abort", onAbort);
       const windowEnd = abortedAtNs !== void 0 && abortedAtNs < windowEndNs ? abortedAtNs : windowEndNs;
       const trailingNs = windowEnd - (lastAnswerNs ?? windowStartNs);
-      const leftWaiting = lastTimeoutIntendedNs !== void 0 && lastTimeoutIntendedNs >= (lastAnswerNs ?? windowStartNs) - BigInt(plan.requestTimeoutMs * 1e6);
+      const leftWaiting = lastTimeoutIntendedNs !== void 0 && lastTimeoutIntendedNs >= (lastAnswerNs ?? windowStartNs) - BigInt(Math.round(plan.requestTimeoutMs * 1e6));
       const longestSilenceNs = leftWaiting && trailingNs > longestGapNs ? trailingNs : longestGapNs;
       resolve({
         windowMs: Math.max(0, msBetween(windowStartNs, windowEnd)),
@@ -61682,7 +61693,8 @@ function runLoad(plan, options = {}) {
         lastAnswerMs: lastAnswerNs === void 0 ? void 0 : msBetween(windowStartNs, lastAnswerNs),
         longestSilenceMs: Number(longestSilenceNs) / 1e6,
         trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
-        abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(windowStartNs, abortedAtNs)
+        abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(windowStartNs, abortedAtNs),
+        lateSends
       });
     };
     const onAbort = () => {
@@ -61730,7 +61742,10 @@ function runLoad(plan, options = {}) {
         // Stagger the lanes so the total arrival rate is even.
         nextIntendedNs: ratePerSecond ? startNs + BigInt(Math.round(i / ratePerSecond * 1e9)) : startNs,
         failuresInARow: 0,
-        notBeforeNs: 0n
+        notBeforeNs: 0n,
+        lastEndNs: 0n,
+        ownShiftNs: 0n,
+        timedFromNs: 0n
       };
       lane.client = new GateClient(spec, (result) => onResult(lane, result));
       lanes.push(lane);
@@ -62249,6 +62264,7 @@ function latencyHistogram(samplesMs, buckets = 12) {
 
 // src/gate.ts
 var STOPPED_ANSWERING_MS = 1e3;
+var LATE_SENDS_WARN_SHARE = 0.01;
 async function runGate(config2, options) {
   const { log } = options;
   const startedAt = /* @__PURE__ */ new Date();
@@ -62283,6 +62299,12 @@ async function runGate(config2, options) {
         () => measureEndpoint(config2, endpoint2, head, started, options)
       );
       result.endpoints.push(measured);
+      const late = measured.lateSends ?? 0;
+      if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
+        result.warnings.push(
+          `${endpoint2.name}: slo-gate could not hold ${config2.load.ratePerSecond} req/s: ${formatPercent(late / measured.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
+        );
+      }
       if (options.signal?.aborted) throw new GateError("service", "interrupted");
       const dead = started.find((s) => s.process.exit());
       if (dead) {
@@ -62380,7 +62402,7 @@ async function measureEndpoint(config2, endpoint2, head, started, options) {
     signal: stopLoad.signal,
     onProgress: (p) => {
       const total = p.phase === "warmup" ? load.warmupMs : totalMs;
-      const seconds = `${Math.min(total, p.elapsedMs) / 1e3 | 0}/${Math.round(total / 1e3)} s`;
+      const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1e3)}/${Math.round(total / 1e3)} s`;
       const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
       const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
       log.info(`  ${label}: ${phase} ${seconds}${counts}`);
@@ -62484,7 +62506,8 @@ function emptyWindow() {
     rawLatenciesMs: new Float64Array(),
     failedLatenciesMs: new Float64Array(),
     longestSilenceMs: 0,
-    trailingSilenceMs: 0
+    trailingSilenceMs: 0,
+    lateSends: 0
   };
 }
 function toEndpointResult(endpoint2, m, fixedRate, usage) {
@@ -62522,7 +62545,7 @@ function toEndpointResult(endpoint2, m, fixedRate, usage) {
     failures: m.failures,
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
-    ...fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null } : {},
+    ...fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null, lateSends: m.lateSends } : {},
     latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,

@@ -10,7 +10,7 @@ import { formatMs, formatPercent } from './config/units.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
-import { runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
+import { LATE_SEND_MS, runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
 import { waitUntilReady } from './service/readiness.js';
 import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
@@ -29,6 +29,8 @@ export interface GateOptions {
 
 /** Silence at the end of a window longer than this, with requests left waiting, is "stopped answering". */
 const STOPPED_ANSWERING_MS = 1000;
+/** Warn when more than this share of a fixed-rate window's requests went out late (see run-load.ts). */
+const LATE_SENDS_WARN_SHARE = 0.01;
 
 /** A service slo-gate started, with what it is called in messages. */
 interface Started {
@@ -70,6 +72,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         measureEndpoint(config, endpoint, head, started, options),
       );
       result.endpoints.push(measured);
+      const late = measured.lateSends ?? 0;
+      if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
+        result.warnings.push(
+          `${endpoint.name}: slo-gate could not hold ${config.load.ratePerSecond} req/s: ` +
+            `${formatPercent(late / measured.requests)} of requests went out over ${LATE_SEND_MS} ms late ` +
+            `on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`,
+        );
+      }
       if (options.signal?.aborted) throw new GateError('service', 'interrupted');
       const dead = started.find((s) => s.process.exit());
       if (dead) {
@@ -186,7 +196,7 @@ async function measureEndpoint(
     signal: stopLoad.signal,
     onProgress: (p: { phase: string; elapsedMs: number; requests: number; errors: number }) => {
       const total = p.phase === 'warmup' ? load.warmupMs : totalMs;
-      const seconds = `${(Math.min(total, p.elapsedMs) / 1000) | 0}/${Math.round(total / 1000)} s`;
+      const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1000)}/${Math.round(total / 1000)} s`;
       const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
       const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
       log.info(`  ${label}: ${phase} ${seconds}${counts}`);
@@ -304,6 +314,7 @@ function emptyWindow(): LoadMeasurement {
     failedLatenciesMs: new Float64Array(),
     longestSilenceMs: 0,
     trailingSilenceMs: 0,
+    lateSends: 0,
   };
 }
 
@@ -351,7 +362,9 @@ export function toEndpointResult(
     failures: m.failures,
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
-    ...(fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null } : {}),
+    ...(fixedRate
+      ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null, lateSends: m.lateSends }
+      : {}),
     latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,

@@ -43,5 +43,6 @@ export function mergeMeasurements(windows: LoadMeasurement[]): LoadMeasurement {
     longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
     trailingSilenceMs: last.trailingSilenceMs,
     abortedAtMs: windows.find((w) => w.abortedAtMs !== undefined)?.abortedAtMs,
+    lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
   };
 }

@@ -4,8 +4,13 @@
  *
  * Closed loop (no rate): each connection sends its next request when the previous one ends.
  * Fixed rate: connection i sends at start + i/rate + k·connections/rate. Latency is measured from that
- * intended time, so a server that stalls is charged for the requests it kept waiting (coordinated omission,
- * corrected as wrk2 does); the latency from the actual send is kept beside it as the raw figure.
+ * intended time, so a server that stalls is charged for the requests it kept waiting behind a slow answer
+ * (coordinated omission, corrected as wrk2 does), but not for the gate's own lateness: a timer that fires
+ * ~1 ms late, or a load generator starved of CPU. Each connection keeps its "own shift", how much later
+ * than a perfect client its request went out: the time it was both due and free (its previous request's
+ * answer, less that request's own shift) until it was sent. A request is timed from its intended time
+ * plus its own shift. Sends over LATE_SEND_MS late are counted, so a gate that could not hold the rate
+ * says so. The latency from the actual send is kept beside it as the raw figure.
  */
 import { GateClient, type RequestResult } from './gate-client.js';
 import { SampleBuffer } from './sample-buffer.js';
@@ -64,6 +69,11 @@ export interface LoadMeasurement {
   trailingSilenceMs: number;
   /** Set when the load was stopped early (the service died, the gate was interrupted). */
   abortedAtMs?: number;
+  /**
+   * Fixed rate: requests due in the window that went out over LATE_SEND_MS after their intended time
+   * although their connection was free: the gate itself fell behind (a busy CPU). 0 in closed loop.
+   */
+  lateSends: number;
 }
 
 export interface LoadOptions {
@@ -76,6 +86,9 @@ export interface LoadOptions {
 
 /** Consecutive connection failures back off up to this, so a refused port is not a request storm. */
 const MAX_BACKOFF_MS = 1000;
+/** A fixed-rate send on a free connection later than this after its intended time counts as late. */
+export const LATE_SEND_MS = 5;
+const LATE_SEND_NS = BigInt(LATE_SEND_MS * 1e6);
 
 const msBetween = (fromNs: bigint, toNs: bigint): number => Number(toNs - fromNs) / 1e6;
 
@@ -105,12 +118,14 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
     let lastTimeoutIntendedNs: bigint | undefined;
     let finished = false;
     let abortedAtNs: bigint | undefined;
+    let lateSends = 0;
 
-    const record = (result: RequestResult) => {
+    /** `timedFromNs`: when the request's latency starts (see the top of this file); default its intended time. */
+    const record = (result: RequestResult, timedFromNs = result.intendedNs) => {
       // A request belongs to the phase it was due in.
       if (result.intendedNs < windowStartNs || result.intendedNs >= windowEndNs) return;
       requests++;
-      const latencyMs = msBetween(result.intendedNs, result.endNs);
+      const latencyMs = msBetween(timedFromNs, result.endNs);
       const { outcome } = result;
       if (outcome.kind === 'response') {
         statusCodes[outcome.statusCode] = (statusCodes[outcome.statusCode] ?? 0) + 1;
@@ -149,6 +164,12 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
     interface Lane {
       client: GateClient;
       nextIntendedNs: bigint;
+      /** When its last request ended. */
+      lastEndNs: bigint;
+      /** Fixed rate: how much later than a perfect client the last request went out (see the top). */
+      ownShiftNs: bigint;
+      /** Where the latency of the request in flight starts. */
+      timedFromNs: bigint;
       failuresInARow: number;
       /** Closed loop: after connection failures, not before this (backoff). */
       notBeforeNs: bigint;
@@ -174,19 +195,28 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         if (lane.nextIntendedNs > now) return wakeAt(lane, lane.nextIntendedNs, now);
         const intendedNs = lane.nextIntendedNs;
         lane.nextIntendedNs += intervalNs;
+        // A perfect client would have had this connection free when its last answer came, less the
+        // lateness that answer inherited from our own late send.
+        const idealFreeNs = lane.lastEndNs - lane.ownShiftNs;
+        const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
+        lane.ownShiftNs = now > dueAndFreeNs ? now - dueAndFreeNs : 0n;
+        lane.timedFromNs = intendedNs + lane.ownShiftNs;
+        if (lane.ownShiftNs > LATE_SEND_NS && intendedNs >= windowStartNs) lateSends++;
         return lane.client.send(intendedNs);
       }
       if (now >= windowEndNs) return maybeFinish();
       if (lane.notBeforeNs > now) return wakeAt(lane, lane.notBeforeNs, now);
+      lane.timedFromNs = now;
       lane.client.send(now);
     };
 
     const onResult = (lane: Lane, result: RequestResult) => {
-      record(result);
+      lane.lastEndNs = result.endNs;
+      record(result, lane.timedFromNs);
       if (result.outcome.kind === 'socket') {
         lane.failuresInARow++;
         const backoffMs = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (lane.failuresInARow - 1));
-        lane.notBeforeNs = result.endNs + BigInt(backoffMs * 1e6);
+        lane.notBeforeNs = result.endNs + BigInt(Math.round(backoffMs * 1e6));
       } else {
         lane.failuresInARow = 0;
       }
@@ -208,7 +238,7 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         clearTimeout(lane.timer);
         const abandoned = lane.client.abandon(now);
         // At the drain deadline a request still unanswered has had its full timeout.
-        if (abandoned && abortedAtNs === undefined) record(abandoned);
+        if (abandoned && abortedAtNs === undefined) record(abandoned, lane.timedFromNs);
         lane.client.destroy();
         // The fixed-rate backlog still due at the drain deadline never went out: it timed out too.
         for (
@@ -230,7 +260,8 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
       // Silence at the end counts only when requests were left waiting in it.
       const leftWaiting =
         lastTimeoutIntendedNs !== undefined &&
-        lastTimeoutIntendedNs >= (lastAnswerNs ?? windowStartNs) - BigInt(plan.requestTimeoutMs * 1e6);
+        lastTimeoutIntendedNs >=
+          (lastAnswerNs ?? windowStartNs) - BigInt(Math.round(plan.requestTimeoutMs * 1e6));
       const longestSilenceNs = leftWaiting && trailingNs > longestGapNs ? trailingNs : longestGapNs;
       resolve({
         windowMs: Math.max(0, msBetween(windowStartNs, windowEnd)),
@@ -246,6 +277,7 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         longestSilenceMs: Number(longestSilenceNs) / 1e6,
         trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
         abortedAtMs: abortedAtNs === undefined ? undefined : msBetween(windowStartNs, abortedAtNs),
+        lateSends,
       });
     };
 
@@ -300,6 +332,9 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         nextIntendedNs: ratePerSecond ? startNs + BigInt(Math.round((i / ratePerSecond) * 1e9)) : startNs,
         failuresInARow: 0,
         notBeforeNs: 0n,
+        lastEndNs: 0n,
+        ownShiftNs: 0n,
+        timedFromNs: 0n,
       };
       lane.client = new GateClient(spec, (result) => onResult(lane, result));
       lanes.push(lane);

@@ -49,6 +49,11 @@ export interface EndpointResult {
   latencyMs: LatencySummary | null;
   /** At a fixed rate: the same requests timed from the actual send, for comparison. */
   rawLatencyMs?: LatencySummary | null;
+  /**
+   * At a fixed rate: requests that went out late on a free connection because slo-gate itself fell behind
+   * (timed from when they went out, not charged to the service).
+   */
+  lateSends?: number;
   /** How latencyMs's samples spread, in log-spaced buckets: the comment charts it. */
   latencyHistogram?: LatencyHistogram;
   /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */

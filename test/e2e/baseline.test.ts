@@ -29,7 +29,7 @@ service: ${service(head, headDelayMs)}
 baseline:
   target: http://127.0.0.1:${base}
   service: ${service(base, baseDelayMs)}
-  rounds: 4
+  rounds: 6
   round-duration: 500ms
   max-regression: 10%
 load: { warmup: 200ms, connections: 4 }
@@ -45,7 +45,7 @@ describe('baseline comparison', () => {
   it('flags a head 30% slower than its base', async () => {
     const result = await compare(10, 13);
     const endpoint = result.endpoints[0]!;
-    expect(endpoint.baseline).toMatchObject({ rounds: 4, verdict: 'regressed', maxRegression: 0.1 });
+    expect(endpoint.baseline).toMatchObject({ rounds: 6, verdict: 'regressed', maxRegression: 0.1 });
     const p95 = endpoint.baseline!.p95!;
     expect(p95.change.change).toBeGreaterThan(0.15);
     expect(p95.change.low).toBeGreaterThan(0);
