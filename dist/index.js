@@ -62264,6 +62264,7 @@ function latencyHistogram(samplesMs, buckets = 12) {
 
 // src/gate.ts
 var STOPPED_ANSWERING_MS = 1e3;
+var PORT_CHECK_TIMEOUT_MS = 1e3;
 var LATE_SENDS_WARN_SHARE = 0.01;
 async function runGate(config2, options) {
   const { log } = options;
@@ -62284,12 +62285,19 @@ async function runGate(config2, options) {
   try {
     if (config2.service) {
       result.service = { logFile: path5.join(workDir, "service.log") };
-      started.push(await boot("the service", config2.service, result.service, result, options));
+      started.push(await boot("the service", config2.service, config2.target, result.service, result, options));
     }
     if (config2.baseline?.service) {
       result.baselineService = { logFile: path5.join(workDir, "base-service.log") };
       started.push(
-        await boot("the base service", config2.baseline.service, result.baselineService, result, options)
+        await boot(
+          "the base service",
+          config2.baseline.service,
+          config2.baseline.target,
+          result.baselineService,
+          result,
+          options
+        )
       );
     }
     const head = started.find((s) => s.label === "the service")?.process;
@@ -62337,10 +62345,18 @@ async function runGate(config2, options) {
   }
   return result;
 }
-async function boot(label, config2, info2, result, options) {
+async function boot(label, config2, target, info2, result, options) {
   const { log } = options;
   const name = label === "the service" ? "the service" : "the base service";
   return log.group(`Start ${name}: ${config2.command}`, async () => {
+    const url2 = new URL(target);
+    const port = Number(url2.port || (url2.protocol === "https:" ? 443 : 80));
+    if (await portOpen(url2.hostname.replace(/^\[|\]$/g, ""), port, PORT_CHECK_TIMEOUT_MS) === true) {
+      throw new GateError(
+        "service",
+        `port ${port} is in use before ${name} started: something already answers at ${url2.origin} (a copy left running, or another service); stop it, or give ${name} another port`
+      );
+    }
     const running = startService(config2, info2.logFile);
     const entry = { label, process: running };
     log.info(`started (pid ${running.pid}); output in ${info2.logFile}`);

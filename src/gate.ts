@@ -12,7 +12,7 @@ import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { LATE_SEND_MS, runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
-import { waitUntilReady } from './service/readiness.js';
+import { portOpen, waitUntilReady } from './service/readiness.js';
 import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
 import { describeExit, startService, type RunningService } from './service/service-process.js';
 import { evaluateSlo } from './slo/evaluate.js';
@@ -29,6 +29,8 @@ export interface GateOptions {
 
 /** Silence at the end of a window longer than this, with requests left waiting, is "stopped answering". */
 const STOPPED_ANSWERING_MS = 1000;
+/** How long to wait for a connection when checking that a service's port is free before starting it. */
+const PORT_CHECK_TIMEOUT_MS = 1000;
 /** Warn when more than this share of a fixed-rate window's requests went out late (see run-load.ts). */
 const LATE_SENDS_WARN_SHARE = 0.01;
 
@@ -57,12 +59,19 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   try {
     if (config.service) {
       result.service = { logFile: path.join(workDir, 'service.log') };
-      started.push(await boot('the service', config.service, result.service, result, options));
+      started.push(await boot('the service', config.service, config.target, result.service, result, options));
     }
     if (config.baseline?.service) {
       result.baselineService = { logFile: path.join(workDir, 'base-service.log') };
       started.push(
-        await boot('the base service', config.baseline.service, result.baselineService, result, options),
+        await boot(
+          'the base service',
+          config.baseline.service,
+          config.baseline.target,
+          result.baselineService,
+          result,
+          options,
+        ),
       );
     }
     const head = started.find((s) => s.label === 'the service')?.process;
@@ -113,10 +122,15 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   return result;
 }
 
-/** Starts a service and waits until it is ready, filling in what its health check says. */
+/**
+ * Starts a service and waits until it is ready, filling in what its health check says. First makes sure
+ * nothing else answers at its target: the gate would find that ready and measure it, while the service
+ * itself failed to bind its port.
+ */
 async function boot(
   label: Started['label'],
   config: ServiceConfig,
+  target: string,
   info: ServiceInfo,
   result: GateResult,
   options: GateOptions,
@@ -124,6 +138,15 @@ async function boot(
   const { log } = options;
   const name = label === 'the service' ? 'the service' : 'the base service';
   return log.group(`Start ${name}: ${config.command}`, async () => {
+    const url = new URL(target);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if ((await portOpen(url.hostname.replace(/^\[|\]$/g, ''), port, PORT_CHECK_TIMEOUT_MS)) === true) {
+      throw new GateError(
+        'service',
+        `port ${port} is in use before ${name} started: something already answers at ${url.origin} ` +
+          `(a copy left running, or another service); stop it, or give ${name} another port`,
+      );
+    }
     const running = startService(config, info.logFile!);
     const entry: Started = { label, process: running };
     log.info(`started (pid ${running.pid}); output in ${info.logFile}`);

@@ -135,7 +135,8 @@ function describeReadiness(config: ServiceConfig): string {
 }
 
 /** true when a TCP connection opens, else the reason (ECONNREFUSED, a timeout). */
-function portOpen(host: string, port: number, timeoutMs: number): Promise<true | string> {
+/** True when `host:port` accepts a TCP connection within `timeoutMs`, else why not (ECONNREFUSED, …). */
+export function portOpen(host: string, port: number, timeoutMs: number): Promise<true | string> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: timeoutMs });
     socket.once('connect', () => {

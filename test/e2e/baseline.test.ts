@@ -1,7 +1,6 @@
 /** Head against base: two real services, alternating rounds, and a base checked out from git. */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,15 +8,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
 import { runFromConfigFile } from '../../src/run.js';
-import { SERVERS_DIR } from '../helpers/servers.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort, SERVERS_DIR } from '../helpers/servers.js';
 
 async function compare(baseDelayMs: number, headDelayMs: number) {
   const [head, base] = [await freePort(), await freePort()];

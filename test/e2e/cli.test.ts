@@ -8,17 +8,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVERS_DIR } from '../helpers/servers.js';
+import { freePort, SERVERS_DIR, startServer } from '../helpers/servers.js';
 
 const BIN = path.resolve('bin/slo-gate.js');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Run {
   code: number | null;
@@ -161,6 +153,23 @@ endpoints:
     expect(run.stdout).toMatch(
       /not ready after 1\.50 s: http:\/\/127\.0\.0\.1:\d+\/health answered HTTP 503, status "down" \(db: down\)/,
     );
+  });
+
+  it('exits 3 before starting the service when something else already answers at its port', async () => {
+    const squatter = await startServer((_req, res) => res.end('{"status": "ok", "version": "squatter"}'));
+    try {
+      const run = await runCli(
+        service('').replaceAll('__PORT__', String(squatter.port)) + 'endpoints: [{ path: /work }]\n',
+      );
+      expect(run.code).toBe(3);
+      expect(run.stdout).toContain(
+        `port ${squatter.port} is in use before the service started: something already answers at http://127.0.0.1:${squatter.port}`,
+      );
+      // Nothing was measured: the squatter saw no load.
+      expect(run.stdout).not.toMatch(/squatter/);
+    } finally {
+      await squatter.close();
+    }
   });
 
   it('exits 3 when the target cannot be reached at all', async () => {

@@ -1,22 +1,13 @@
 /** The service under test: teardown of the whole process tree, and what it costs under load. */
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
 import { readAllProcesses } from '../../src/service/process-group.js';
 import { startService } from '../../src/service/service-process.js';
-import { SERVERS_DIR } from '../helpers/servers.js';
+import { freePort, SERVERS_DIR } from '../helpers/servers.js';
 import os from 'node:os';
 import path from 'node:path';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const logFile = () => path.join(os.tmpdir(), `slo-gate-test-${process.pid}-${Math.random()}.log`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

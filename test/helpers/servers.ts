@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 export interface TestServer {
   url: string;
@@ -75,3 +75,12 @@ export async function startChildServer(
 
 export const startNodeServer = (script: string, env: Record<string, string> = {}) =>
   startChildServer(process.execPath, [path.join(SERVERS_DIR, script)], env);
+
+/** A port nothing listens on right now, for a service the test starts itself. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
