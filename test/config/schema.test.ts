@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configJsonSchema } from '../../src/config/json-schema.js';
+import { regeneratedReadme } from '../../src/config/reference.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCHEMA_FILE = path.join(ROOT, 'slo-gate.schema.json');
@@ -26,6 +27,16 @@ interface JsonSchema {
 async function committedSchema(): Promise<JsonSchema> {
   return JSON.parse(await readFile(SCHEMA_FILE, 'utf8')) as JsonSchema;
 }
+
+describe('the config reference in README.md', () => {
+  it('is what `npm run schema` writes from src/config/schema.ts', async () => {
+    const readmeFile = path.join(ROOT, 'README.md');
+    const readme = await readFile(readmeFile, 'utf8');
+    const regenerated = await regeneratedReadme(readme, configJsonSchema(), readmeFile);
+    expect(regenerated, 'README.md has no config-reference markers').toBeDefined();
+    expect(readme === regenerated, 'the README config reference is stale: run `npm run schema`').toBe(true);
+  });
+});
 
 describe('slo-gate.schema.json', () => {
   it('is what `npm run schema` writes from src/config/schema.ts', async () => {
