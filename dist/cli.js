@@ -13924,6 +13924,7 @@ function redactDeep(value, secrets) {
 }
 
 // src/config/expand-env.ts
+var MIN_SECRET_LENGTH = 4;
 var NOT_EXPANDED = /* @__PURE__ */ new Set(["service.command"]);
 var REFERENCE = /(\$?)\$\{([^}]*)(\}?)/g;
 var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -13937,6 +13938,7 @@ var BadReference = class {
 };
 function expandEnv(value, env) {
   const secrets = [];
+  const tooShortToMask = [];
   const walk = (node2, at) => {
     if (typeof node2 === "string") {
       if (NOT_EXPANDED.has(at.join("."))) return node2;
@@ -13950,7 +13952,8 @@ function expandEnv(value, env) {
         }
         const found = env[name];
         if (found === void 0) throw new BadReference(at, `environment variable ${name} is not set`);
-        if (found !== "") secrets.push(found);
+        if (found.length >= MIN_SECRET_LENGTH) secrets.push(found);
+        else if (found !== "" && !tooShortToMask.includes(name)) tooShortToMask.push(name);
         return found;
       });
     }
@@ -13961,7 +13964,7 @@ function expandEnv(value, env) {
     return node2;
   };
   try {
-    return { ok: true, value: walk(value, []), secrets };
+    return { ok: true, value: walk(value, []), secrets, tooShortToMask };
   } catch (error62) {
     if (error62 instanceof BadReference) return { ok: false, path: error62.path, problem: error62.problem };
     throw error62;
@@ -33903,7 +33906,10 @@ function parseConfig(text, source, env) {
   if (duplicate) failWith(duplicate);
   const baselineProblem = baselineConflict(parsed.data);
   if (baselineProblem) failWith(baselineProblem);
-  return toGateConfig(parsed.data, source, expansion.secrets);
+  return {
+    ...toGateConfig(parsed.data, source, expansion.secrets),
+    tooShortToMask: expansion.tooShortToMask
+  };
 }
 function describeYamlError(doc, error62, lineCounter, language) {
   if (error62.code === "DUPLICATE_KEY") {
@@ -35110,7 +35116,9 @@ async function runGate(config2, options) {
     durationMs: 0,
     load: { ...config2.load },
     endpoints: [],
-    warnings: []
+    warnings: (config2.tooShortToMask ?? []).map(
+      (name) => `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`
+    )
   };
   const workDir = options.workDir ?? path3.join(path3.dirname(path3.resolve(config2.source)), ".slo-gate");
   const started = [];

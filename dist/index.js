@@ -40958,6 +40958,7 @@ import { readFile } from "node:fs/promises";
 import path2 from "node:path";
 
 // src/config/expand-env.ts
+var MIN_SECRET_LENGTH = 4;
 var NOT_EXPANDED = /* @__PURE__ */ new Set(["service.command"]);
 var REFERENCE = /(\$?)\$\{([^}]*)(\}?)/g;
 var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -40971,6 +40972,7 @@ var BadReference = class {
 };
 function expandEnv(value, env) {
   const secrets = [];
+  const tooShortToMask = [];
   const walk = (node2, at) => {
     if (typeof node2 === "string") {
       if (NOT_EXPANDED.has(at.join("."))) return node2;
@@ -40984,7 +40986,8 @@ function expandEnv(value, env) {
         }
         const found = env[name];
         if (found === void 0) throw new BadReference(at, `environment variable ${name} is not set`);
-        if (found !== "") secrets.push(found);
+        if (found.length >= MIN_SECRET_LENGTH) secrets.push(found);
+        else if (found !== "" && !tooShortToMask.includes(name)) tooShortToMask.push(name);
         return found;
       });
     }
@@ -40995,7 +40998,7 @@ function expandEnv(value, env) {
     return node2;
   };
   try {
-    return { ok: true, value: walk(value, []), secrets };
+    return { ok: true, value: walk(value, []), secrets, tooShortToMask };
   } catch (error63) {
     if (error63 instanceof BadReference) return { ok: false, path: error63.path, problem: error63.problem };
     throw error63;
@@ -60937,7 +60940,10 @@ function parseConfig(text, source, env) {
   if (duplicate) failWith(duplicate);
   const baselineProblem = baselineConflict(parsed.data);
   if (baselineProblem) failWith(baselineProblem);
-  return toGateConfig(parsed.data, source, expansion.secrets);
+  return {
+    ...toGateConfig(parsed.data, source, expansion.secrets),
+    tooShortToMask: expansion.tooShortToMask
+  };
 }
 function describeYamlError(doc, error63, lineCounter, language) {
   if (error63.code === "DUPLICATE_KEY") {
@@ -62278,7 +62284,9 @@ async function runGate(config2, options) {
     durationMs: 0,
     load: { ...config2.load },
     endpoints: [],
-    warnings: []
+    warnings: (config2.tooShortToMask ?? []).map(
+      (name) => `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`
+    )
   };
   const workDir = options.workDir ?? path5.join(path5.dirname(path5.resolve(config2.source)), ".slo-gate");
   const started = [];

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { compareRounds } from './baseline/compare.js';
+import { MIN_SECRET_LENGTH } from './config/expand-env.js';
 import type { EndpointConfig, GateConfig, ServiceConfig } from './config/types.js';
 import { formatMs, formatPercent } from './config/units.js';
 import { GateError } from './errors.js';
@@ -52,7 +53,10 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     durationMs: 0,
     load: { ...config.load },
     endpoints: [],
-    warnings: [],
+    warnings: (config.tooShortToMask ?? []).map(
+      (name) =>
+        `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`,
+    ),
   };
   const workDir = options.workDir ?? path.join(path.dirname(path.resolve(config.source)), '.slo-gate');
   const started: Started[] = [];

@@ -1,3 +1,10 @@
+/**
+ * Values shorter than this are not treated as secrets: masking "x" or "80" would turn every x and 80 of a
+ * log or report into *** (as other CI tools do, e.g. google-github-actions' min_mask_length). The gate
+ * warns about them instead.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
 /** Paths whose strings are left for someone else to expand (the shell expands service.command). */
 const NOT_EXPANDED = new Set(['service.command']);
 
@@ -12,6 +19,8 @@ export type Expansion =
       value: unknown;
       /** The values substituted for ${VAR}, to be masked wherever output is written. */
       secrets: string[];
+      /** Variables whose values were too short to mask (see MIN_SECRET_LENGTH). */
+      tooShortToMask: string[];
     }
   | {
       ok: false;
@@ -37,6 +46,7 @@ class BadReference {
  */
 export function expandEnv(value: unknown, env: NodeJS.ProcessEnv): Expansion {
   const secrets: string[] = [];
+  const tooShortToMask: string[] = [];
   const walk = (node: unknown, at: (string | number)[]): unknown => {
     if (typeof node === 'string') {
       if (NOT_EXPANDED.has(at.join('.'))) return node;
@@ -50,7 +60,8 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv): Expansion {
         }
         const found = env[name];
         if (found === undefined) throw new BadReference(at, `environment variable ${name} is not set`);
-        if (found !== '') secrets.push(found);
+        if (found.length >= MIN_SECRET_LENGTH) secrets.push(found);
+        else if (found !== '' && !tooShortToMask.includes(name)) tooShortToMask.push(name);
         return found;
       });
     }
@@ -61,7 +72,7 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv): Expansion {
     return node;
   };
   try {
-    return { ok: true, value: walk(value, []), secrets };
+    return { ok: true, value: walk(value, []), secrets, tooShortToMask };
   } catch (error) {
     if (error instanceof BadReference) return { ok: false, path: error.path, problem: error.problem };
     throw error;

@@ -101,7 +101,10 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (duplicate) failWith(duplicate);
   const baselineProblem = baselineConflict(parsed.data);
   if (baselineProblem) failWith(baselineProblem);
-  return toGateConfig(parsed.data, source, expansion.secrets);
+  return {
+    ...toGateConfig(parsed.data, source, expansion.secrets),
+    tooShortToMask: expansion.tooShortToMask,
+  };
 }
 
 /** yaml's message, except where it speaks to programmers or can say which key. */

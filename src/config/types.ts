@@ -92,4 +92,6 @@ export interface GateConfig {
   baseline?: BaselineConfig;
   /** Values expanded from ${VAR}: the action masks them and reports never show them. */
   secrets: string[];
+  /** Variables expanded with values too short to mask (under 4 characters): shown as they are. */
+  tooShortToMask?: string[];
 }

@@ -50,4 +50,20 @@ describe('secrets in messages', () => {
       }),
     ).toThrow(/^x\.yml:1:9: target: expected an http:\/\/ or https:\/\/ URL .*, got "\*\*\*"$/);
   });
+
+  it('does not mask values under 4 characters, which would mangle every message, and names them', () => {
+    const text =
+      'target: http://127.0.0.1:1\nendpoints: [{ path: /a, headers: { x-id: "${ID}" }, slo: { p95: fast } }]\n';
+    // "x" masked would have made this "e***pected a duration".
+    expect(() => parseConfig(text, 'x.yml', { ID: 'x' })).toThrow(
+      /endpoints\[0\]\.slo\.p95: expected a duration such as "250ms", got "fast"$/,
+    );
+    const config = parseConfig(text.replace('fast', '1s'), 'x.yml', { ID: 'x' });
+    expect(config.secrets).toEqual([]);
+    expect(config.tooShortToMask).toEqual(['ID']);
+    expect(parseConfig(text.replace('fast', '1s'), 'x.yml', { ID: 'abcd' })).toMatchObject({
+      secrets: ['abcd'],
+      tooShortToMask: [],
+    });
+  });
 });

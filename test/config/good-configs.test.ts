@@ -222,6 +222,7 @@ describe('every key', () => {
         },
       ],
       secrets: [],
+      tooShortToMask: [],
     } satisfies GateConfig);
   });
 });

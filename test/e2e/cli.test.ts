@@ -69,10 +69,12 @@ endpoints:
   - path: /work
   - name: work again
     path: /work
+    headers: { x-tenant: "\${TENANT}" }
     slo: { p99: 1s, min-rps: 10 }
 `,
       ),
       ['--report', 'out/report.json', '--markdown', 'out/report.md'],
+      { TENANT: 'eu' },
     );
     expect(run.stderr).toContain('ready after');
     expect(run.code).toBe(0);
@@ -108,6 +110,11 @@ endpoints:
     ]);
     const markdown = await readFile(path.join(run.dir, 'out/report.md'), 'utf8');
     expect(markdown).toContain('all SLOs met');
+    // A value too short to mask is used as it is, and said so, rather than turning every "eu" into ***.
+    const tooShort = '${TENANT} is under 4 characters, too short to mask';
+    expect(run.stdout).toContain(tooShort);
+    expect(report.warnings).toEqual([expect.stringContaining(tooShort)]);
+    expect(markdown).toContain(tooShort);
   });
 
   it('exits 1 and names the breach when an SLO is not met', async () => {
