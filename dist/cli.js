@@ -13773,9 +13773,16 @@ function judgeChange(change, maxRegression) {
   if (change.change < -maxRegression && change.high < 0) return "improved";
   return "within-noise";
 }
-function formatChange(change) {
+function formatChangeParts(change) {
   const signed = (x) => `${x >= 0 ? "+" : "\u2212"}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
-  return `${signed(change.change)}% (95% CI ${signed(change.low)}\u2026${signed(change.high)}%)`;
+  return {
+    change: `${signed(change.change)}%`,
+    interval: `95% CI ${signed(change.low)}\u2026${signed(change.high)}%`
+  };
+}
+function formatChange(change) {
+  const parts = formatChangeParts(change);
+  return `${parts.change} (${parts.interval})`;
 }
 function compareRounds(base, head, maxRegression) {
   const perRound = (rounds) => rounds.map((m) => summarizeLatencies(m.latenciesMs));
@@ -23952,11 +23959,11 @@ var error37 = () => {
       case "too_small": {
         const adj = issue2.inclusive ? ">=" : ">";
         const sizing = getSizing(issue2.origin);
-        const shortName = issue2.origin === "date" ? "vroeg" : issue2.origin === "string" ? "kort" : "klein";
+        const shortName2 = issue2.origin === "date" ? "vroeg" : issue2.origin === "string" ? "kort" : "klein";
         if (sizing) {
-          return `Te ${shortName}: verwacht dat ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
+          return `Te ${shortName2}: verwacht dat ${issue2.origin} ${adj}${issue2.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
         }
-        return `Te ${shortName}: verwacht dat ${issue2.origin} ${adj}${issue2.minimum.toString()} is`;
+        return `Te ${shortName2}: verwacht dat ${issue2.origin} ${adj}${issue2.minimum.toString()} is`;
       }
       case "invalid_format": {
         const _issue = issue2;
@@ -35671,6 +35678,12 @@ function verdictLine(result) {
   if (result.verdict === "breached") return `FAILED: ${result.reason}`;
   return `FAILED: ${result.reason ?? "the service or target failed"}`;
 }
+var MAX_NAME_WIDTH = 40;
+var oneLine = (text) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+var shortName = (name) => {
+  const line = oneLine(name);
+  return line.length > MAX_NAME_WIDTH ? `${line.slice(0, MAX_NAME_WIDTH - 1)}\u2026` : line;
+};
 function pad(cells) {
   const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
   return cells.map(
@@ -35689,14 +35702,15 @@ function baselineLine(e) {
   if (!baseline.p95) return `no comparison with the base (too few rounds with answers on both sides)`;
   const { baseMs, headMs, change } = baseline.p95;
   const budget = baseline.verdict === "regressed" ? ` beyond the ${formatPercent(baseline.maxRegression)} budget` : "";
-  return `p95 ${formatMs(baseMs)} \u2192 ${formatMs(headMs)} (${formatChange(change)}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
+  const parts = formatChangeParts(change);
+  return `p95 ${formatMs(baseMs)} \u2192 ${formatMs(headMs)} (${parts.change}, ${parts.interval}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
 }
 function renderTerminal(result) {
   const lines = [];
   if (result.endpoints.length > 0) {
     const header = ["endpoint", "requests", "req/s", "p50", "p90", "p95", "p99", "max", "errors", ""];
     const rows = result.endpoints.map((e) => [
-      e.name,
+      shortName(e.name),
       String(e.requests),
       e.rps.toFixed(1),
       latency(e, "p50"),
@@ -35710,18 +35724,18 @@ function renderTerminal(result) {
     lines.push(...pad([header, ...rows]), "");
     for (const e of result.endpoints) {
       const baseline = baselineLine(e);
-      if (baseline) lines.push(`  ${e.name}: ${baseline}`);
+      if (baseline) lines.push(`  ${shortName(e.name)}: ${baseline}`);
     }
     for (const e of result.endpoints) {
       for (const check2 of e.checks.filter((c) => !c.passed && c.metric !== "max-regression")) {
         lines.push(
-          `  ${e.name}: ${check2.metric} ${formatCheckValue(check2, check2.actual)} ${check2.unit === "rps" ? "below" : "over"} the target ${formatCheckValue(check2, check2.limit)}`
+          `  ${shortName(e.name)}: ${check2.metric} ${formatCheckValue(check2, check2.actual)} ${check2.unit === "rps" ? "below" : "over"} the target ${formatCheckValue(check2, check2.limit)}`
         );
       }
-      for (const problem of e.problems) lines.push(`  ${e.name}: ${problem}`);
+      for (const problem of e.problems) lines.push(`  ${shortName(e.name)}: ${problem}`);
     }
   }
-  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of result.warnings) lines.push(`warning: ${oneLine(warning)}`);
   if (result.verdict === "failed" && result.service?.logTail?.length) {
     lines.push("", "Last lines of the service output:", ...result.service.logTail.map((l) => `  | ${l}`));
   }

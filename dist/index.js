@@ -35751,9 +35751,16 @@ function judgeChange(change, maxRegression) {
   if (change.change < -maxRegression && change.high < 0) return "improved";
   return "within-noise";
 }
-function formatChange(change) {
+function formatChangeParts(change) {
   const signed = (x) => `${x >= 0 ? "+" : "\u2212"}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
-  return `${signed(change.change)}% (95% CI ${signed(change.low)}\u2026${signed(change.high)}%)`;
+  return {
+    change: `${signed(change.change)}%`,
+    interval: `95% CI ${signed(change.low)}\u2026${signed(change.high)}%`
+  };
+}
+function formatChange(change) {
+  const parts = formatChangeParts(change);
+  return `${parts.change} (${parts.interval})`;
 }
 function compareRounds(base, head, maxRegression) {
   const perRound = (rounds) => rounds.map((m) => summarizeLatencies(m.latenciesMs));

@@ -1,5 +1,5 @@
 /** The readable table at the end of a CLI run: a pure function of the result. */
-import { formatChange } from '../baseline/compare.js';
+import { formatChangeParts } from '../baseline/compare.js';
 import { formatMs, formatPercent } from '../config/units.js';
 import type { CheckResult, EndpointResult, GateResult } from './model.js';
 
@@ -25,6 +25,18 @@ export function verdictLine(result: GateResult): string {
   return `FAILED: ${result.reason ?? 'the service or target failed'}`;
 }
 
+/** The widest endpoint name the table shows; longer ones end in "…". */
+const MAX_NAME_WIDTH = 40;
+
+/** A user string on one terminal line: control characters (newlines, escapes) shown as spaces. */
+// eslint-disable-next-line no-control-regex
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+
+const shortName = (name: string) => {
+  const line = oneLine(name);
+  return line.length > MAX_NAME_WIDTH ? `${line.slice(0, MAX_NAME_WIDTH - 1)}…` : line;
+};
+
 function pad(cells: string[][]): string[] {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) =>
@@ -41,7 +53,7 @@ const VERDICT_WORDS = {
   improved: 'improved',
 } as const;
 
-/** "p95 142 ms → 171 ms (+20% (95% CI +14…+26%)), REGRESSED beyond 10%". */
+/** "p95 142 ms → 171 ms (+20%, 95% CI +14…+26%), regressed beyond the 10% budget". */
 export function baselineLine(e: EndpointResult): string | undefined {
   const baseline = e.baseline;
   if (!baseline) return undefined;
@@ -49,7 +61,8 @@ export function baselineLine(e: EndpointResult): string | undefined {
   const { baseMs, headMs, change } = baseline.p95;
   const budget =
     baseline.verdict === 'regressed' ? ` beyond the ${formatPercent(baseline.maxRegression)} budget` : '';
-  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} (${formatChange(change)}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
+  const parts = formatChangeParts(change);
+  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} (${parts.change}, ${parts.interval}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
 }
 
 export function renderTerminal(result: GateResult): string {
@@ -57,7 +70,7 @@ export function renderTerminal(result: GateResult): string {
   if (result.endpoints.length > 0) {
     const header = ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', ''];
     const rows = result.endpoints.map((e) => [
-      e.name,
+      shortName(e.name),
       String(e.requests),
       e.rps.toFixed(1),
       latency(e, 'p50'),
@@ -71,18 +84,18 @@ export function renderTerminal(result: GateResult): string {
     lines.push(...pad([header, ...rows]), '');
     for (const e of result.endpoints) {
       const baseline = baselineLine(e);
-      if (baseline) lines.push(`  ${e.name}: ${baseline}`);
+      if (baseline) lines.push(`  ${shortName(e.name)}: ${baseline}`);
     }
     for (const e of result.endpoints) {
       for (const check of e.checks.filter((c) => !c.passed && c.metric !== 'max-regression')) {
         lines.push(
-          `  ${e.name}: ${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${formatCheckValue(check, check.limit)}`,
+          `  ${shortName(e.name)}: ${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${formatCheckValue(check, check.limit)}`,
         );
       }
-      for (const problem of e.problems) lines.push(`  ${e.name}: ${problem}`);
+      for (const problem of e.problems) lines.push(`  ${shortName(e.name)}: ${problem}`);
     }
   }
-  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of result.warnings) lines.push(`warning: ${oneLine(warning)}`);
   if (result.verdict === 'failed' && result.service?.logTail?.length) {
     lines.push('', 'Last lines of the service output:', ...result.service.logTail.map((l) => `  | ${l}`));
   }

@@ -1,8 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { EndpointResult, GateResult } from '../../src/report/model.js';
+import type { EndpointResult } from '../../src/report/model.js';
+import { expectGolden, loadResult, resultNames } from '../helpers/golden.js';
 import {
   MARKDOWN_LIMIT,
   describeMargin,
@@ -12,27 +10,8 @@ import {
   verdictMarkdown,
 } from '../../src/report/markdown.js';
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
-const RESULTS = path.join(FIXTURES, 'results');
-const GOLDEN = path.join(FIXTURES, 'golden');
-
-const loadResult = (name: string): GateResult =>
-  JSON.parse(readFileSync(path.join(RESULTS, `${name}.json`), 'utf8')) as GateResult;
-
-/** Compares with test/fixtures/golden/NAME; `UPDATE_GOLDEN=1 npx vitest run test/report` rewrites them. */
-function expectGolden(name: string, text: string): void {
-  const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
-  expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
-  expect(text).toBe(readFileSync(file, 'utf8'));
-}
-
 describe('renderMarkdown against saved results (golden files)', () => {
-  const names = readdirSync(RESULTS)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -'.json'.length));
-
-  it.each(names)('%s', (name) => {
+  it.each(resultNames())('%s', (name) => {
     expectGolden(`${name}.md`, renderMarkdown(loadResult(name)));
   });
 
