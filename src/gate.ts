@@ -32,6 +32,8 @@ export interface GateOptions {
 const STOPPED_ANSWERING_MS = 1000;
 /** How long to wait for a connection when checking that a service's port is free before starting it. */
 const PORT_CHECK_TIMEOUT_MS = 1000;
+/** Warn when more than this share of a fixed-rate window's requests waited for their connection. */
+const QUEUED_SENDS_WARN_SHARE = 0.5;
 /** Warn when more than this share of a fixed-rate window's requests went out late (see run-load.ts). */
 const LATE_SENDS_WARN_SHARE = 0.01;
 
@@ -85,6 +87,19 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         measureEndpoint(config, endpoint, head, started, options),
       );
       result.endpoints.push(measured);
+      const queued = measured.queuedSends ?? 0;
+      if (queued > QUEUED_SENDS_WARN_SHARE * measured.requests && config.load.ratePerSecond) {
+        const rawMeanMs = measured.rawLatencyMs?.mean ?? 0;
+        const needed = Math.ceil((config.load.ratePerSecond * rawMeanMs) / 1000);
+        result.warnings.push(
+          `${endpoint.name}: ${formatPercent(queued / measured.requests)} of requests waited for a free ` +
+            `connection, and that wait counts as latency: ${config.load.connections} connections are too few ` +
+            `for ${config.load.ratePerSecond} req/s at ${formatMs(rawMeanMs)} a request` +
+            (needed > config.load.connections
+              ? ` (it takes at least ${needed}); raise load.connections`
+              : ''),
+        );
+      }
       const late = measured.lateSends ?? 0;
       if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
         result.warnings.push(
@@ -342,6 +357,7 @@ function emptyWindow(): LoadMeasurement {
     longestSilenceMs: 0,
     trailingSilenceMs: 0,
     lateSends: 0,
+    queuedSends: 0,
   };
 }
 
@@ -390,7 +406,11 @@ export function toEndpointResult(
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
     ...(fixedRate
-      ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null, lateSends: m.lateSends }
+      ? {
+          rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+          lateSends: m.lateSends,
+          queuedSends: m.queuedSends,
+        }
       : {}),
     latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,

@@ -44,5 +44,6 @@ export function mergeMeasurements(windows: LoadMeasurement[]): LoadMeasurement {
     trailingSilenceMs: last.trailingSilenceMs,
     abortedAtMs: windows.find((w) => w.abortedAtMs !== undefined)?.abortedAtMs,
     lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
+    queuedSends: windows.reduce((n, w) => n + w.queuedSends, 0),
   };
 }

@@ -10,7 +10,9 @@
  * than a perfect client its request went out: the time it was both due and free (its previous request's
  * answer, less that request's own shift) until it was sent. A request is timed from its intended time
  * plus its own shift. Sends over LATE_SEND_MS late are counted, so a gate that could not hold the rate
- * says so. The latency from the actual send is kept beside it as the raw figure.
+ * says so; so are requests that had to wait for their connection to be free, which, when most do, means
+ * too few connections for the rate at this latency. The latency from the actual send is kept beside it as
+ * the raw figure.
  */
 import { GateClient, type RequestResult } from './gate-client.js';
 import { SampleBuffer } from './sample-buffer.js';
@@ -74,6 +76,11 @@ export interface LoadMeasurement {
    * although their connection was free: the gate itself fell behind (a busy CPU). 0 in closed loop.
    */
   lateSends: number;
+  /**
+   * Fixed rate: requests due in the window whose connection was still busy with the previous one at their
+   * intended time. A few is a stall; most means too few connections for the rate. 0 in closed loop.
+   */
+  queuedSends: number;
 }
 
 export interface LoadOptions {
@@ -119,6 +126,7 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
     let finished = false;
     let abortedAtNs: bigint | undefined;
     let lateSends = 0;
+    let queuedSends = 0;
 
     /** `timedFromNs`: when the request's latency starts (see the top of this file); default its intended time. */
     const record = (result: RequestResult, timedFromNs = result.intendedNs) => {
@@ -201,7 +209,12 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
         lane.ownShiftNs = now > dueAndFreeNs ? now - dueAndFreeNs : 0n;
         lane.timedFromNs = intendedNs + lane.ownShiftNs;
-        if (lane.ownShiftNs > LATE_SEND_NS && intendedNs >= windowStartNs) lateSends++;
+        if (intendedNs >= windowStartNs) {
+          if (lane.lastEndNs > intendedNs) queuedSends++;
+          // Late: a perfect client would have sent it on time, and we did not. (Not the shift carried along
+          // a backlog, which grows by our few microseconds per request when the connection is never free.)
+          if (idealFreeNs <= intendedNs && now - intendedNs > LATE_SEND_NS) lateSends++;
+        }
         return lane.client.send(intendedNs);
       }
       if (now >= windowEndNs) return maybeFinish();
@@ -278,6 +291,7 @@ export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<Load
         trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
         abortedAtMs: abortedAtNs === undefined ? undefined : msBetween(windowStartNs, abortedAtNs),
         lateSends,
+        queuedSends,
       });
     };
 

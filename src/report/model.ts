@@ -54,6 +54,8 @@ export interface EndpointResult {
    * (timed from when they went out, not charged to the service).
    */
   lateSends?: number;
+  /** At a fixed rate: requests that waited for their connection to be free (counted in their latency). */
+  queuedSends?: number;
   /** How latencyMs's samples spread, in log-spaced buckets: the comment charts it. */
   latencyHistogram?: LatencyHistogram;
   /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */

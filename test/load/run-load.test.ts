@@ -1,6 +1,9 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { runGate } from '../../src/gate.js';
 import { runLoad, type LoadPlan } from '../../src/load/run-load.js';
+import { MemoryLogger } from '../../src/log.js';
 import { summarizeLatencies } from '../../src/stats/latency-summary.js';
 import { startNodeServer, startServer, type TestServer } from '../helpers/servers.js';
 
@@ -228,6 +231,29 @@ describe('runLoad, fixed rate', () => {
     const timed = summarizeLatencies(m.latenciesMs)!;
     const raw = summarizeLatencies(m.rawLatenciesMs)!;
     expect(Math.abs(timed.p50 - raw.p50)).toBeLessThan(0.1);
+  });
+
+  it('counts requests that waited for a connection, and tells too few connections from a busy gate', async () => {
+    // 2 connections at 200 req/s against ~17 ms answers carry at most ~120 req/s: a backlog builds.
+    const slow = await startNodeServer('pausing.mjs', { PAUSE_MS: '0', DELAY_MS: '16' });
+    servers.push(slow);
+    const shape = { ratePerSecond: 200, connections: 2, warmupMs: 0, durationMs: 1500 };
+    const m = await runLoad(plan(`${slow.url}/x`, shape));
+    expect(m.queuedSends).toBeGreaterThan(0.9 * m.requests);
+    // The gate was never late on a free connection: the backlog is the connections' doing, not its CPU's.
+    expect(m.lateSends).toBeLessThanOrEqual(2);
+    // And the gate says so, with the connections it would take.
+    const config = parseConfig(
+      `target: ${slow.url}\nload: { rate: 200, connections: 2, warmup: 0s, duration: 1500ms }\nendpoints: [{ path: /x }]\n`,
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^GET \/x: [\d.]+% of requests waited for a free connection, and that wait counts as latency: 2 connections are too few for 200 req\/s at .* a request \(it takes at least [4-9]\); raise load\.connections$/,
+      ),
+    ]);
   });
 
   it('charges a pausing server for the requests it kept waiting, and passes a steady one', async () => {
