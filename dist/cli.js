@@ -13693,7 +13693,8 @@ function mergeMeasurements(windows) {
     longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
     trailingSilenceMs: last.trailingSilenceMs,
     abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs,
-    lateSends: windows.reduce((n, w) => n + w.lateSends, 0)
+    lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
+    queuedSends: windows.reduce((n, w) => n + w.queuedSends, 0)
   };
 }
 
@@ -34419,6 +34420,7 @@ function runLoad(plan, options = {}) {
     let finished = false;
     let abortedAtNs;
     let lateSends = 0;
+    let queuedSends = 0;
     const record2 = (result, timedFromNs = result.intendedNs) => {
       if (result.intendedNs < windowStartNs || result.intendedNs >= windowEndNs) return;
       requests++;
@@ -34476,7 +34478,10 @@ function runLoad(plan, options = {}) {
         const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
         lane.ownShiftNs = now > dueAndFreeNs ? now - dueAndFreeNs : 0n;
         lane.timedFromNs = intendedNs + lane.ownShiftNs;
-        if (lane.ownShiftNs > LATE_SEND_NS && intendedNs >= windowStartNs) lateSends++;
+        if (intendedNs >= windowStartNs) {
+          if (lane.lastEndNs > intendedNs) queuedSends++;
+          if (idealFreeNs <= intendedNs && now - intendedNs > LATE_SEND_NS) lateSends++;
+        }
         return lane.client.send(intendedNs);
       }
       if (now >= windowEndNs) return maybeFinish();
@@ -34539,7 +34544,8 @@ function runLoad(plan, options = {}) {
         longestSilenceMs: Number(longestSilenceNs) / 1e6,
         trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
         abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(windowStartNs, abortedAtNs),
-        lateSends
+        lateSends,
+        queuedSends
       });
     };
     const onAbort = () => {
@@ -34691,6 +34697,10 @@ var TAIL_LINES = 200;
 function describeExit(exit) {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
+var liveGroups = /* @__PURE__ */ new Set();
+function killServicesNow() {
+  for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
+}
 function startService(config2, logFile) {
   mkdirSync(path2.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
@@ -34712,6 +34722,7 @@ function startService(config2, logFile) {
     throw serviceError(`service.command could not be started in ${config2.cwd} (does the folder exist?)`);
   }
   const pid = child.pid;
+  liveGroups.add(pid);
   const tail = [];
   let partial2 = "";
   const watches = [];
@@ -34750,6 +34761,7 @@ function startService(config2, logFile) {
         signalGroup(pid, "SIGKILL");
         await Promise.race([groupGone(pid), deadline(5e3)]);
       }
+      if (!groupAlive(pid)) liveGroups.delete(pid);
       await Promise.race([exited, deadline(1e3)]);
       await new Promise((resolve) => log.end(resolve));
     })();
@@ -35110,6 +35122,7 @@ function latencyHistogram(samplesMs, buckets = 12) {
 // src/gate.ts
 var STOPPED_ANSWERING_MS = 1e3;
 var PORT_CHECK_TIMEOUT_MS = 1e3;
+var QUEUED_SENDS_WARN_SHARE = 0.5;
 var LATE_SENDS_WARN_SHARE = 0.01;
 async function runGate(config2, options) {
   const { log } = options;
@@ -35154,6 +35167,14 @@ async function runGate(config2, options) {
         () => measureEndpoint(config2, endpoint, head, started, options)
       );
       result.endpoints.push(measured);
+      const queued = measured.queuedSends ?? 0;
+      if (queued > QUEUED_SENDS_WARN_SHARE * measured.requests && config2.load.ratePerSecond) {
+        const rawMeanMs = measured.rawLatencyMs?.mean ?? 0;
+        const needed = Math.ceil(config2.load.ratePerSecond * rawMeanMs / 1e3);
+        result.warnings.push(
+          `${endpoint.name}: ${formatPercent(queued / measured.requests)} of requests waited for a free connection, and that wait counts as latency: ${config2.load.connections} connections are too few for ${config2.load.ratePerSecond} req/s at ${formatMs(rawMeanMs)} a request` + (needed > config2.load.connections ? ` (it takes at least ${needed}); raise load.connections` : "")
+        );
+      }
       const late = measured.lateSends ?? 0;
       if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
         result.warnings.push(
@@ -35370,7 +35391,8 @@ function emptyWindow() {
     failedLatenciesMs: new Float64Array(),
     longestSilenceMs: 0,
     trailingSilenceMs: 0,
-    lateSends: 0
+    lateSends: 0,
+    queuedSends: 0
   };
 }
 function toEndpointResult(endpoint, m, fixedRate, usage) {
@@ -35408,7 +35430,11 @@ function toEndpointResult(endpoint, m, fixedRate, usage) {
     failures: m.failures,
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
-    ...fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null, lateSends: m.lateSends } : {},
+    ...fixedRate ? {
+      rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+      lateSends: m.lateSends,
+      queuedSends: m.queuedSends
+    } : {},
     latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
@@ -36318,6 +36344,7 @@ function failedBeforeStart(config2, error62) {
 }
 
 // src/cli.ts
+var signalExitCode = (signal) => signal === "SIGINT" ? 130 : 143;
 var USAGE = `Usage: slo-gate <command> [options]
 
 Commands:
@@ -36411,10 +36438,13 @@ async function main(argv) {
     return ExitCode.passed;
   }
   const abort = new AbortController();
-  let signals = 0;
+  let firstSignal;
   const onSignal = (signal) => {
-    signals++;
-    if (signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
+    if (firstSignal) {
+      killServicesNow();
+      process.exit(signalExitCode(signal));
+    }
+    firstSignal = signal;
     process.stderr.write(`slo-gate: ${signal}: stopping the load and the service (again to force)
 `);
     abort.abort();
@@ -36469,7 +36499,7 @@ ${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs
     process.stdout.write(`
 ${renderTerminal(outcome.result)}
 `);
-    if (abort.signal.aborted) return 130;
+    if (firstSignal) return signalExitCode(firstSignal);
     return outcome.exitCode;
   } catch (error62) {
     process.stderr.write(`slo-gate: ${describeError(error62)}

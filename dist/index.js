@@ -35671,7 +35671,8 @@ function mergeMeasurements(windows) {
     longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
     trailingSilenceMs: last.trailingSilenceMs,
     abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs,
-    lateSends: windows.reduce((n, w) => n + w.lateSends, 0)
+    lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
+    queuedSends: windows.reduce((n, w) => n + w.queuedSends, 0)
   };
 }
 
@@ -61587,6 +61588,7 @@ function runLoad(plan, options = {}) {
     let finished = false;
     let abortedAtNs;
     let lateSends = 0;
+    let queuedSends = 0;
     const record3 = (result, timedFromNs = result.intendedNs) => {
       if (result.intendedNs < windowStartNs || result.intendedNs >= windowEndNs) return;
       requests++;
@@ -61644,7 +61646,10 @@ function runLoad(plan, options = {}) {
         const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
         lane.ownShiftNs = now > dueAndFreeNs ? now - dueAndFreeNs : 0n;
         lane.timedFromNs = intendedNs + lane.ownShiftNs;
-        if (lane.ownShiftNs > LATE_SEND_NS && intendedNs >= windowStartNs) lateSends++;
+        if (intendedNs >= windowStartNs) {
+          if (lane.lastEndNs > intendedNs) queuedSends++;
+          if (idealFreeNs <= intendedNs && now - intendedNs > LATE_SEND_NS) lateSends++;
+        }
         return lane.client.send(intendedNs);
       }
       if (now >= windowEndNs) return maybeFinish();
@@ -61707,7 +61712,8 @@ function runLoad(plan, options = {}) {
         longestSilenceMs: Number(longestSilenceNs) / 1e6,
         trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
         abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(windowStartNs, abortedAtNs),
-        lateSends
+        lateSends,
+        queuedSends
       });
     };
     const onAbort = () => {
@@ -61859,6 +61865,10 @@ var TAIL_LINES = 200;
 function describeExit(exit) {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
+var liveGroups = /* @__PURE__ */ new Set();
+function killServicesNow() {
+  for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
+}
 function startService(config2, logFile) {
   mkdirSync(path4.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
@@ -61880,6 +61890,7 @@ function startService(config2, logFile) {
     throw serviceError(`service.command could not be started in ${config2.cwd} (does the folder exist?)`);
   }
   const pid = child.pid;
+  liveGroups.add(pid);
   const tail = [];
   let partial2 = "";
   const watches = [];
@@ -61918,6 +61929,7 @@ function startService(config2, logFile) {
         signalGroup(pid, "SIGKILL");
         await Promise.race([groupGone(pid), deadline(5e3)]);
       }
+      if (!groupAlive(pid)) liveGroups.delete(pid);
       await Promise.race([exited, deadline(1e3)]);
       await new Promise((resolve) => log.end(resolve));
     })();
@@ -62278,6 +62290,7 @@ function latencyHistogram(samplesMs, buckets = 12) {
 // src/gate.ts
 var STOPPED_ANSWERING_MS = 1e3;
 var PORT_CHECK_TIMEOUT_MS = 1e3;
+var QUEUED_SENDS_WARN_SHARE = 0.5;
 var LATE_SENDS_WARN_SHARE = 0.01;
 async function runGate(config2, options) {
   const { log } = options;
@@ -62322,6 +62335,14 @@ async function runGate(config2, options) {
         () => measureEndpoint(config2, endpoint2, head, started, options)
       );
       result.endpoints.push(measured);
+      const queued = measured.queuedSends ?? 0;
+      if (queued > QUEUED_SENDS_WARN_SHARE * measured.requests && config2.load.ratePerSecond) {
+        const rawMeanMs = measured.rawLatencyMs?.mean ?? 0;
+        const needed = Math.ceil(config2.load.ratePerSecond * rawMeanMs / 1e3);
+        result.warnings.push(
+          `${endpoint2.name}: ${formatPercent(queued / measured.requests)} of requests waited for a free connection, and that wait counts as latency: ${config2.load.connections} connections are too few for ${config2.load.ratePerSecond} req/s at ${formatMs(rawMeanMs)} a request` + (needed > config2.load.connections ? ` (it takes at least ${needed}); raise load.connections` : "")
+        );
+      }
       const late = measured.lateSends ?? 0;
       if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
         result.warnings.push(
@@ -62538,7 +62559,8 @@ function emptyWindow() {
     failedLatenciesMs: new Float64Array(),
     longestSilenceMs: 0,
     trailingSilenceMs: 0,
-    lateSends: 0
+    lateSends: 0,
+    queuedSends: 0
   };
 }
 function toEndpointResult(endpoint2, m, fixedRate, usage) {
@@ -62576,7 +62598,11 @@ function toEndpointResult(endpoint2, m, fixedRate, usage) {
     failures: m.failures,
     statusCodes: m.statusCodes,
     socketErrors: m.socketErrors,
-    ...fixedRate ? { rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null, lateSends: m.lateSends } : {},
+    ...fixedRate ? {
+      rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+      lateSends: m.lateSends,
+      queuedSends: m.queuedSends
+    } : {},
     latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
@@ -62760,7 +62786,10 @@ function maskSecret(value, secrets) {
 function watchForCancellation(log) {
   const controller = new AbortController();
   const onSignal = (signal) => {
-    if (controller.signal.aborted) process.exit(1);
+    if (controller.signal.aborted) {
+      killServicesNow();
+      process.exit(1);
+    }
     log.warn(`${signal}: stopping the load and the service`);
     controller.abort();
   };

@@ -11,6 +11,10 @@ import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
 import { runFromConfigFile } from './run.js';
+import { killServicesNow } from './service/service-process.js';
+
+/** The shell's convention: 128 + the signal's number (SIGINT 2, SIGTERM 15). */
+const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
 
 const USAGE = `Usage: slo-gate <command> [options]
 
@@ -109,10 +113,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const abort = new AbortController();
-  let signals = 0;
+  let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (firstSignal) {
+      // Forced: no graceful stop, but nothing left behind either.
+      killServicesNow();
+      process.exit(signalExitCode(signal));
+    }
+    firstSignal = signal;
     process.stderr.write(`slo-gate: ${signal}: stopping the load and the service (again to force)\n`);
     abort.abort();
   };
@@ -156,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
       markdownPath: args.markdownPath,
     });
     process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
-    if (abort.signal.aborted) return 130;
+    if (firstSignal) return signalExitCode(firstSignal);
     return outcome.exitCode;
   } catch (error) {
     process.stderr.write(`slo-gate: ${describeError(error)}\n`);

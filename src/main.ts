@@ -14,6 +14,7 @@ import type { Logger } from './log.js';
 import { renderErrorMarkdown, renderMarkdown } from './report/markdown.js';
 import { redactSecrets } from './report/redact.js';
 import { runFromConfigFile } from './run.js';
+import { killServicesNow } from './service/service-process.js';
 
 /** The job summary allows 1 MiB per step; in characters, with room for 3-byte UTF-8. */
 const SUMMARY_LIMIT = 300_000;
@@ -129,12 +130,16 @@ function maskSecret(value: string, secrets: string[]): void {
 
 /**
  * A cancelled workflow sends SIGINT, then SIGTERM: stop the load and the service, report, and fail. A
- * second signal exits at once.
+ * second signal kills the services and exits at once.
  */
 function watchForCancellation(log: Logger): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(1);
+    if (controller.signal.aborted) {
+      // Forced: no graceful stop, but nothing left behind either.
+      killServicesNow();
+      process.exit(1);
+    }
     log.warn(`${signal}: stopping the load and the service`);
     controller.abort();
   };

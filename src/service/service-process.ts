@@ -35,6 +35,17 @@ export function describeExit(exit: ServiceExit): string {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
+/** Process groups started and not yet seen gone: what {@link killServicesNow} reaches. */
+const liveGroups = new Set<number>();
+
+/**
+ * SIGKILL to every service group still running, synchronously: for a second SIGINT or SIGTERM, after
+ * which the gate exits at once instead of waiting for a graceful stop, and must leave nothing behind.
+ */
+export function killServicesNow(): void {
+  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+}
+
 export function startService(config: ServiceConfig, logFile: string): RunningService {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log: WriteStream = createWriteStream(logFile);
@@ -56,6 +67,7 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
     throw serviceError(`service.command could not be started in ${config.cwd} (does the folder exist?)`);
   }
   const pid = child.pid;
+  liveGroups.add(pid);
 
   const tail: string[] = [];
   let partial = '';
@@ -97,6 +109,7 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
         signalGroup(pid, 'SIGKILL');
         await Promise.race([groupGone(pid), deadline(5000)]);
       }
+      if (!groupAlive(pid)) liveGroups.delete(pid);
       // The shell may have gone before its children; their output is flushed once the pipes close.
       await Promise.race([exited, deadline(1000)]);
       await new Promise<void>((resolve) => log.end(resolve));

@@ -202,32 +202,59 @@ endpoints:
     expect(run.elapsedMs).toBeLessThan(10_000);
   });
 
-  it('stops the service when interrupted, and leaves no process behind', async () => {
+  /** Starts `slo-gate run` on a 30 s load and resolves once it is measuring. */
+  async function runUntilMeasuring(serviceConfig: string) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
     const port = await freePort();
-    const config = service('', 'endpoints: [{ path: /work }]').replace('duration: 1s', 'duration: 30s');
+    const config = serviceConfig.replace('duration: 1s', 'duration: 30s');
     await writeFile(
       path.join(dir, 'slo-gate.yml'),
       config.replaceAll('__PORT__', String(port)).replaceAll('SERVERS', SERVERS_DIR),
     );
     const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
+    const output = { stderr: '' };
+    child.stderr.on('data', (c) => (output.stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     await new Promise<void>((resolve) => {
-      const check = () => (stderr.includes('measure') ? resolve() : setTimeout(check, 50));
+      const check = () => (output.stderr.includes('measure') ? resolve() : setTimeout(check, 50));
       check();
     });
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code).toBe(130);
-    expect(stderr).toContain('SIGTERM: stopping');
-    // The service's port is free again: nothing of it survived.
+    return { child, port, output, exited };
+  }
+
+  /** True when nothing listens on the port any more: nothing of the service survived. */
+  async function portRefused(port: number): Promise<boolean> {
     const probe = net.connect(port, '127.0.0.1');
     const refused = await new Promise<boolean>((resolve) => {
       probe.on('error', () => resolve(true));
       probe.on('connect', () => resolve(false));
     });
     probe.destroy();
-    expect(refused).toBe(true);
+    return refused;
+  }
+
+  it('stops the service when interrupted, and leaves no process behind', async () => {
+    const run = await runUntilMeasuring(service('', 'endpoints: [{ path: /work }]'));
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    expect(run.output.stderr).toContain('SIGTERM: stopping');
+    expect(await portRefused(run.port)).toBe(true);
+  });
+
+  it('kills the service at a second signal, when it ignores SIGTERM, and exits at once', async () => {
+    const stubborn = service('IGNORE_SIGTERM: "1"', 'endpoints: [{ path: /work }]').replace(
+      'stop-timeout: 2s',
+      'stop-timeout: 30s',
+    );
+    const run = await runUntilMeasuring(stubborn);
+    run.child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const forcedAt = Date.now();
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(Date.now() - forcedAt).toBeLessThan(2000);
+    // Give the kernel a moment to close the killed service's socket.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await portRefused(run.port)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // A configurable service for end-to-end tests of the gate, run as `node service.mjs`.
 // PORT (required), HEALTH=ok|degraded|down|plain, VERSION, DELAY_MS (of /work), EXIT_AT_START=<code>,
-// CRASH_AFTER_MS (exit 1 that long after the first /work request), READY_AFTER_MS.
+// CRASH_AFTER_MS (exit 1 that long after the first /work request), READY_AFTER_MS, IGNORE_SIGTERM=1.
 import http from 'node:http';
 
 const env = process.env;
@@ -40,6 +40,8 @@ const server = http.createServer((req, res) => {
 });
 server.listen(Number(env.PORT), '127.0.0.1', () => console.log(`service listening on ${env.PORT}`));
 process.on('SIGTERM', () => {
+  // IGNORE_SIGTERM: a service that will not stop (node resets a shell's `trap '' TERM` at start).
+  if (env.IGNORE_SIGTERM) return console.error('SIGTERM ignored');
   server.close(() => process.exit(0));
   server.closeAllConnections();
 });
