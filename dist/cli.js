@@ -34644,6 +34644,7 @@ function describeUnhealthyDependencies(report) {
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path2 from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 // src/service/process-group.ts
 import { readdirSync, readFileSync } from "node:fs";
@@ -34701,7 +34702,8 @@ var liveGroups = /* @__PURE__ */ new Set();
 function killServicesNow() {
   for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
 }
-function startService(config2, logFile) {
+var MAX_LINE_CHARS = 64 * 1024;
+function startService(config2, logFile, redact = (line) => line) {
   mkdirSync(path2.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
   let child;
@@ -34724,20 +34726,28 @@ function startService(config2, logFile) {
   const pid = child.pid;
   liveGroups.add(pid);
   const tail = [];
-  let partial2 = "";
   const watches = [];
-  const capture = (chunk) => {
-    log.write(chunk);
-    const lines = (partial2 + chunk.toString("utf8")).split("\n");
-    partial2 = lines.pop() ?? "";
-    for (const line of lines) {
-      for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-    }
+  const takeLine = (line) => {
+    log.write(`${redact(line)}
+`);
+    for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
   };
-  child.stdout.on("data", capture);
-  child.stderr.on("data", capture);
+  const streams = [child.stdout, child.stderr].map((stream) => {
+    const state = { partial: "", decoder: new StringDecoder("utf8") };
+    stream.on("data", (chunk) => {
+      const lines = (state.partial + state.decoder.write(chunk)).split("\n");
+      state.partial = lines.pop() ?? "";
+      for (const line of lines) takeLine(line);
+      if (state.partial.length > MAX_LINE_CHARS) {
+        takeLine(state.partial);
+        state.partial = "";
+      }
+    });
+    return state;
+  });
+  const partials = () => streams.map((s) => s.partial).filter((p) => p !== "");
   let exitInfo;
   const exited = new Promise((resolve) => {
     child.on("exit", (code, signal) => {
@@ -34763,6 +34773,7 @@ function startService(config2, logFile) {
       }
       if (!groupAlive(pid)) liveGroups.delete(pid);
       await Promise.race([exited, deadline(1e3)]);
+      for (const line of partials()) log.write(redact(line));
       await new Promise((resolve) => log.end(resolve));
     })();
     return stopping;
@@ -34772,11 +34783,12 @@ function startService(config2, logFile) {
     logFile,
     exited,
     exit: () => exitInfo,
-    logTail: (lines = 30) => [...tail, ...partial2 ? [partial2] : []].slice(-lines),
+    logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {
-      const watch = { text, seen: tail.some((line) => line.includes(text)) || partial2.includes(text) };
+      const inPartial = () => partials().some((line) => line.includes(text));
+      const watch = { text, seen: tail.some((line) => line.includes(text)) || inPartial() };
       watches.push(watch);
-      return () => watch.seen || partial2.includes(text);
+      return () => watch.seen || inPartial();
     },
     stop
   };
@@ -35145,20 +35157,14 @@ async function runGate(config2, options) {
   try {
     if (config2.service) {
       result.service = { logFile: path3.join(workDir, "service.log") };
-      started.push(await boot("the service", config2.service, config2.target, result.service, result, options));
+      const head2 = { label: "the service", service: config2.service, target: config2.target };
+      started.push(await boot(head2, result.service, config2.secrets, result, options));
     }
     if (config2.baseline?.service) {
       result.baselineService = { logFile: path3.join(workDir, "base-service.log") };
-      started.push(
-        await boot(
-          "the base service",
-          config2.baseline.service,
-          config2.baseline.target,
-          result.baselineService,
-          result,
-          options
-        )
-      );
+      const { service, target } = config2.baseline;
+      const base = { label: "the base service", service, target };
+      started.push(await boot(base, result.baselineService, config2.secrets, result, options));
     }
     const head = started.find((s) => s.label === "the service")?.process;
     for (const endpoint of config2.endpoints) {
@@ -35213,7 +35219,7 @@ async function runGate(config2, options) {
   }
   return result;
 }
-async function boot(label, config2, target, info, result, options) {
+async function boot({ label, service: config2, target }, info, secrets, result, options) {
   const { log } = options;
   const name = label === "the service" ? "the service" : "the base service";
   return log.group(`Start ${name}: ${config2.command}`, async () => {
@@ -35225,7 +35231,7 @@ async function boot(label, config2, target, info, result, options) {
         `port ${port} is in use before ${name} started: something already answers at ${url2.origin} (a copy left running, or another service); stop it, or give ${name} another port`
       );
     }
-    const running = startService(config2, info.logFile);
+    const running = startService(config2, info.logFile, (line) => redactSecrets(line, secrets));
     const entry = { label, process: running };
     log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
     try {

@@ -14958,7 +14958,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15049,7 +15049,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -15078,7 +15078,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -61812,6 +61812,7 @@ function describeUnhealthyDependencies(report) {
 import { spawn as spawn2 } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path4 from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 // src/service/process-group.ts
 import { readdirSync, readFileSync as readFileSync4 } from "node:fs";
@@ -61869,7 +61870,8 @@ var liveGroups = /* @__PURE__ */ new Set();
 function killServicesNow() {
   for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
 }
-function startService(config2, logFile) {
+var MAX_LINE_CHARS = 64 * 1024;
+function startService(config2, logFile, redact = (line) => line) {
   mkdirSync(path4.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
   let child;
@@ -61892,20 +61894,28 @@ function startService(config2, logFile) {
   const pid = child.pid;
   liveGroups.add(pid);
   const tail = [];
-  let partial2 = "";
   const watches = [];
-  const capture = (chunk) => {
-    log.write(chunk);
-    const lines = (partial2 + chunk.toString("utf8")).split("\n");
-    partial2 = lines.pop() ?? "";
-    for (const line of lines) {
-      for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-    }
+  const takeLine = (line) => {
+    log.write(`${redact(line)}
+`);
+    for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
   };
-  child.stdout.on("data", capture);
-  child.stderr.on("data", capture);
+  const streams = [child.stdout, child.stderr].map((stream) => {
+    const state = { partial: "", decoder: new StringDecoder("utf8") };
+    stream.on("data", (chunk) => {
+      const lines = (state.partial + state.decoder.write(chunk)).split("\n");
+      state.partial = lines.pop() ?? "";
+      for (const line of lines) takeLine(line);
+      if (state.partial.length > MAX_LINE_CHARS) {
+        takeLine(state.partial);
+        state.partial = "";
+      }
+    });
+    return state;
+  });
+  const partials = () => streams.map((s) => s.partial).filter((p) => p !== "");
   let exitInfo;
   const exited = new Promise((resolve) => {
     child.on("exit", (code, signal) => {
@@ -61931,6 +61941,7 @@ function startService(config2, logFile) {
       }
       if (!groupAlive(pid)) liveGroups.delete(pid);
       await Promise.race([exited, deadline(1e3)]);
+      for (const line of partials()) log.write(redact(line));
       await new Promise((resolve) => log.end(resolve));
     })();
     return stopping;
@@ -61940,11 +61951,12 @@ function startService(config2, logFile) {
     logFile,
     exited,
     exit: () => exitInfo,
-    logTail: (lines = 30) => [...tail, ...partial2 ? [partial2] : []].slice(-lines),
+    logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {
-      const watch = { text, seen: tail.some((line) => line.includes(text)) || partial2.includes(text) };
+      const inPartial = () => partials().some((line) => line.includes(text));
+      const watch = { text, seen: tail.some((line) => line.includes(text)) || inPartial() };
       watches.push(watch);
-      return () => watch.seen || partial2.includes(text);
+      return () => watch.seen || inPartial();
     },
     stop
   };
@@ -62313,20 +62325,14 @@ async function runGate(config2, options) {
   try {
     if (config2.service) {
       result.service = { logFile: path5.join(workDir, "service.log") };
-      started.push(await boot("the service", config2.service, config2.target, result.service, result, options));
+      const head2 = { label: "the service", service: config2.service, target: config2.target };
+      started.push(await boot(head2, result.service, config2.secrets, result, options));
     }
     if (config2.baseline?.service) {
       result.baselineService = { logFile: path5.join(workDir, "base-service.log") };
-      started.push(
-        await boot(
-          "the base service",
-          config2.baseline.service,
-          config2.baseline.target,
-          result.baselineService,
-          result,
-          options
-        )
-      );
+      const { service, target } = config2.baseline;
+      const base = { label: "the base service", service, target };
+      started.push(await boot(base, result.baselineService, config2.secrets, result, options));
     }
     const head = started.find((s) => s.label === "the service")?.process;
     for (const endpoint2 of config2.endpoints) {
@@ -62381,7 +62387,7 @@ async function runGate(config2, options) {
   }
   return result;
 }
-async function boot(label, config2, target, info2, result, options) {
+async function boot({ label, service: config2, target }, info2, secrets, result, options) {
   const { log } = options;
   const name = label === "the service" ? "the service" : "the base service";
   return log.group(`Start ${name}: ${config2.command}`, async () => {
@@ -62393,7 +62399,7 @@ async function boot(label, config2, target, info2, result, options) {
         `port ${port} is in use before ${name} started: something already answers at ${url2.origin} (a copy left running, or another service); stop it, or give ${name} another port`
       );
     }
-    const running = startService(config2, info2.logFile);
+    const running = startService(config2, info2.logFile, (line) => redactSecrets(line, secrets));
     const entry = { label, process: running };
     log.info(`started (pid ${running.pid}); output in ${info2.logFile}`);
     try {

@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { LATE_SEND_MS, runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
+import { redactSecrets } from './report/redact.js';
 import { portOpen, waitUntilReady } from './service/readiness.js';
 import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
 import { describeExit, startService, type RunningService } from './service/service-process.js';
@@ -65,20 +66,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   try {
     if (config.service) {
       result.service = { logFile: path.join(workDir, 'service.log') };
-      started.push(await boot('the service', config.service, config.target, result.service, result, options));
+      const head = { label: 'the service', service: config.service, target: config.target } as const;
+      started.push(await boot(head, result.service, config.secrets, result, options));
     }
     if (config.baseline?.service) {
       result.baselineService = { logFile: path.join(workDir, 'base-service.log') };
-      started.push(
-        await boot(
-          'the base service',
-          config.baseline.service,
-          config.baseline.target,
-          result.baselineService,
-          result,
-          options,
-        ),
-      );
+      const { service, target } = config.baseline;
+      const base = { label: 'the base service', service, target } as const;
+      started.push(await boot(base, result.baselineService, config.secrets, result, options));
     }
     const head = started.find((s) => s.label === 'the service')?.process;
 
@@ -147,10 +142,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
  * itself failed to bind its port.
  */
 async function boot(
-  label: Started['label'],
-  config: ServiceConfig,
-  target: string,
+  { label, service: config, target }: { label: Started['label']; service: ServiceConfig; target: string },
   info: ServiceInfo,
+  secrets: readonly string[],
   result: GateResult,
   options: GateOptions,
 ): Promise<Started> {
@@ -166,7 +160,7 @@ async function boot(
           `(a copy left running, or another service); stop it, or give ${name} another port`,
       );
     }
-    const running = startService(config, info.logFile!);
+    const running = startService(config, info.logFile!, (line) => redactSecrets(line, secrets));
     const entry: Started = { label, process: running };
     log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
     try {

@@ -1,10 +1,12 @@
 /**
- * The service under test as a process group: started through the shell, its output kept in a file and a
- * tail in memory, stopped as a whole (SIGTERM, then SIGKILL after the grace period). Stopping twice is safe.
+ * The service under test as a process group: started through the shell, its output kept in a file (line
+ * by line, with secrets redacted: the file is uploaded as an artifact) and a tail in memory, stopped as a
+ * whole (SIGTERM, then SIGKILL after the grace period). Stopping twice is safe.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { ServiceConfig } from '../config/types.js';
 import { serviceError } from '../errors.js';
 import { groupAlive } from './process-group.js';
@@ -46,7 +48,18 @@ export function killServicesNow(): void {
   for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
 }
 
-export function startService(config: ServiceConfig, logFile: string): RunningService {
+/** A line longer than this without a newline is written out as it is (a service printing binary, say). */
+const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * `redact` is applied to every line of output before it is written to `logFile` (the in-memory tail is
+ * redacted where it is reported).
+ */
+export function startService(
+  config: ServiceConfig,
+  logFile: string,
+  redact: (line: string) => string = (line) => line,
+): RunningService {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log: WriteStream = createWriteStream(logFile);
   let child: ChildProcess;
@@ -70,20 +83,29 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
   liveGroups.add(pid);
 
   const tail: string[] = [];
-  let partial = '';
   const watches: { text: string; seen: boolean }[] = [];
-  const capture = (chunk: Buffer) => {
-    log.write(chunk);
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-    }
+  const takeLine = (line: string) => {
+    log.write(`${redact(line)}\n`);
+    for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
   };
-  child.stdout!.on('data', capture);
-  child.stderr!.on('data', capture);
+  // stdout and stderr each have their own unfinished line, and a decoder that keeps a UTF-8 character
+  // split between two chunks whole.
+  const streams = [child.stdout!, child.stderr!].map((stream) => {
+    const state = { partial: '', decoder: new StringDecoder('utf8') };
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (state.partial + state.decoder.write(chunk)).split('\n');
+      state.partial = lines.pop() ?? '';
+      for (const line of lines) takeLine(line);
+      if (state.partial.length > MAX_LINE_CHARS) {
+        takeLine(state.partial);
+        state.partial = '';
+      }
+    });
+    return state;
+  });
+  const partials = () => streams.map((s) => s.partial).filter((p) => p !== '');
 
   let exitInfo: ServiceExit | undefined;
   const exited = new Promise<ServiceExit>((resolve) => {
@@ -112,6 +134,7 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
       if (!groupAlive(pid)) liveGroups.delete(pid);
       // The shell may have gone before its children; their output is flushed once the pipes close.
       await Promise.race([exited, deadline(1000)]);
+      for (const line of partials()) log.write(redact(line));
       await new Promise<void>((resolve) => log.end(resolve));
     })();
     return stopping;
@@ -122,12 +145,13 @@ export function startService(config: ServiceConfig, logFile: string): RunningSer
     logFile,
     exited,
     exit: () => exitInfo,
-    logTail: (lines = 30) => [...tail, ...(partial ? [partial] : [])].slice(-lines),
+    logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {
       // Lines already printed count too: a fast service may print before anyone watches.
-      const watch = { text, seen: tail.some((line) => line.includes(text)) || partial.includes(text) };
+      const inPartial = () => partials().some((line) => line.includes(text));
+      const watch = { text, seen: tail.some((line) => line.includes(text)) || inPartial() };
       watches.push(watch);
-      return () => watch.seen || partial.includes(text);
+      return () => watch.seen || inPartial();
     },
     stop,
   };

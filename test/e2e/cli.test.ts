@@ -117,6 +117,23 @@ endpoints:
     expect(markdown).toContain(tooShort);
   });
 
+  it('redacts secrets in the service log it writes, line by line', async () => {
+    const run = await runCli(
+      service('API_TOKEN: "${API_TOKEN}"', 'endpoints: [{ path: /work }]').replace(
+        'command: node',
+        'command: echo "connecting with $API_TOKEN" && echo "stderr $API_TOKEN" >&2 && exec node',
+      ),
+      [],
+      { API_TOKEN: 's3cret-value' },
+    );
+    expect(run.code).toBe(0);
+    const log = await readFile(path.join(run.dir, '.slo-gate/service.log'), 'utf8');
+    expect(log).toContain('connecting with ***\n');
+    expect(log).toContain('stderr ***\n');
+    expect(log).toContain('service listening on');
+    expect(log).not.toContain('s3cret-value');
+  });
+
   it('exits 1 and names the breach when an SLO is not met', async () => {
     const run = await runCli(
       service('DELAY_MS: "20"', 'endpoints:\n  - path: /work\n    slo: { p95: 5ms }\n'),
