@@ -60805,12 +60805,14 @@ var endpointSchema = external_exports.strictObject(
   {
     name: external_exports.string({ error: expected("a name") }).min(1).optional().meta({ description: 'Shown in reports; distinct per endpoint. Default: "METHOD path".' }),
     // Any case is accepted and sent upper-case; the message shows what was written, not its upper case.
-    method: external_exports.string({ error: expected(`one of ${methods.join(", ")}`) }).meta({ examples: [...methods] }).refine((method) => methods.includes(method.toUpperCase())).transform((method) => method.toUpperCase()).prefault("GET").meta({ description: "HTTP method, in any case. Default GET." }),
+    method: external_exports.string({ error: expected(`one of ${methods.join(", ")}`) }).meta({ examples: [...methods] }).refine((method) => methods.includes(method.toUpperCase())).transform((method) => method.toUpperCase()).prefault("GET").meta({ description: `HTTP method, in any case: ${methods.join(", ")}. Default GET.` }),
     path: external_exports.string({ error: expected('a path such as "/items"') }).refine((p) => p.startsWith("/"), { error: expected('a path starting with "/", such as "/items"') }).meta({ description: "Request path, relative to `target`." }),
     headers: stringMap("header names to values").optional().meta({ description: "Request headers; ${VAR} expands." }),
     body: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()), external_exports.array(external_exports.unknown())], {
       error: expected("a string (sent as is) or a map or list (sent as JSON)")
-    }).optional().meta({ description: "Request body: a map or list is sent as JSON, a string as is; ${VAR} expands." }),
+    }).optional().meta({
+      description: "Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a string as is; ${VAR} expands."
+    }),
     "expect-status": external_exports.union(
       [
         statusCode.transform((code) => [code]),

@@ -35,9 +35,14 @@ function form(schema: JsonSchema): string {
       return `${schema.type}${range}`;
     }
     case 'array':
-      return schema.items?.properties ? 'list of maps' : `list of ${form(schema.items ?? {})}`;
+      if (schema.items?.properties) return 'list of maps';
+      return schema.items?.type ? `list of ${form(schema.items)}` : 'list of any JSON';
     case 'object':
-      return schema.properties ? 'map' : 'map of strings';
+      if (schema.properties) return 'map';
+      // A map of scalars (strings, or numbers and booleans taken as strings), or of anything (a JSON body).
+      return typeof schema.additionalProperties === 'object' && schema.additionalProperties.type
+        ? 'map of strings'
+        : 'map of any JSON';
     default:
       return Array.isArray(schema.type) ? schema.type.join(' or ') : (schema.type ?? 'any');
   }

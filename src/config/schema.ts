@@ -145,7 +145,7 @@ const endpointSchema = z.strictObject(
       .refine((method) => (methods as readonly string[]).includes(method.toUpperCase()))
       .transform((method) => method.toUpperCase())
       .prefault('GET')
-      .meta({ description: 'HTTP method, in any case. Default GET.' }),
+      .meta({ description: `HTTP method, in any case: ${methods.join(', ')}. Default GET.` }),
     path: z
       .string({ error: expected('a path such as "/items"') })
       .refine((p) => p.startsWith('/'), { error: expected('a path starting with "/", such as "/items"') })
@@ -158,7 +158,10 @@ const endpointSchema = z.strictObject(
         error: expected('a string (sent as is) or a map or list (sent as JSON)'),
       })
       .optional()
-      .meta({ description: 'Request body: a map or list is sent as JSON, a string as is; ${VAR} expands.' }),
+      .meta({
+        description:
+          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a string as is; ${VAR} expands.',
+      }),
     'expect-status': z
       .union(
         [
