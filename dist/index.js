@@ -60950,6 +60950,8 @@ function parseConfig(text, source, env) {
   if (duplicate) failWith(duplicate);
   const baselineProblem = baselineConflict(parsed.data);
   if (baselineProblem) failWith(baselineProblem);
+  const resourceProblem = resourceTargetWithoutService(parsed.data);
+  if (resourceProblem) failWith(resourceProblem);
   return {
     ...toGateConfig(parsed.data, source, expansion.secrets),
     tooShortToMask: expansion.tooShortToMask
@@ -61130,6 +61132,25 @@ function baselineConflict(raw) {
       text: "only runs in a worktree made for `ref`; add ref",
       pointAt: "value"
     };
+  }
+  return void 0;
+}
+var RESOURCE_KEYS = ["max-rss", "max-rss-growth", "max-cpu-per-request"];
+function resourceTargetWithoutService(raw) {
+  if (raw.service) return void 0;
+  const places = [
+    { path: ["slo"], slo: raw.slo },
+    ...raw.endpoints.map((endpoint2, i) => ({ path: ["endpoints", i, "slo"], slo: endpoint2.slo }))
+  ];
+  for (const { path: path8, slo } of places) {
+    const key = RESOURCE_KEYS.find((k) => slo?.[k] !== void 0);
+    if (key) {
+      return {
+        path: [...path8, key],
+        text: "needs a service block: resources are read from the process tree of a service slo-gate starts",
+        pointAt: "key"
+      };
+    }
   }
   return void 0;
 }

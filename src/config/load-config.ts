@@ -101,6 +101,8 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (duplicate) failWith(duplicate);
   const baselineProblem = baselineConflict(parsed.data);
   if (baselineProblem) failWith(baselineProblem);
+  const resourceProblem = resourceTargetWithoutService(parsed.data);
+  if (resourceProblem) failWith(resourceProblem);
   return {
     ...toGateConfig(parsed.data, source, expansion.secrets),
     tooShortToMask: expansion.tooShortToMask,
@@ -333,6 +335,28 @@ function baselineConflict(raw: RawConfig): Problem | undefined {
       text: 'only runs in a worktree made for `ref`; add ref',
       pointAt: 'value',
     };
+  }
+  return undefined;
+}
+
+/** SLO keys measured on the service's process tree, which only a service slo-gate starts has. */
+const RESOURCE_KEYS = ['max-rss', 'max-rss-growth', 'max-cpu-per-request'] as const;
+
+function resourceTargetWithoutService(raw: RawConfig): Problem | undefined {
+  if (raw.service) return undefined;
+  const places: { path: (string | number)[]; slo: RawConfig['slo'] }[] = [
+    { path: ['slo'], slo: raw.slo },
+    ...raw.endpoints.map((endpoint, i) => ({ path: ['endpoints', i, 'slo'], slo: endpoint.slo })),
+  ];
+  for (const { path, slo } of places) {
+    const key = RESOURCE_KEYS.find((k) => slo?.[k] !== undefined);
+    if (key) {
+      return {
+        path: [...path, key],
+        text: 'needs a service block: resources are read from the process tree of a service slo-gate starts',
+        pointAt: 'key',
+      };
+    }
   }
   return undefined;
 }

@@ -309,6 +309,12 @@ const CASES: BadConfig[] = [
     at: 'main',
   },
   {
+    file: 'resource-slo-without-service.yml',
+    error:
+      'resource-slo-without-service.yml:5:24: endpoints[0].slo.max-rss: needs a service block: resources are read from the process tree of a service slo-gate starts',
+    at: 'max-rss',
+  },
+  {
     file: 'baseline-one-round.yml',
     error:
       'baseline-one-round.yml:5:11: baseline.rounds: expected a whole number of rounds from 2 to 50, got 1',
