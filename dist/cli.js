@@ -13814,6 +13814,7 @@ function compareRounds(base, head, maxRegression) {
 var DEFAULT_ROUNDS = 6;
 var DEFAULT_ROUND_DURATION_MS = 2e3;
 var DEFAULT_MAX_REGRESSION = 0.1;
+var MAX_USEFUL_REGRESSION = 0.5;
 function selfComparisonConfig(config2) {
   return {
     ...config2,
@@ -13832,7 +13833,9 @@ function adviseFromSelfComparison(result, rounds) {
     if (!p95) return [];
     const { change } = p95;
     const noiseFloor = Math.max(Math.abs(change.low), Math.abs(change.high));
-    const suggestedMaxRegression = Math.max(0.05, Math.ceil(2 * noiseFloor / 0.05) * 0.05);
+    const wanted = Math.max(0.05, Math.ceil(2 * noiseFloor / 0.05) * 0.05);
+    const tooNoisy = wanted > MAX_USEFUL_REGRESSION;
+    const suggestedMaxRegression = Math.min(wanted, MAX_USEFUL_REGRESSION);
     const halfWidth = (change.high - change.low) / 2;
     const needed = Math.ceil(rounds * (halfWidth / (suggestedMaxRegression / 2)) ** 2);
     return [
@@ -13841,7 +13844,8 @@ function adviseFromSelfComparison(result, rounds) {
         noise: formatChange(change),
         noiseFloor,
         suggestedMaxRegression,
-        suggestedRounds: Math.min(30, Math.max(4, needed))
+        suggestedRounds: Math.min(30, Math.max(4, needed)),
+        tooNoisy
       }
     ];
   });
@@ -13854,11 +13858,16 @@ function renderAdvice(advice, rounds, roundDurationMs) {
   ];
   for (const a of advice) {
     lines.push(
-      `${a.endpoint}: p95 change ${a.noise} with no change made; suggest max-regression: ${formatPercent(a.suggestedMaxRegression)}, rounds: ${a.suggestedRounds}`
+      `${a.endpoint}: p95 change ${a.noise} with no change made; ` + (a.tooNoisy ? `too noisy to gate on at these settings: use a longer round-duration, or a quieter runner` : `suggest max-regression: ${formatPercent(a.suggestedMaxRegression)}, rounds: ${a.suggestedRounds}`)
     );
   }
-  const budget = Math.max(...advice.map((a) => a.suggestedMaxRegression));
-  const needed = Math.max(...advice.map((a) => a.suggestedRounds));
+  if (advice.every((a) => a.tooNoisy)) {
+    lines.push("", "No max-regression to suggest: the noise floor is over half the latency itself.");
+    return lines.join("\n");
+  }
+  const usable = advice.filter((a) => !a.tooNoisy);
+  const budget = Math.max(...usable.map((a) => a.suggestedMaxRegression));
+  const needed = Math.max(...usable.map((a) => a.suggestedRounds));
   lines.push(
     "",
     "For slo-gate.yml:",

@@ -11,6 +11,8 @@ import { formatChange } from './compare.js';
 export const DEFAULT_ROUNDS = 6;
 export const DEFAULT_ROUND_DURATION_MS = 2000;
 export const DEFAULT_MAX_REGRESSION = 0.1;
+/** The largest max-regression worth suggesting: above it, a gate would wave through real regressions. */
+export const MAX_USEFUL_REGRESSION = 0.5;
 
 /** The config with its baseline pointed at the head itself. */
 export function selfComparisonConfig(config: GateConfig): GateConfig {
@@ -36,6 +38,8 @@ export interface CalibrationAdvice {
   suggestedMaxRegression: number;
   /** Rounds for an interval half as wide as the suggested budget, at the same round length. */
   suggestedRounds: number;
+  /** The noise alone needs a budget over MAX_USEFUL_REGRESSION: measure longer, or on a quieter machine. */
+  tooNoisy: boolean;
 }
 
 /** Pure: the self-comparison result → advice per endpoint. */
@@ -46,7 +50,9 @@ export function adviseFromSelfComparison(result: GateResult, rounds: number): Ca
     const { change } = p95;
     const noiseFloor = Math.max(Math.abs(change.low), Math.abs(change.high));
     // Twice the noise floor: a real regression of that size still clears zero.
-    const suggestedMaxRegression = Math.max(0.05, Math.ceil((2 * noiseFloor) / 0.05) * 0.05);
+    const wanted = Math.max(0.05, Math.ceil((2 * noiseFloor) / 0.05) * 0.05);
+    const tooNoisy = wanted > MAX_USEFUL_REGRESSION;
+    const suggestedMaxRegression = Math.min(wanted, MAX_USEFUL_REGRESSION);
     // The interval narrows as 1/√rounds; aim for a half-width of half the budget.
     const halfWidth = (change.high - change.low) / 2;
     const needed = Math.ceil(rounds * (halfWidth / (suggestedMaxRegression / 2)) ** 2);
@@ -57,6 +63,7 @@ export function adviseFromSelfComparison(result: GateResult, rounds: number): Ca
         noiseFloor,
         suggestedMaxRegression,
         suggestedRounds: Math.min(30, Math.max(4, needed)),
+        tooNoisy,
       },
     ];
   });
@@ -71,11 +78,18 @@ export function renderAdvice(advice: CalibrationAdvice[], rounds: number, roundD
   for (const a of advice) {
     lines.push(
       `${a.endpoint}: p95 change ${a.noise} with no change made; ` +
-        `suggest max-regression: ${formatPercent(a.suggestedMaxRegression)}, rounds: ${a.suggestedRounds}`,
+        (a.tooNoisy
+          ? `too noisy to gate on at these settings: use a longer round-duration, or a quieter runner`
+          : `suggest max-regression: ${formatPercent(a.suggestedMaxRegression)}, rounds: ${a.suggestedRounds}`),
     );
   }
-  const budget = Math.max(...advice.map((a) => a.suggestedMaxRegression));
-  const needed = Math.max(...advice.map((a) => a.suggestedRounds));
+  if (advice.every((a) => a.tooNoisy)) {
+    lines.push('', 'No max-regression to suggest: the noise floor is over half the latency itself.');
+    return lines.join('\n');
+  }
+  const usable = advice.filter((a) => !a.tooNoisy);
+  const budget = Math.max(...usable.map((a) => a.suggestedMaxRegression));
+  const needed = Math.max(...usable.map((a) => a.suggestedRounds));
   lines.push(
     '',
     'For slo-gate.yml:',

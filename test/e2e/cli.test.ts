@@ -21,7 +21,12 @@ interface Run {
 }
 
 /** Writes slo-gate.yml (with __PORT__ substituted) into a fresh folder and runs the CLI there. */
-async function runCli(config: string, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+async function runCli(
+  config: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  command = 'run',
+): Promise<Run> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
   const port = await freePort();
   await writeFile(
@@ -32,7 +37,7 @@ async function runCli(config: string, args: string[] = [], env: Record<string, s
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, 'run', ...args],
+      [BIN, command, ...args],
       { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? ((error as { code?: number }).code ?? null) : 0;
@@ -132,6 +137,27 @@ endpoints:
     expect(log).toContain('stderr ***\n');
     expect(log).toContain('service listening on');
     expect(log).not.toContain('s3cret-value');
+  });
+
+  it('calibrate measures the service against itself and suggests a baseline', async () => {
+    const run = await runCli(
+      service(
+        'DELAY_MS: "2"',
+        'baseline: { target: "http://127.0.0.1:1", rounds: 3, round-duration: 300ms }\nendpoints: [{ path: /work }]',
+      ),
+      [],
+      {},
+      'calibrate',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'Noise floor of this runner: each endpoint against itself, 3 rounds of 0.3 s',
+    );
+    expect(run.stdout).toMatch(/GET \/work: p95 change [+−][\d.]+% \(95% CI .*\) with no change made; /);
+    // Which advice depends on this machine's noise over such short rounds; each is tested in calibrate.test.ts.
+    expect(run.stdout).toMatch(
+      /baseline:\n {2}max-regression: \d+\.\d%\n {2}rounds: \d+\n {2}round-duration: 0\.3s|No max-regression to suggest/,
+    );
   });
 
   it('exits 1 and names the breach when an SLO is not met', async () => {
