@@ -60898,6 +60898,15 @@ var configSchema = external_exports.strictObject(
   description: "slo-gate: load-test a service and gate pull requests on its SLOs."
 });
 
+// src/config/address.ts
+function socketAddressOf(url2) {
+  const parsed = new URL(url2);
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80))
+  };
+}
+
 // src/config/load-config.ts
 async function loadConfigFile(file2, env) {
   let text;
@@ -61259,7 +61268,7 @@ function toServiceConfig(raw, baseDir, target) {
     ready: {
       url: healthUrl === void 0 || /^https?:\/\//.test(healthUrl) ? healthUrl : target + (healthUrl.startsWith("/") ? "" : "/") + healthUrl,
       log,
-      tcp: tcp === void 0 ? void 0 : { host: new URL(target).hostname.replace(/^\[|\]$/g, ""), port: tcp },
+      tcp: tcp === void 0 ? void 0 : { host: socketAddressOf(target).host, port: tcp },
       timeoutMs: raw.ready.timeout,
       intervalMs: raw.ready.interval
     },
@@ -61362,16 +61371,12 @@ function baseServiceFrom(head, repoTop, worktreeDir, baseTarget, headTarget, env
       ...head.ready,
       url: head.ready.url?.startsWith(headTarget) ? baseTarget + head.ready.url.slice(headTarget.length) : head.ready.url,
       tcp: head.ready.tcp && {
-        host: new URL(baseTarget).hostname.replace(/^\[|\]$/g, ""),
+        host: socketAddressOf(baseTarget).host,
         // The service's own port moves with the target; another port (a sidecar's) stays.
-        port: head.ready.tcp.port === portOf(headTarget) ? portOf(baseTarget) : head.ready.tcp.port
+        port: head.ready.tcp.port === socketAddressOf(headTarget).port ? socketAddressOf(baseTarget).port : head.ready.tcp.port
       }
     }
   };
-}
-function portOf(url2) {
-  const parsed = new URL(url2);
-  return Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
 }
 async function prepareBaseline(config2, env, log) {
   const baseline = config2.baseline;
@@ -62414,12 +62419,11 @@ async function boot({ label, service: config2, target }, info2, secrets, result,
   const { log } = options;
   const name = label === "the service" ? "the service" : "the base service";
   return log.group(`Start ${name}: ${config2.command}`, async () => {
-    const url2 = new URL(target);
-    const port = Number(url2.port || (url2.protocol === "https:" ? 443 : 80));
-    if (await portOpen(url2.hostname.replace(/^\[|\]$/g, ""), port, PORT_CHECK_TIMEOUT_MS) === true) {
+    const { host, port } = socketAddressOf(target);
+    if (await portOpen(host, port, PORT_CHECK_TIMEOUT_MS) === true) {
       throw new GateError(
         "service",
-        `port ${port} is in use before ${name} started: something already answers at ${url2.origin} (a copy left running, or another service); stop it, or give ${name} another port`
+        `port ${port} is in use before ${name} started: something already answers at ${new URL(target).origin} (a copy left running, or another service); stop it, or give ${name} another port`
       );
     }
     const running = startService(config2, info2.logFile, (line) => redactSecrets(line, secrets));

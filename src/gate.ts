@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { compareRounds } from './baseline/compare.js';
+import { socketAddressOf } from './config/address.js';
 import { MIN_SECRET_LENGTH } from './config/expand-env.js';
 import type { EndpointConfig, GateConfig, ServiceConfig } from './config/types.js';
 import { formatMs, formatPercent } from './config/units.js';
@@ -151,12 +152,11 @@ async function boot(
   const { log } = options;
   const name = label === 'the service' ? 'the service' : 'the base service';
   return log.group(`Start ${name}: ${config.command}`, async () => {
-    const url = new URL(target);
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    if ((await portOpen(url.hostname.replace(/^\[|\]$/g, ''), port, PORT_CHECK_TIMEOUT_MS)) === true) {
+    const { host, port } = socketAddressOf(target);
+    if ((await portOpen(host, port, PORT_CHECK_TIMEOUT_MS)) === true) {
       throw new GateError(
         'service',
-        `port ${port} is in use before ${name} started: something already answers at ${url.origin} ` +
+        `port ${port} is in use before ${name} started: something already answers at ${new URL(target).origin} ` +
           `(a copy left running, or another service); stop it, or give ${name} another port`,
       );
     }

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { GateConfig, ServiceConfig } from '../config/types.js';
 import { configError, serviceError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { socketAddressOf } from '../config/address.js';
 
 const run = promisify(execFile);
 
@@ -133,17 +134,15 @@ export function baseServiceFrom(
         ? baseTarget + head.ready.url.slice(headTarget.length)
         : head.ready.url,
       tcp: head.ready.tcp && {
-        host: new URL(baseTarget).hostname.replace(/^\[|\]$/g, ''),
+        host: socketAddressOf(baseTarget).host,
         // The service's own port moves with the target; another port (a sidecar's) stays.
-        port: head.ready.tcp.port === portOf(headTarget) ? portOf(baseTarget) : head.ready.tcp.port,
+        port:
+          head.ready.tcp.port === socketAddressOf(headTarget).port
+            ? socketAddressOf(baseTarget).port
+            : head.ready.tcp.port,
       },
     },
   };
-}
-
-function portOf(url: string): number {
-  const parsed = new URL(url);
-  return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
 }
 
 /**

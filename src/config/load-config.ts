@@ -23,6 +23,7 @@ import { redactSecrets } from '../report/redact.js';
 import { expandEnv, formatPath } from './expand-env.js';
 import { configSchema, type RawConfig, type RawSlo } from './schema.js';
 import type { EndpointConfig, GateConfig, ServiceConfig, SloTargets } from './types.js';
+import { socketAddressOf } from './address.js';
 
 type KeyPath = (string | number)[];
 
@@ -484,8 +485,7 @@ function toServiceConfig(
           ? healthUrl
           : target + (healthUrl.startsWith('/') ? '' : '/') + healthUrl,
       log,
-      tcp:
-        tcp === undefined ? undefined : { host: new URL(target).hostname.replace(/^\[|\]$/g, ''), port: tcp },
+      tcp: tcp === undefined ? undefined : { host: socketAddressOf(target).host, port: tcp },
       timeoutMs: raw.ready.timeout,
       intervalMs: raw.ready.interval,
     },
