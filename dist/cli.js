@@ -33936,10 +33936,7 @@ function parseConfig(text, source, env) {
   if (baselineProblem) failWith(baselineProblem);
   const resourceProblem = resourceTargetWithoutService(parsed.data);
   if (resourceProblem) failWith(resourceProblem);
-  return {
-    ...toGateConfig(parsed.data, source, expansion.secrets),
-    tooShortToMask: expansion.tooShortToMask
-  };
+  return toGateConfig(parsed.data, source, expansion);
 }
 function describeYamlError(doc, error62, lineCounter, language) {
   if (error62.code === "DUPLICATE_KEY") {
@@ -34180,7 +34177,7 @@ function toSloTargets(slo) {
   return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== void 0));
 }
 var DEFAULT_SLO = { errorRate: 0.01 };
-function toGateConfig(raw, source, secrets) {
+function toGateConfig(raw, source, { secrets, tooShortToMask }) {
   const baseDir = path.dirname(path.resolve(source));
   const target = raw.target.replace(/\/+$/, "");
   const defaults = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
@@ -34230,7 +34227,8 @@ function toGateConfig(raw, source, secrets) {
     },
     endpoints,
     baseline,
-    secrets: [...new Set(secrets)]
+    secrets: [...new Set(secrets)],
+    tooShortToMask
   };
 }
 function toServiceConfig(raw, baseDir, target) {
@@ -35189,7 +35187,7 @@ async function runGate(config2, options) {
     durationMs: 0,
     load: { ...config2.load },
     endpoints: [],
-    warnings: (config2.tooShortToMask ?? []).map(
+    warnings: config2.tooShortToMask.map(
       (name) => `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`
     )
   };
@@ -35214,20 +35212,7 @@ async function runGate(config2, options) {
         () => measureEndpoint(config2, endpoint, head, started, options)
       );
       result.endpoints.push(measured);
-      const queued = measured.queuedSends ?? 0;
-      if (queued > QUEUED_SENDS_WARN_SHARE * measured.requests && config2.load.ratePerSecond) {
-        const rawMeanMs = measured.rawLatencyMs?.mean ?? 0;
-        const needed = Math.ceil(config2.load.ratePerSecond * rawMeanMs / 1e3);
-        result.warnings.push(
-          `${endpoint.name}: ${formatPercent(queued / measured.requests)} of requests waited for a free connection, and that wait counts as latency: ${config2.load.connections} connections are too few for ${config2.load.ratePerSecond} req/s at ${formatMs(rawMeanMs)} a request` + (needed > config2.load.connections ? ` (it takes at least ${needed}); raise load.connections` : "")
-        );
-      }
-      const late = measured.lateSends ?? 0;
-      if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
-        result.warnings.push(
-          `${endpoint.name}: slo-gate could not hold ${config2.load.ratePerSecond} req/s: ${formatPercent(late / measured.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
-        );
-      }
+      result.warnings.push(...fixedRateWarnings(measured, config2.load));
       if (options.signal?.aborted) throw new GateError("service", "interrupted");
       const dead = started.find((s) => s.process.exit());
       if (dead) {
@@ -35423,6 +35408,26 @@ async function measureEndpoint(config2, endpoint, head, started, options) {
     `${endpoint.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors${change}`
   );
   return result;
+}
+function fixedRateWarnings(e, load) {
+  const rate = load.ratePerSecond;
+  if (!rate || e.requests === 0) return [];
+  const warnings = [];
+  const queued = e.queuedSends ?? 0;
+  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
+    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
+    const needed = Math.ceil(rate * rawMeanMs / 1e3);
+    warnings.push(
+      `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: ${load.connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` + (needed > load.connections ? ` (it takes at least ${needed}); raise load.connections` : "")
+    );
+  }
+  const late = e.lateSends ?? 0;
+  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
+    warnings.push(
+      `${e.name}: slo-gate could not hold ${rate} req/s: ${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
+    );
+  }
+  return warnings;
 }
 function emptyWindow() {
   return {

@@ -57,7 +57,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     durationMs: 0,
     load: { ...config.load },
     endpoints: [],
-    warnings: (config.tooShortToMask ?? []).map(
+    warnings: config.tooShortToMask.map(
       (name) =>
         `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`,
     ),
@@ -83,27 +83,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         measureEndpoint(config, endpoint, head, started, options),
       );
       result.endpoints.push(measured);
-      const queued = measured.queuedSends ?? 0;
-      if (queued > QUEUED_SENDS_WARN_SHARE * measured.requests && config.load.ratePerSecond) {
-        const rawMeanMs = measured.rawLatencyMs?.mean ?? 0;
-        const needed = Math.ceil((config.load.ratePerSecond * rawMeanMs) / 1000);
-        result.warnings.push(
-          `${endpoint.name}: ${formatPercent(queued / measured.requests)} of requests waited for a free ` +
-            `connection, and that wait counts as latency: ${config.load.connections} connections are too few ` +
-            `for ${config.load.ratePerSecond} req/s at ${formatMs(rawMeanMs)} a request` +
-            (needed > config.load.connections
-              ? ` (it takes at least ${needed}); raise load.connections`
-              : ''),
-        );
-      }
-      const late = measured.lateSends ?? 0;
-      if (late > LATE_SENDS_WARN_SHARE * measured.requests) {
-        result.warnings.push(
-          `${endpoint.name}: slo-gate could not hold ${config.load.ratePerSecond} req/s: ` +
-            `${formatPercent(late / measured.requests)} of requests went out over ${LATE_SEND_MS} ms late ` +
-            `on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`,
-        );
-      }
+      result.warnings.push(...fixedRateWarnings(measured, config.load));
       if (options.signal?.aborted) throw new GateError('service', 'interrupted');
       const dead = started.find((s) => s.process.exit());
       if (dead) {
@@ -334,6 +314,36 @@ async function measureEndpoint(
       `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors${change}`,
   );
   return result;
+}
+
+/**
+ * Pure: what a fixed-rate window says about the load itself. Most requests waiting for their connection
+ * means too few connections for the rate; many sent late on a free connection means slo-gate fell behind.
+ */
+export function fixedRateWarnings(e: EndpointResult, load: GateConfig['load']): string[] {
+  const rate = load.ratePerSecond;
+  if (!rate || e.requests === 0) return [];
+  const warnings: string[] = [];
+  const queued = e.queuedSends ?? 0;
+  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
+    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
+    const needed = Math.ceil((rate * rawMeanMs) / 1000);
+    warnings.push(
+      `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free ` +
+        `connection, and that wait counts as latency: ${load.connections} connections are too few ` +
+        `for ${rate} req/s at ${formatMs(rawMeanMs)} a request` +
+        (needed > load.connections ? ` (it takes at least ${needed}); raise load.connections` : ''),
+    );
+  }
+  const late = e.lateSends ?? 0;
+  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
+    warnings.push(
+      `${e.name}: slo-gate could not hold ${rate} req/s: ` +
+        `${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late ` +
+        `on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`,
+    );
+  }
+  return warnings;
 }
 
 /** A window in which nothing happened: what an endpoint aborted before its first round measured. */

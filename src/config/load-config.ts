@@ -104,10 +104,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (baselineProblem) failWith(baselineProblem);
   const resourceProblem = resourceTargetWithoutService(parsed.data);
   if (resourceProblem) failWith(resourceProblem);
-  return {
-    ...toGateConfig(parsed.data, source, expansion.secrets),
-    tooShortToMask: expansion.tooShortToMask,
-  };
+  return toGateConfig(parsed.data, source, expansion);
 }
 
 /** yaml's message, except where it speaks to programmers or can say which key. */
@@ -411,7 +408,11 @@ function toSloTargets(slo: RawSlo | undefined): SloTargets {
 /** Every endpoint is held to 1% errors unless the config says otherwise. */
 const DEFAULT_SLO: SloTargets = { errorRate: 0.01 };
 
-function toGateConfig(raw: RawConfig, source: string, secrets: string[]): GateConfig {
+function toGateConfig(
+  raw: RawConfig,
+  source: string,
+  { secrets, tooShortToMask }: { secrets: string[]; tooShortToMask: string[] },
+): GateConfig {
   const baseDir = path.dirname(path.resolve(source));
   const target = raw.target.replace(/\/+$/, '');
   const defaults = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
@@ -464,6 +465,7 @@ function toGateConfig(raw: RawConfig, source: string, secrets: string[]): GateCo
     endpoints,
     baseline,
     secrets: [...new Set(secrets)],
+    tooShortToMask,
   };
 }
 

@@ -93,5 +93,5 @@ export interface GateConfig {
   /** Values expanded from ${VAR}: the action masks them and reports never show them. */
   secrets: string[];
   /** Variables expanded with values too short to mask (under 4 characters): shown as they are. */
-  tooShortToMask?: string[];
+  tooShortToMask: string[];
 }
