@@ -16,15 +16,13 @@
  *   npx tsx bench/regression.ts [--runs 20]     (--runs: runs of each kind; 20 for the criteria)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../src/config/load-config.js';
+import { baselinePairConfig } from '../test/helpers/baseline-pair.js';
 import { runGate } from '../src/gate.js';
 import { MemoryLogger } from '../src/log.js';
 import type { GateResult } from '../src/report/model.js';
-import { SERVERS_DIR } from '../test/helpers/servers.js';
 import { otherCpuUse, takeCpuSnapshot, type CpuSnapshot } from './lib/machine.js';
 
 const { values: options } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
@@ -98,32 +96,14 @@ function describeOthers(snapshots: CpuSnapshot[]): { othersPercent: number; mach
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A config as a user would write it: only connections and the endpoint; rounds and the rest default. */
-async function configFor(headDelayMs: number) {
-  const [head, base] = [await freePort(), await freePort()];
-  const service = (port: number, delayMs: number) =>
-    `{ command: "node ${SERVERS_DIR}/service.mjs", env: { PORT: "${port}", DELAY_MS: "${delayMs}" }, stop-timeout: 2s }`;
-  return parseConfig(
-    `target: http://127.0.0.1:${head}
-service: ${service(head, headDelayMs)}
-baseline:
-  target: http://127.0.0.1:${base}
-  service: ${service(base, BASE_DELAY_MS)}
-load: { connections: 10 }
-endpoints: [{ path: /work }]
-`,
-    'regression-bench.yml',
-    {},
-  );
-}
+const configFor = (headDelayMs: number) =>
+  baselinePairConfig({
+    baseDelayMs: BASE_DELAY_MS,
+    headDelayMs,
+    load: '{ connections: 10 }',
+    source: 'regression-bench.yml',
+  });
 
 async function runOnce(kind: Kind): Promise<{ run: Run; log: MemoryLogger }> {
   const config = await configFor(kind === 'regressed' ? SLOWER_DELAY_MS : BASE_DELAY_MS);

@@ -4,31 +4,20 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
 import { runFromConfigFile } from '../../src/run.js';
+import { baselinePairConfig } from '../helpers/baseline-pair.js';
 import { freePort, SERVERS_DIR } from '../helpers/servers.js';
 
 async function compare(baseDelayMs: number, headDelayMs: number) {
-  const [head, base] = [await freePort(), await freePort()];
-  const service = (port: number, delayMs: number) =>
-    `{ command: "node ${SERVERS_DIR}/service.mjs", env: { PORT: "${port}", DELAY_MS: "${delayMs}" }, stop-timeout: 2s }`;
-  const config = parseConfig(
-    `target: http://127.0.0.1:${head}
-service: ${service(head, headDelayMs)}
-baseline:
-  target: http://127.0.0.1:${base}
-  service: ${service(base, baseDelayMs)}
-  rounds: 6
-  round-duration: 500ms
-  max-regression: 10%
-load: { warmup: 200ms, connections: 4 }
-endpoints: [{ path: /work }]
-`,
-    'baseline.yml',
-    {},
-  );
+  const config = await baselinePairConfig({
+    baseDelayMs,
+    headDelayMs,
+    baselineKeys: ['rounds: 6', 'round-duration: 500ms', 'max-regression: 10%'],
+    load: '{ warmup: 200ms, connections: 4 }',
+    source: 'baseline.yml',
+  });
   return runGate(config, { log: new MemoryLogger(), workDir: os.tmpdir() });
 }
 

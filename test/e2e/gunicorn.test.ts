@@ -11,12 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasGunicorn, startGunicorn, type Gunicorn } from '../helpers/gunicorn.js';
 import { hasHey, runHey, type HeyResult } from '../helpers/hey.js';
+import { inCi } from '../helpers/runtimes.js';
 import { runLoad, type LoadMeasurement } from '../../src/load/run-load.js';
 import { summarizeLatencies, type LatencySummary } from '../../src/stats/latency-summary.js';
 
 // CI installs both (.ci/run); on a developer machine without them the test is skipped, never in CI.
 // (describe.skipIf rather than it.skipIf: the hooks that boot gunicorn must be skipped too.)
-const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const canRun = inCi || (hasGunicorn() && hasHey());
 
 const WORKERS = 2;
