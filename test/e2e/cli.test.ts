@@ -20,19 +20,25 @@ interface Run {
   elapsedMs: number;
 }
 
-/** Writes slo-gate.yml (with __PORT__ substituted) into a fresh folder and runs the CLI there. */
-async function runCli(
-  config: string,
-  args: string[] = [],
-  env: Record<string, string> = {},
-  command = 'run',
-): Promise<Run> {
+/** Writes slo-gate.yml into a fresh folder, with __PORT__ a free port and SERVERS the test servers' folder. */
+async function writeConfig(config: string): Promise<{ dir: string; port: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
   const port = await freePort();
   await writeFile(
     path.join(dir, 'slo-gate.yml'),
     config.replaceAll('__PORT__', String(port)).replaceAll('SERVERS', SERVERS_DIR),
   );
+  return { dir, port };
+}
+
+/** Runs the CLI on `config` (see writeConfig) in its folder. */
+async function runCli(
+  config: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  command = 'run',
+): Promise<Run> {
+  const { dir } = await writeConfig(config);
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
@@ -247,13 +253,7 @@ endpoints:
 
   /** Starts `slo-gate run` on a 30 s load and resolves once it is measuring. */
   async function runUntilMeasuring(serviceConfig: string) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
-    const port = await freePort();
-    const config = serviceConfig.replace('duration: 1s', 'duration: 30s');
-    await writeFile(
-      path.join(dir, 'slo-gate.yml'),
-      config.replaceAll('__PORT__', String(port)).replaceAll('SERVERS', SERVERS_DIR),
-    );
+    const { dir, port } = await writeConfig(serviceConfig.replace('duration: 1s', 'duration: 30s'));
     const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = { stderr: '' };
     child.stderr.on('data', (c) => (output.stderr += c));
