@@ -6,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile, suggestKeys } from '../../src/config/load-config.js';
+import { loadConfigFile } from '../../src/config/load-config.js';
+import { suggestKeys } from '../../src/config/suggest-keys.js';
 import { GateError } from '../../src/errors.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/bad-configs/', import.meta.url));
