@@ -3,12 +3,53 @@
  * problem for the loader to place in the file, or undefined.
  */
 import type { Problem } from './problem.js';
+import { bodyProblem, bodyWarning } from './request-body.js';
 import type { RawConfig } from './schema.js';
 import { defaultName } from './to-gate-config.js';
 
 /** The first cross-field problem of a config that passed the schema, in the order the rules are listed. */
 export function crossFieldProblem(raw: RawConfig): Problem | undefined {
-  return duplicateName(raw.endpoints) ?? baselineConflict(raw) ?? resourceTargetWithoutService(raw);
+  return (
+    duplicateName(raw.endpoints) ??
+    baselineConflict(raw) ??
+    resourceTargetWithoutService(raw) ??
+    firstOf(raw.endpoints, (endpoint, i) => duplicateHeader(endpoint.headers, i) ?? bodyProblem(endpoint, i))
+  );
+}
+
+/** What is valid but likely a mistake: the config still runs, and the user is told where. */
+export function crossFieldWarnings(raw: RawConfig): Problem[] {
+  return raw.endpoints.flatMap(
+    (endpoint, i) => bodyWarning(endpoint, i, endpoint.name ?? defaultName(endpoint)) ?? [],
+  );
+}
+
+function firstOf<T>(items: readonly T[], check: (item: T, index: number) => Problem | undefined) {
+  for (const [index, item] of items.entries()) {
+    const problem = check(item, index);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * Header names ignore case, so `Content-Type` and `content-type` are one header given twice: both would
+ * be sent, and which one the service reads is up to it.
+ */
+function duplicateHeader(headers: Record<string, string> | undefined, index: number): Problem | undefined {
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(headers ?? {})) {
+    const first = seen.get(key.toLowerCase());
+    if (first !== undefined) {
+      return {
+        path: ['endpoints', index, 'headers', key],
+        text: `the same header as ${JSON.stringify(first)} (header names ignore case); keep one`,
+        pointAt: 'key',
+      };
+    }
+    seen.set(key.toLowerCase(), key);
+  }
+  return undefined;
 }
 
 /** The baseline's copy comes from exactly one place, and `ref` reuses the service settings. */

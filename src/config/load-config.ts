@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { configError } from '../errors.js';
 import { redactSecrets } from '../report/redact.js';
-import { crossFieldProblem } from './cross-field-rules.js';
+import { crossFieldProblem, crossFieldWarnings } from './cross-field-rules.js';
 import { expandEnv, formatPath } from './expand-env.js';
 import type { KeyPath, Problem } from './problem.js';
 import { configSchema } from './schema.js';
@@ -44,18 +44,20 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
 
   /** Values expanded from ${VAR}: a message that quotes the bad value must not show them. */
   let secrets: string[] = [];
-  function fail(offset: number | undefined, at: KeyPath, what: string): never {
+  function placed(offset: number | undefined, at: KeyPath, what: string): string {
     let where = source;
     if (offset !== undefined) {
       const { line, col } = lineCounter.linePos(offset);
       where += `:${line}:${col}`;
     }
-    throw configError(
-      redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ''}${what}`, secrets),
-    );
+    return redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ''}${what}`, secrets);
   }
+  function fail(offset: number | undefined, at: KeyPath, what: string): never {
+    throw configError(placed(offset, at, what));
+  }
+  const placedProblem = (problem: Problem) => placed(offsetOf(doc, problem), problem.path, problem.text);
   function failWith(problem: Problem): never {
-    return fail(offsetOf(doc, problem), problem.path, problem.text);
+    throw configError(placedProblem(problem));
   }
 
   const syntaxError = doc.errors[0];
@@ -81,5 +83,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
   const crossField = crossFieldProblem(parsed.data);
   if (crossField) failWith(crossField);
-  return toGateConfig(parsed.data, source, expansion);
+  const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
+  const { tooShortToMask } = expansion;
+  return toGateConfig(parsed.data, source, { secrets, tooShortToMask, warnings });
 }

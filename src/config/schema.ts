@@ -83,7 +83,7 @@ const endpointSchema = z.strictObject(
       .optional()
       .meta({
         description:
-          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a string as is; ${VAR} expands.',
+          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands.',
       }),
     'expect-status': z
       .union(

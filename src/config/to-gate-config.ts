@@ -5,15 +5,18 @@
  */
 import path from 'node:path';
 import { socketAddressOf } from './address.js';
+import { encodeBody } from './request-body.js';
 import type { RawConfig, RawSlo } from './schema.js';
 import type { BaselineConfig, EndpointConfig, GateConfig, ServiceConfig, SloTargets } from './types.js';
 
 type RawEndpoint = RawConfig['endpoints'][number];
 
-/** What the ${VAR} expansion found, carried into the config for masking and warnings. */
-interface ExpandedValues {
+/** What the loader found besides the values: expanded secrets to mask, and warnings to show. */
+interface LoadNotes {
   secrets: string[];
   tooShortToMask: string[];
+  /** Placed in the file ("file:line:col: key: text"), as the loader words its errors. */
+  warnings: string[];
 }
 
 /** Every endpoint is held to 1% errors unless the config says otherwise. */
@@ -23,7 +26,7 @@ const DEFAULT_SLO: SloTargets = { errorRate: 0.01 };
 export function toGateConfig(
   raw: RawConfig,
   source: string,
-  { secrets, tooShortToMask }: ExpandedValues,
+  { secrets, tooShortToMask, warnings }: LoadNotes,
 ): GateConfig {
   const baseDir = path.dirname(path.resolve(source));
   const target = withoutTrailingSlash(raw.target);
@@ -43,6 +46,7 @@ export function toGateConfig(
     baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
     secrets: [...new Set(secrets)],
     tooShortToMask,
+    warnings,
   };
 }
 
@@ -61,15 +65,7 @@ function toEndpointConfig(
   defaults: SloTargets,
   topSlo: RawSlo | undefined,
 ): EndpointConfig {
-  const headers = { ...(endpoint.headers ?? {}) };
-  let body: string | undefined;
-  if (typeof endpoint.body === 'string') body = endpoint.body;
-  else if (endpoint.body !== undefined) {
-    body = JSON.stringify(endpoint.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['content-type'] = 'application/json';
-    }
-  }
+  const { body, headers } = encodeBody(endpoint);
   return {
     name: endpoint.name ?? defaultName(endpoint),
     method: endpoint.method,

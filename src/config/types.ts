@@ -22,7 +22,10 @@ export interface EndpointConfig {
   /** target + path. */
   url: string;
   headers: Record<string, string>;
-  /** Already serialized; objects were turned into JSON (and a JSON content-type added). */
+  /**
+   * Already serialized: a map or list as JSON (with a JSON content-type added when none was given), a
+   * map as a form when the content-type is application/x-www-form-urlencoded, a string as written.
+   */
   body?: string;
   /** Statuses that count as success; undefined means any 2xx. */
   expectStatus?: number[];
@@ -94,4 +97,10 @@ export interface GateConfig {
   secrets: string[];
   /** Variables expanded with values too short to mask (under 4 characters): shown as they are. */
   tooShortToMask: string[];
+  /**
+   * What the config says that is valid but likely a mistake (a string body with no content-type), each
+   * one line placed like a config error ("slo-gate.yml:12:11: endpoints[1].body: …"). `validate` prints
+   * them; a run carries them into its report.
+   */
+  warnings: string[];
 }
