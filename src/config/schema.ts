@@ -73,9 +73,10 @@ const endpointSchema = z.strictObject(
       .string({ error: expected('a path such as "/items"') })
       .refine((p) => p.startsWith('/'), { error: expected('a path starting with "/", such as "/items"') })
       .meta({ description: 'Request path, relative to `target`.' }),
-    headers: stringMap('header names to values')
-      .optional()
-      .meta({ description: 'Request headers; ${VAR} expands.' }),
+    headers: stringMap('header names to values').optional().meta({
+      description:
+        'Request headers; ${VAR} expands. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).',
+    }),
     body: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
         error: expected('a string (sent as is) or a map or list (sent as JSON)'),
