@@ -13,7 +13,7 @@ type RawEndpoint = RawConfig['endpoints'][number];
 const FORM = 'application/x-www-form-urlencoded';
 
 /** The header named `name` in any case, as written: its key and value. */
-export function findHeader(
+function findHeader(
   headers: Record<string, string> | undefined,
   name: string,
 ): { key: string; value: string } | undefined {

@@ -21,6 +21,10 @@ export interface EndpointConfig {
   path: string;
   /** target + path. */
   url: string;
+  /**
+   * As configured, with content-type application/json added for a map or list body that has none. The
+   * load client adds accept-encoding unless one is set here (src/load/gate-client.ts).
+   */
   headers: Record<string, string>;
   /**
    * Already serialized: a map or list as JSON (with a JSON content-type added when none was given), a
