@@ -129,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (args.command === 'validate') {
       const config = await loadConfigFile(args.configPath, process.env);
+      for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
       return ExitCode.passed;
     }

@@ -57,10 +57,13 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     durationMs: 0,
     load: { ...config.load },
     endpoints: [],
-    warnings: config.tooShortToMask.map(
-      (name) =>
-        `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`,
-    ),
+    warnings: [
+      ...config.warnings,
+      ...config.tooShortToMask.map(
+        (name) =>
+          `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`,
+      ),
+    ],
   };
   const workDir = options.workDir ?? path.join(path.dirname(path.resolve(config.source)), '.slo-gate');
   const started: Started[] = [];

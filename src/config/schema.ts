@@ -7,84 +7,7 @@
  * path, and says "required" when the key is missing (zod then passes no input, so no "got").
  */
 import { z } from 'zod';
-import { parseDurationMs, parseFraction, parseSizeBytes } from './units.js';
-
-/** How a value reads in a message: strings quoted, lists and maps named rather than dumped. */
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  // `key:` with nothing after it is null in YAML.
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
-  if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty map' : 'a map';
-  return String(value);
-}
-
-/** A zod error function: "expected <what>, got <value>", or only "expected <what>" for a missing key. */
-const expected =
-  (what: string) =>
-  (issue: { input?: unknown }): string =>
-    issue.input === undefined ? `expected ${what}` : `expected ${what}, got ${describeValue(issue.input)}`;
-
-/**
- * A string with a unit, turned into a number by `parse`. Only strings: a bare number has no unit, and the
- * JSON Schema says "string" so editors flag `p95: 250` as they type. `example` is offered for completion.
- */
-function unitValue(what: string, example: string, parse: (text: string) => number | undefined, minimum = 0) {
-  const expectedWhat = `${what} such as "${example}"`;
-  return (
-    z
-      .string({
-        error: (issue) =>
-          typeof issue.input === 'number'
-            ? `expected ${expectedWhat}, got ${issue.input} (a bare number has no unit)`
-            : expected(expectedWhat)(issue),
-      })
-      // On the string, not the result: zod drops examples from a transform's input side.
-      .meta({ examples: [example] })
-      .transform((text, ctx) => {
-        const parsed = parse(text);
-        if (parsed === undefined || parsed < minimum) {
-          ctx.addIssue({ code: 'custom', message: `expected ${expectedWhat}, got ${describeValue(text)}` });
-          return z.NEVER;
-        }
-        return parsed;
-      })
-  );
-}
-
-const duration = (example: string) => unitValue('a duration', example, parseDurationMs);
-const positiveDuration = (example: string) =>
-  unitValue('a duration above zero', example, parseDurationMs, Number.MIN_VALUE);
-
-/** "1%" or 0.01: both forms are common in SLO documents, so both are accepted. */
-const fraction = z
-  .union([z.string(), z.number()], {
-    error: expected('a percentage such as "1%" or a fraction such as 0.01'),
-  })
-  .meta({ examples: ['1%', 0.01] })
-  .transform((value, ctx) => {
-    const parsed = parseFraction(value);
-    if (parsed === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a percentage from "0%" to "100%" or a fraction from 0 to 1, got ${describeValue(value)}`,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
-const size = unitValue('a size', '512MB', parseSizeBytes);
-
-/** Header and environment values: numbers and booleans are written as text, since that is what is sent. */
-const stringMap = (what: string) =>
-  z.record(
-    z.string(),
-    z
-      .union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or true/false') })
-      .transform(String),
-    { error: expected(`a map of ${what}`) },
-  );
+import { duration, expected, fraction, positiveDuration, size, stringMap } from './schema-values.js';
 
 /** SLO targets. Latencies are upper bounds; `min-rps` is a lower bound on measured throughput. */
 const sloSchema = z
@@ -150,9 +73,10 @@ const endpointSchema = z.strictObject(
       .string({ error: expected('a path such as "/items"') })
       .refine((p) => p.startsWith('/'), { error: expected('a path starting with "/", such as "/items"') })
       .meta({ description: 'Request path, relative to `target`.' }),
-    headers: stringMap('header names to values')
-      .optional()
-      .meta({ description: 'Request headers; ${VAR} expands.' }),
+    headers: stringMap('header names to values').optional().meta({
+      description:
+        'Request headers; ${VAR} expands. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).',
+    }),
     body: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
         error: expected('a string (sent as is) or a map or list (sent as JSON)'),
@@ -160,7 +84,7 @@ const endpointSchema = z.strictObject(
       .optional()
       .meta({
         description:
-          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a string as is; ${VAR} expands.',
+          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands.',
       }),
     'expect-status': z
       .union(

@@ -21,8 +21,15 @@ export interface EndpointConfig {
   path: string;
   /** target + path. */
   url: string;
+  /**
+   * As configured, with content-type application/json added for a map or list body that has none. The
+   * load client adds accept-encoding unless one is set here (src/load/gate-client.ts).
+   */
   headers: Record<string, string>;
-  /** Already serialized; objects were turned into JSON (and a JSON content-type added). */
+  /**
+   * Already serialized: a map or list as JSON (with a JSON content-type added when none was given), a
+   * map as a form when the content-type is application/x-www-form-urlencoded, a string as written.
+   */
   body?: string;
   /** Statuses that count as success; undefined means any 2xx. */
   expectStatus?: number[];
@@ -94,4 +101,10 @@ export interface GateConfig {
   secrets: string[];
   /** Variables expanded with values too short to mask (under 4 characters): shown as they are. */
   tooShortToMask: string[];
+  /**
+   * What the config says that is valid but likely a mistake (a string body with no content-type), each
+   * one line placed like a config error ("slo-gate.yml:12:11: endpoints[1].body: …"). `validate` prints
+   * them; a run carries them into its report.
+   */
+  warnings: string[];
 }

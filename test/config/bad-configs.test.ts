@@ -6,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile, suggestKeys } from '../../src/config/load-config.js';
+import { loadConfigFile } from '../../src/config/load-config.js';
+import { suggestKeys } from '../../src/config/suggest-keys.js';
 import { GateError } from '../../src/errors.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/bad-configs/', import.meta.url));
@@ -138,6 +139,36 @@ const CASES: BadConfig[] = [
     error:
       'body-number.yml:6:11: endpoints[0].body: expected a string (sent as is) or a map or list (sent as JSON), got 42',
     at: '42',
+  },
+  {
+    file: 'body-form-nested.yml',
+    error:
+      'body-form-nested.yml:9:16: endpoints[0].body.address: a form field is a string, number, true/false or a list of them, got a map (send nested data as JSON)',
+    at: '{ city: London }',
+  },
+  {
+    file: 'body-form-list-of-maps.yml',
+    error:
+      'body-form-list-of-maps.yml:8:17: endpoints[0].body.tags[1]: a form field is a string, number, true/false or a list of them, got a map (send nested data as JSON)',
+    at: '{ b: c }',
+  },
+  {
+    file: 'body-form-list.yml',
+    error:
+      'body-form-list.yml:7:11: endpoints[0].body: a form is a map of field names to values, got a list (headers.Content-Type is application/x-www-form-urlencoded)',
+    at: '[a, b]',
+  },
+  {
+    file: 'body-map-as-text.yml',
+    error:
+      'body-map-as-text.yml:7:11: endpoints[0].body: a map or list is sent as JSON or as a form, but headers.Content-Type is "text/plain"; set it to application/json (or a +json type) or application/x-www-form-urlencoded, or write the body as a string to send it as is',
+    at: '{ text: hello }',
+  },
+  {
+    file: 'header-twice.yml',
+    error:
+      'header-twice.yml:8:7: endpoints[0].headers.content-type: the same header as "Content-Type" (header names ignore case); keep one',
+    at: 'content-type: text/plain',
   },
   {
     file: 'headers-list.yml',

@@ -120,6 +120,15 @@ describe('request bodies', () => {
     ],
     ['string', { body: 'id,name\n1,one\n', headers: { 'content-type': 'text/csv' } }],
     ['list', { method: 'PUT', body: '[1,2]', headers: { 'content-type': 'application/json' } }],
+    [
+      // spaces as +, a list as the field repeated, numbers and booleans as text
+      'form',
+      {
+        body: 'user=ada+lovelace&scope=read&scope=write&remember=true&tries=3&note=',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      },
+    ],
+    ['merge patch', { body: '{"name":"one"}', headers: { 'content-type': 'application/merge-patch+json' } }],
   ])('%s', async (name, expected) => {
     expect(endpointNamed(await load('bodies.yml'), name)).toMatchObject(expected);
   });
@@ -223,6 +232,7 @@ describe('every key', () => {
       ],
       secrets: [],
       tooShortToMask: [],
+      warnings: [],
     } satisfies GateConfig);
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * The typed mapping from the parsed config, keyed as users write it (`RawConfig`), to the `GateConfig` the
+ * rest of slo-gate receives: units in the names, defaults applied, URLs and folders resolved, bodies
+ * serialized.
+ */
+import path from 'node:path';
+import { socketAddressOf } from './address.js';
+import { encodeBody } from './request-body.js';
+import type { RawConfig, RawSlo } from './schema.js';
+import type { BaselineConfig, EndpointConfig, GateConfig, ServiceConfig, SloTargets } from './types.js';
+
+type RawEndpoint = RawConfig['endpoints'][number];
+
+/** What the loader found besides the values: expanded secrets to mask, and warnings to show. */
+interface LoadNotes {
+  secrets: string[];
+  tooShortToMask: string[];
+  /** Placed in the file ("file:line:col: key: text"), as the loader words its errors. */
+  warnings: string[];
+}
+
+/** Every endpoint is held to 1% errors unless the config says otherwise. */
+const DEFAULT_SLO: SloTargets = { errorRate: 0.01 };
+
+/** `source` is the config file: relative folders in it are taken from its folder. */
+export function toGateConfig(
+  raw: RawConfig,
+  source: string,
+  { secrets, tooShortToMask, warnings }: LoadNotes,
+): GateConfig {
+  const baseDir = path.dirname(path.resolve(source));
+  const target = withoutTrailingSlash(raw.target);
+  const defaults = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
+  return {
+    source,
+    target,
+    service: raw.service && toServiceConfig(raw.service, baseDir, target),
+    load: {
+      durationMs: raw.load.duration,
+      warmupMs: raw.load.warmup,
+      connections: raw.load.connections,
+      ratePerSecond: raw.load.rate,
+      requestTimeoutMs: raw.load['request-timeout'],
+    },
+    endpoints: raw.endpoints.map((endpoint) => toEndpointConfig(endpoint, target, defaults, raw.slo)),
+    baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
+    secrets: [...new Set(secrets)],
+    tooShortToMask,
+    warnings,
+  };
+}
+
+/** "METHOD path": an endpoint's name when the config gives none. */
+export function defaultName(endpoint: { method: string; path: string }): string {
+  return `${endpoint.method} ${endpoint.path}`;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function toEndpointConfig(
+  endpoint: RawEndpoint,
+  target: string,
+  defaults: SloTargets,
+  topSlo: RawSlo | undefined,
+): EndpointConfig {
+  const { body, headers } = encodeBody(endpoint);
+  return {
+    name: endpoint.name ?? defaultName(endpoint),
+    method: endpoint.method,
+    path: endpoint.path,
+    url: target + endpoint.path,
+    headers,
+    body,
+    expectStatus: endpoint['expect-status'],
+    slo: { ...defaults, ...toSloTargets(endpoint.slo) },
+    maxRegression: endpoint.slo?.['max-regression'] ?? topSlo?.['max-regression'],
+  };
+}
+
+function toBaselineConfig(raw: NonNullable<RawConfig['baseline']>, baseDir: string): BaselineConfig {
+  const target = withoutTrailingSlash(raw.target);
+  return {
+    target,
+    service: raw.service && toServiceConfig(raw.service, baseDir, target),
+    ref: raw.ref,
+    setup: raw.setup,
+    env: raw.env,
+    rounds: raw.rounds,
+    roundDurationMs: raw['round-duration'],
+    maxRegression: raw['max-regression'],
+  };
+}
+
+function toSloTargets(slo: RawSlo | undefined): SloTargets {
+  if (!slo) return {};
+  const targets: SloTargets = {
+    p50Ms: slo.p50,
+    p90Ms: slo.p90,
+    p95Ms: slo.p95,
+    p99Ms: slo.p99,
+    maxMs: slo.max,
+    errorRate: slo['error-rate'],
+    minRps: slo['min-rps'],
+    maxRssBytes: slo['max-rss'],
+    maxRssGrowthBytes: slo['max-rss-growth'],
+    maxCpuPerRequestMs: slo['max-cpu-per-request'],
+  };
+  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined)) as SloTargets;
+}
+
+function toServiceConfig(
+  raw: NonNullable<RawConfig['service']>,
+  baseDir: string,
+  target: string,
+): ServiceConfig {
+  const { url, log, tcp } = raw.ready;
+  // /health is the default only when nothing else says how to tell readiness.
+  const healthUrl = url ?? (log === undefined && tcp === undefined ? '/health' : undefined);
+  return {
+    command: raw.command,
+    cwd: path.resolve(baseDir, raw.cwd),
+    env: raw.env,
+    ready: {
+      url:
+        healthUrl === undefined || /^https?:\/\//.test(healthUrl)
+          ? healthUrl
+          : target + (healthUrl.startsWith('/') ? '' : '/') + healthUrl,
+      log,
+      tcp: tcp === undefined ? undefined : { host: socketAddressOf(target).host, port: tcp },
+      timeoutMs: raw.ready.timeout,
+      intervalMs: raw.ready.interval,
+    },
+    stopTimeoutMs: raw['stop-timeout'],
+  };
+}
