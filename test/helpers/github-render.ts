@@ -19,8 +19,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Narrower windows give less; anything that fits here fits the common case.
  */
 export const COMMENT_WIDTH_PX = 780;
-/** GitHub pads the comment body by 16 px; the screenshots keep that margin. */
+/**
+ * GitHub's `.comment-body` pads the comment by 16 px and sets 14 px text; github-markdown-css is taken from
+ * README pages, which use 16 px. The screenshots keep the padding.
+ */
 const COMMENT_PADDING_PX = 16;
+const COMMENT_FONT_SIZE_PX = 14;
 
 /** Offline and quiet: no update checks, no QUIC, nothing that reaches out. */
 const CHROMIUM_ARGS = [
@@ -76,7 +80,8 @@ export async function openCommentBrowser(): Promise<CommentBrowser> {
     await page.addStyleTag({
       content:
         `body { margin: 0; background: #fff; }\n` +
-        `.markdown-body { box-sizing: content-box; width: ${COMMENT_WIDTH_PX}px; padding: ${COMMENT_PADDING_PX}px; }`,
+        `.markdown-body { box-sizing: content-box; width: ${COMMENT_WIDTH_PX}px; padding: ${COMMENT_PADDING_PX}px;` +
+        ` font-size: ${COMMENT_FONT_SIZE_PX}px; }`,
     });
     // tsx and vitest keep function names with an `__name` helper that page.evaluate's copies lack.
     await page.addScriptTag({ content: 'globalThis.__name = (fn) => fn;' });
