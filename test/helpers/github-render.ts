@@ -4,6 +4,10 @@
  * mermaid in the page, at the width of a comment body. The checks return defects as plain data, so a test
  * can print which page, chart or cell is wrong. Nothing is fetched from the network: the stylesheet and
  * mermaid come from node_modules.
+ *
+ * Fonts are the machine's: on Debian that is DejaVu Sans for GitHub's system-font stack (and for mermaid's
+ * "trebuchet ms"), wider than Segoe UI or San Francisco, so a layout that passes here has room to spare for
+ * most readers. Without an emoji font ✅ and ❌ show as boxes of about the same width.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
