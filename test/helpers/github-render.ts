@@ -87,8 +87,6 @@ export async function openCommentBrowser(): Promise<CommentBrowser> {
         `.markdown-body { box-sizing: content-box; width: ${COMMENT_WIDTH_PX}px; padding: ${COMMENT_PADDING_PX}px;` +
         ` font-size: ${COMMENT_FONT_SIZE_PX}px; }`,
     });
-    // tsx and vitest keep function names with an `__name` helper that page.evaluate's copies lack.
-    await page.addScriptTag({ content: 'globalThis.__name = (fn) => fn;' });
     await page.addScriptTag({ path: MERMAID_JS });
     await page.evaluate(() => {
       const { mermaid } = window as unknown as { mermaid: { initialize(config: object): void } };
