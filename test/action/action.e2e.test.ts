@@ -31,7 +31,7 @@ let api: FakeGitHubApi;
 let workspace: string;
 
 beforeAll(async () => {
-  expect(existsSync(NODE24), `${NODE24} is missing: run npm ci`).toBe(true);
+  expect(existsSync(NODE24), `${NODE24} is missing: run npm run node24`).toBe(true);
   expect(existsSync(path.join(ROOT, 'dist', 'index.js')), 'dist/index.js is missing: npm run bundle').toBe(
     true,
   );
