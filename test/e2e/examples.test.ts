@@ -40,6 +40,18 @@ const STACKS: Record<string, Stack> = {
     // Its command runs ${PYTHON:-python3}: the Python that has uvicorn.
     prepare: async () => ({ PYTHON: pythonWith('uvicorn') ?? 'python3' }),
   },
+  'python-redis': {
+    missing: () => {
+      const absent = [
+        onPath('redis-server') ? '' : 'redis-server',
+        onPath('gunicorn') ? '' : 'gunicorn python3-flask',
+        pythonWith('redis') ? '' : 'python3-redis',
+      ];
+      return absent.filter(Boolean).join(' ') || undefined;
+    },
+    // seed.py runs under ${PYTHON:-python3}: the Python that has the redis package.
+    prepare: async () => ({ PYTHON: pythonWith('redis') ?? 'python3' }),
+  },
   'compiled-c': {
     missing: () => (onPath('cc') ? undefined : 'gcc'),
     // The flags of its Makefile, and -Werror: an example must compile cleanly. The binary is gitignored.
