@@ -68,11 +68,19 @@ function judge(statusCode: number, body: string): ProbeResult {
   };
 }
 
+/** Who waits, and for which service. */
+export interface ReadinessOptions {
+  log: Logger;
+  /** Stops the wait (SIGINT, a cancelled workflow). */
+  signal?: AbortSignal;
+  /** What messages call the service: "the service", "the base service". */
+  name: string;
+}
+
 export async function waitUntilReady(
   service: RunningService,
   config: ServiceConfig,
-  log: Logger,
-  signal?: AbortSignal,
+  { log, signal, name }: ReadinessOptions,
 ): Promise<Readiness> {
   const { ready } = config;
   const startedAt = Date.now();
@@ -83,11 +91,8 @@ export async function waitUntilReady(
   for (;;) {
     const exit = service.exit();
     if (exit)
-      throw serviceError(
-        `the service ${describeExit(exit)} before it was ready (${what})`,
-        service.logTail(),
-      );
-    if (signal?.aborted) throw serviceError('interrupted while waiting for the service to be ready');
+      throw serviceError(`${name} ${describeExit(exit)} before it was ready (${what})`, service.logTail());
+    if (signal?.aborted) throw serviceError(`interrupted while waiting for ${name} to be ready`);
     const probeTimeoutMs = Math.min(2000, Math.max(100, deadline - Date.now()));
     // Every condition given must hold; the first that does not is what the timeout message names.
     let waitingFor: string | undefined;
@@ -105,20 +110,20 @@ export async function waitUntilReady(
     if (!waitingFor) {
       if (health?.status === 'degraded') {
         const unhealthy = describeUnhealthyDependencies(health);
-        log.warn(`the service is ready but degraded${unhealthy ? `: ${unhealthy}` : ''}`);
+        log.warn(`${name} is ready but degraded${unhealthy ? `: ${unhealthy}` : ''}`);
       }
       return { readyAfterMs: Date.now() - startedAt, health };
     }
     const now = Date.now();
     if (now >= deadline) {
       throw serviceError(
-        `the service was not ready after ${formatMs(ready.timeoutMs)}: ${waitingFor}`,
+        `${name} was not ready after ${formatMs(ready.timeoutMs)}: ${waitingFor}`,
         service.logTail(),
       );
     }
     if (now - lastProgressAt >= 5000) {
       lastProgressAt = now;
-      log.info(`still waiting for the service (${Math.round((now - startedAt) / 1000)} s): ${waitingFor}`);
+      log.info(`still waiting for ${name} (${Math.round((now - startedAt) / 1000)} s): ${waitingFor}`);
     }
     // Wake early if the process exits, so a crash is reported at once.
     await Promise.race([service.exited, sleep(Math.min(ready.intervalMs, deadline - now))]);

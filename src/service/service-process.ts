@@ -62,6 +62,48 @@ export function startService(
 ): RunningService {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log: WriteStream = createWriteStream(logFile);
+  const child = spawnGroup(config, log);
+  const pid = child.pid!;
+  liveGroups.add(pid);
+  const output = captureOutput(child, log, redact);
+
+  let exitInfo: ServiceExit | undefined;
+  const exited = new Promise<ServiceExit>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on('error', () => {
+      exitInfo ??= { code: 127, signal: null };
+      resolve(exitInfo);
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await stopGroup(pid, config.stopTimeoutMs);
+      // The shell may have gone before its children; their output is flushed once the pipes close.
+      await Promise.race([exited, deadline(1000)]);
+      output.flush();
+      await new Promise<void>((resolve) => log.end(resolve));
+    })();
+    return stopping;
+  };
+
+  return {
+    pid,
+    logFile,
+    exited,
+    exit: () => exitInfo,
+    logTail: output.logTail,
+    watchOutput: output.watchOutput,
+    stop,
+  };
+}
+
+/** `sh -c command` in a process group of its own; a spawn failure is a service error, with the log closed. */
+function spawnGroup(config: ServiceConfig, log: WriteStream): ChildProcess {
   let child: ChildProcess;
   try {
     child = spawn('/bin/sh', ['-c', config.command], {
@@ -79,9 +121,22 @@ export function startService(
     log.end();
     throw serviceError(`service.command could not be started in ${config.cwd} (does the folder exist?)`);
   }
-  const pid = child.pid;
-  liveGroups.add(pid);
+  return child;
+}
 
+/** A child's stdout and stderr, split into lines: written to the log, kept in a tail, watched for text. */
+interface CapturedOutput {
+  logTail(lines?: number): string[];
+  watchOutput(text: string): () => boolean;
+  /** Writes the unfinished last lines to the log (once the pipes are closed). */
+  flush(): void;
+}
+
+function captureOutput(
+  child: ChildProcess,
+  log: WriteStream,
+  redact: (line: string) => string,
+): CapturedOutput {
   const tail: string[] = [];
   const watches: { text: string; seen: boolean }[] = [];
   const takeLine = (line: string) => {
@@ -106,45 +161,7 @@ export function startService(
     return state;
   });
   const partials = () => streams.map((s) => s.partial).filter((p) => p !== '');
-
-  let exitInfo: ServiceExit | undefined;
-  const exited = new Promise<ServiceExit>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      resolve(exitInfo);
-    });
-    child.on('error', () => {
-      exitInfo ??= { code: 127, signal: null };
-      resolve(exitInfo);
-    });
-  });
-
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      signalGroup(pid, 'SIGTERM');
-      const graceOver = await Promise.race([
-        groupGone(pid).then(() => false),
-        deadline(config.stopTimeoutMs).then(() => true),
-      ]);
-      if (graceOver) {
-        signalGroup(pid, 'SIGKILL');
-        await Promise.race([groupGone(pid), deadline(5000)]);
-      }
-      if (!groupAlive(pid)) liveGroups.delete(pid);
-      // The shell may have gone before its children; their output is flushed once the pipes close.
-      await Promise.race([exited, deadline(1000)]);
-      for (const line of partials()) log.write(redact(line));
-      await new Promise<void>((resolve) => log.end(resolve));
-    })();
-    return stopping;
-  };
-
   return {
-    pid,
-    logFile,
-    exited,
-    exit: () => exitInfo,
     logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {
       // Lines already printed count too: a fast service may print before anyone watches.
@@ -153,8 +170,24 @@ export function startService(
       watches.push(watch);
       return () => watch.seen || inPartial();
     },
-    stop,
+    flush: () => {
+      for (const line of partials()) log.write(redact(line));
+    },
   };
+}
+
+/** SIGTERM to the group, SIGKILL once `stopTimeoutMs` has passed; resolves when the group is gone. */
+async function stopGroup(pid: number, stopTimeoutMs: number): Promise<void> {
+  signalGroup(pid, 'SIGTERM');
+  const graceOver = await Promise.race([
+    groupGone(pid).then(() => false),
+    deadline(stopTimeoutMs).then(() => true),
+  ]);
+  if (graceOver) {
+    signalGroup(pid, 'SIGKILL');
+    await Promise.race([groupGone(pid), deadline(5000)]);
+  }
+  if (!groupAlive(pid)) liveGroups.delete(pid);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
