@@ -1,5 +1,6 @@
 /** The service under test: teardown of the whole process tree, and what it costs under load. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
@@ -9,7 +10,10 @@ import { freePort, SERVERS_DIR } from '../helpers/servers.js';
 import os from 'node:os';
 import path from 'node:path';
 
-const logFile = () => path.join(os.tmpdir(), `slo-gate-test-${process.pid}-${Math.random()}.log`);
+/** This file's own folder for service logs: the gate writes service.log there, which a shared folder would mix up. */
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-lifecycle-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+const logFile = () => path.join(workDir, `service-${Math.random()}.log`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const alive = (pids: number[]) => {
   const live = new Set((readAllProcesses() ?? []).filter((p) => p.state !== 'Z').map((p) => p.pid));
@@ -78,11 +82,11 @@ endpoints:
   it('fails a service leaking 256 KiB per request on max-rss-growth, and passes the same service without the leak', async () => {
     const leaking = await runGate(parseConfig(leakConfig(await freePort(), 256), 'leak.yml', {}), {
       log: new MemoryLogger(),
-      workDir: os.tmpdir(),
+      workDir,
     });
     const steady = await runGate(parseConfig(leakConfig(await freePort(), 0), 'steady.yml', {}), {
       log: new MemoryLogger(),
-      workDir: os.tmpdir(),
+      workDir,
     });
 
     const leak = leaking.endpoints[0]!;
@@ -122,7 +126,7 @@ endpoints: [{ path: /work }]
       'ready.yml',
       {},
     );
-    return runGate(config, { log: new MemoryLogger(), workDir: os.tmpdir() });
+    return runGate(config, { log: new MemoryLogger(), workDir });
   };
 
   it('is ready on a log line, whatever /health says', async () => {
