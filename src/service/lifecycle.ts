@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { GateResult, ServiceInfo } from '../report/model.js';
 import { redactSecrets } from '../report/redact.js';
 import { portOpen, waitUntilReady } from './readiness.js';
-import { describeExit, startService, type RunningService } from './service-process.js';
+import { describeStop, startService, type RunningService } from './service-process.js';
 
 /** Which build a service runs: the head (the change under test) or the base it is compared with. */
 export type ServiceRole = 'head' | 'base';
@@ -101,8 +101,11 @@ async function checkPortFree(target: string, name: string): Promise<void> {
 export async function stopServices(started: readonly StartedService[], log: Logger): Promise<void> {
   for (const { name, process: running, info } of started) {
     await log.group(`Stop ${name}`, async () => {
-      await running.stop();
-      log.info(`stopped (${describeExit(running.exit() ?? { code: null, signal: null })})`);
+      const outcome = await running.stop();
+      const what = describeStop(outcome, running.exit());
+      // A service that needs SIGKILL loses in-flight work at every deploy: worth a warning.
+      if (outcome.how === 'kill' || outcome.how === 'stuck') log.warn(`${name} ${what}`);
+      else log.info(what);
     });
     info.logTail = running.logTail();
     showOutput(log, name, running);

@@ -148,3 +148,43 @@ endpoints: [{ path: /work }]
     expect(result.service!.logTail).toEqual([expect.stringContaining('service listening on')]);
   });
 });
+
+describe('what stopping did, in the log', () => {
+  /** Runs the gate on service.mjs under `sh -c` with a 500 ms stop timeout; returns its log lines. */
+  const stopLog = async (command: string, env: string) => {
+    const port = await freePort();
+    const config = parseConfig(
+      `target: http://127.0.0.1:${port}
+service:
+  command: ${command.replace('SERVICE', `${SERVERS_DIR}/service.mjs`)}
+  env: { PORT: "${port}"${env} }
+  stop-timeout: 500ms
+load: { duration: 300ms, warmup: 0s, connections: 2 }
+endpoints: [{ path: /work }]
+`,
+      'stop.yml',
+      {},
+    );
+    const log = new MemoryLogger();
+    const result = await runGate(config, { log, workDir });
+    expect(result.verdict).toBe('passed');
+    const stop = log.lines.indexOf('## Stop the service');
+    expect(stop).toBeGreaterThan(0);
+    // The lines of the stop group, up to the service's output.
+    const output = log.lines.findIndex((line, i) => i > stop && line.startsWith('## Output of the service'));
+    return log.lines.slice(stop + 1, output);
+  };
+
+  it('names SIGKILL when the service ignored SIGTERM, not the signal that ended the shell', async () => {
+    // `; true` keeps sh from exec-ing node: the shell dies of SIGTERM, node needs SIGKILL.
+    const lines = await stopLog('node SERVICE; true', ', IGNORE_SIGTERM: "1"');
+    expect(lines).toEqual([
+      'warning: the service did not stop within 500 ms of SIGTERM; killed with SIGKILL',
+    ]);
+  });
+
+  it('says SIGTERM stopped a service that honours it', async () => {
+    const lines = await stopLog('node SERVICE; true', '');
+    expect(lines).toEqual(['stopped by SIGTERM']);
+  });
+});
