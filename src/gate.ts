@@ -93,13 +93,20 @@ async function bootServices(
 ): Promise<void> {
   if (config.service) {
     result.service = { logFile: path.join(workDir, 'service.log') };
-    const head = { service: config.service, target: config.target, info: result.service };
+    const head = {
+      service: config.service,
+      target: config.target,
+      info: result.service,
+      readyKey: 'service.ready',
+    };
     started.push(await bootService({ role: 'head', ...head, secrets: config.secrets }, result, options));
   }
   if (config.baseline?.service) {
     result.baselineService = { logFile: path.join(workDir, 'base-service.log') };
-    const { service, target } = config.baseline;
-    const base = { service, target, info: result.baselineService };
+    const { service, target, ref } = config.baseline;
+    // With `ref`, the base runs with the head's service settings (see baseline/worktree.ts).
+    const readyKey = ref ? 'service.ready' : 'baseline.service.ready';
+    const base = { service, target, info: result.baselineService, readyKey };
     started.push(await bootService({ role: 'base', ...base, secrets: config.secrets }, result, options));
   }
 }

@@ -44,6 +44,8 @@ export interface BootRequest {
   /** Filled in: readiness, version, health. */
   info: ServiceInfo;
   secrets: readonly string[];
+  /** Where slo-gate.yml sets its readiness, for advice: "service.ready". */
+  readyKey: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface BootRequest {
  * itself failed to bind its port.
  */
 export async function bootService(
-  { role, service: config, target, info, secrets }: BootRequest,
+  { role, service: config, target, info, secrets, readyKey }: BootRequest,
   result: GateResult,
   { log, signal }: { log: Logger; signal?: AbortSignal },
 ): Promise<StartedService> {
@@ -62,7 +64,7 @@ export async function bootService(
     const running = startService(config, info.logFile!, (line) => redactSecrets(line, secrets));
     log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
     try {
-      const readiness = await waitUntilReady(running, config, { log, signal, name });
+      const readiness = await waitUntilReady(running, config, { log, signal, name, readyKey });
       info.readyAfterMs = readiness.readyAfterMs;
       if (readiness.health) {
         info.status = readiness.health.status;

@@ -188,3 +188,37 @@ endpoints: [{ path: /work }]
     expect(lines).toEqual(['stopped by SIGTERM']);
   });
 });
+
+describe('a health URL the service does not have', () => {
+  it('warns after 3 404s in a row, and the timeout names the 404 and the keys to set', async () => {
+    const port = await freePort();
+    // service.mjs answers 404 to any path but /health and /work.
+    const config = parseConfig(
+      `target: http://127.0.0.1:${port}
+service:
+  command: node ${SERVERS_DIR}/service.mjs
+  env: { PORT: "${port}" }
+  ready: { url: /healthz, timeout: 1500ms, interval: 100ms }
+endpoints: [{ path: /work }]
+`,
+      'not-found.yml',
+      {},
+    );
+    const log = new MemoryLogger();
+    const result = await runGate(config, { log, workDir });
+    const url = `http://127.0.0.1:${port}/healthz`;
+    const keys =
+      'set service.ready.url to the path of its health check, or wait on service.ready.tcp or service.ready.log instead';
+    expect(result.verdict).toBe('failed');
+    const times = /answered 404 Not Found (\d+) times;/.exec(result.reason ?? '')?.[1];
+    // Every 100 ms for 1.5 s: well over 3, all of them 404.
+    expect(Number(times)).toBeGreaterThanOrEqual(5);
+    expect(result.reason).toBe(
+      `the service was not ready after 1.50 s: GET ${url} answered 404 Not Found ${times} times; ${keys}`,
+    );
+    // One warning, as soon as the third 404 came in, not one per probe.
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([
+      `warning: the service has no route GET ${url}: it answered 404 Not Found 3 times in a row; ${keys}`,
+    ]);
+  });
+});
