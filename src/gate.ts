@@ -4,23 +4,22 @@
  * plain data. A failure of the service is a result (verdict "failed"), so reports are still written.
  */
 import path from 'node:path';
-import { compareRounds } from './baseline/compare.js';
-import { socketAddressOf } from './config/address.js';
+import { runRounds, judgeRounds, type Side } from './baseline/rounds.js';
 import { MIN_SECRET_LENGTH } from './config/expand-env.js';
-import type { EndpointConfig, GateConfig, ServiceConfig } from './config/types.js';
+import type { EndpointConfig, GateConfig } from './config/types.js';
 import { formatMs, formatPercent } from './config/units.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
-import { LATE_SEND_MS, runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
-import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
-import { redactSecrets } from './report/redact.js';
-import { portOpen, waitUntilReady } from './service/readiness.js';
+import { runLoad, type LoadMeasurement, type LoadPlan, type LoadProgress } from './load/run-load.js';
+import type { EndpointResult, GateResult } from './report/model.js';
+import { bootService, stopServices, type StartedService } from './service/lifecycle.js';
 import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
-import { describeExit, startService, type RunningService } from './service/service-process.js';
-import { evaluateSlo } from './slo/evaluate.js';
-import { latencyHistogram } from './stats/latency-histogram.js';
+import { describeExit } from './service/service-process.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
+import { decideVerdict } from './verdict/decide.js';
+import { emptyWindow, toEndpointResult } from './verdict/endpoint-result.js';
+import { fixedRateWarnings } from './verdict/load-warnings.js';
 
 export interface GateOptions {
   log: Logger;
@@ -30,25 +29,45 @@ export interface GateOptions {
   workDir?: string;
 }
 
-/** Silence at the end of a window longer than this, with requests left waiting, is "stopped answering". */
-const STOPPED_ANSWERING_MS = 1000;
-/** How long to wait for a connection when checking that a service's port is free before starting it. */
-const PORT_CHECK_TIMEOUT_MS = 1000;
-/** Warn when more than this share of a fixed-rate window's requests waited for their connection. */
-const QUEUED_SENDS_WARN_SHARE = 0.5;
-/** Warn when more than this share of a fixed-rate window's requests went out late (see run-load.ts). */
-const LATE_SENDS_WARN_SHARE = 0.01;
-
-/** A service slo-gate started, with what it is called in messages. */
-interface Started {
-  label: 'the service' | 'the base service';
-  process: RunningService;
-}
-
 export async function runGate(config: GateConfig, options: GateOptions): Promise<GateResult> {
   const { log } = options;
   const startedAt = new Date();
-  const result: GateResult = {
+  const result = emptyResult(config, startedAt);
+  const workDir = options.workDir ?? path.join(path.dirname(path.resolve(config.source)), '.slo-gate');
+  const started: StartedService[] = [];
+  try {
+    await bootServices(config, workDir, result, started, options);
+    for (const endpoint of config.endpoints) {
+      const measured = await log.group(`Load ${endpoint.name}`, () =>
+        measureEndpoint(config, endpoint, started, options),
+      );
+      result.endpoints.push(measured);
+      result.warnings.push(...fixedRateWarnings(measured, config.load));
+      if (options.signal?.aborted) throw new GateError('service', 'interrupted');
+      const dead = started.find((s) => s.process.exit());
+      if (dead) {
+        throw new GateError(
+          'service',
+          `${dead.name} ${describeExit(dead.process.exit()!)} while ${endpoint.name} was under load`,
+        );
+      }
+    }
+    decideVerdict(result);
+  } catch (error) {
+    if (!(error instanceof GateError) || error.kind !== 'service') throw error;
+    result.verdict = 'failed';
+    result.passed = false;
+    result.reason = error.message;
+  } finally {
+    await stopServices(started, log);
+    result.durationMs = Date.now() - startedAt.getTime();
+  }
+  return result;
+}
+
+/** The result before anything ran: failed until a verdict says otherwise. */
+function emptyResult(config: GateConfig, startedAt: Date): GateResult {
+  return {
     passed: false,
     verdict: 'failed',
     target: config.target,
@@ -65,141 +84,177 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       ),
     ],
   };
-  const workDir = options.workDir ?? path.join(path.dirname(path.resolve(config.source)), '.slo-gate');
-  const started: Started[] = [];
-  try {
-    if (config.service) {
-      result.service = { logFile: path.join(workDir, 'service.log') };
-      const head = { label: 'the service', service: config.service, target: config.target } as const;
-      started.push(await boot(head, result.service, config.secrets, result, options));
-    }
-    if (config.baseline?.service) {
-      result.baselineService = { logFile: path.join(workDir, 'base-service.log') };
-      const { service, target } = config.baseline;
-      const base = { label: 'the base service', service, target } as const;
-      started.push(await boot(base, result.baselineService, config.secrets, result, options));
-    }
-    const head = started.find((s) => s.label === 'the service')?.process;
-
-    for (const endpoint of config.endpoints) {
-      const measured = await log.group(`Load ${endpoint.name}`, () =>
-        measureEndpoint(config, endpoint, head, started, options),
-      );
-      result.endpoints.push(measured);
-      result.warnings.push(...fixedRateWarnings(measured, config.load));
-      if (options.signal?.aborted) throw new GateError('service', 'interrupted');
-      const dead = started.find((s) => s.process.exit());
-      if (dead) {
-        throw new GateError(
-          'service',
-          `${dead.label} ${describeExit(dead.process.exit()!)} while ${endpoint.name} was under load`,
-        );
-      }
-    }
-    decideVerdict(result);
-  } catch (error) {
-    if (!(error instanceof GateError) || error.kind !== 'service') throw error;
-    result.verdict = 'failed';
-    result.passed = false;
-    result.reason = error.message;
-  } finally {
-    for (const { label, process: running } of started) {
-      await log.group(`Stop ${label}`, async () => {
-        await running.stop();
-        log.info(`stopped (${describeExit(running.exit() ?? { code: null, signal: null })})`);
-      });
-      const info = label === 'the service' ? result.service : result.baselineService;
-      if (info) info.logTail = running.logTail();
-      log.output(
-        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
-        running.logTail(200),
-      );
-    }
-    result.durationMs = Date.now() - startedAt.getTime();
-  }
-  return result;
 }
 
-/**
- * Starts a service and waits until it is ready, filling in what its health check says. First makes sure
- * nothing else answers at its target: the gate would find that ready and measure it, while the service
- * itself failed to bind its port.
- */
-async function boot(
-  { label, service: config, target }: { label: Started['label']; service: ServiceConfig; target: string },
-  info: ServiceInfo,
-  secrets: readonly string[],
+/** Boots the head's service, then the base's, adding each to `started` as soon as it runs. */
+async function bootServices(
+  config: GateConfig,
+  workDir: string,
   result: GateResult,
+  started: StartedService[],
   options: GateOptions,
-): Promise<Started> {
-  const { log } = options;
-  const name = label === 'the service' ? 'the service' : 'the base service';
-  return log.group(`Start ${name}: ${config.command}`, async () => {
-    const { host, port } = socketAddressOf(target);
-    if ((await portOpen(host, port, PORT_CHECK_TIMEOUT_MS)) === true) {
-      throw new GateError(
-        'service',
-        `port ${port} is in use before ${name} started: something already answers at ${new URL(target).origin} ` +
-          `(a copy left running, or another service); stop it, or give ${name} another port`,
-      );
-    }
-    const running = startService(config, info.logFile!, (line) => redactSecrets(line, secrets));
-    const entry: Started = { label, process: running };
-    log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
-    try {
-      const readiness = await waitUntilReady(running, config, log, options.signal);
-      info.readyAfterMs = readiness.readyAfterMs;
-      if (readiness.health) {
-        info.status = readiness.health.status;
-        info.version = readiness.health.version;
-        info.dependencies = readiness.health.dependencies;
-        if (readiness.health.status === 'degraded') {
-          result.warnings.push(`${name} reported itself degraded at start`);
-        }
-      }
-      log.info(
-        `ready after ${formatMs(readiness.readyAfterMs)}${info.version ? `, version ${info.version}` : ''}`,
-      );
-      return entry;
-    } catch (error) {
-      // Not ready: stop it here, since the caller never got hold of it.
-      await running.stop();
-      info.logTail = running.logTail();
-      log.output(
-        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
-        running.logTail(200),
-      );
-      if (error instanceof GateError && label === 'the base service') {
-        throw new GateError(
-          error.kind,
-          error.message.replace(/^the service/, 'the base service'),
-          error.details,
-        );
-      }
-      throw error;
-    }
-  });
+): Promise<void> {
+  if (config.service) {
+    result.service = { logFile: path.join(workDir, 'service.log') };
+    const head = {
+      service: config.service,
+      target: config.target,
+      info: result.service,
+      readyKey: 'service.ready',
+    };
+    started.push(await bootService({ role: 'head', ...head, secrets: config.secrets }, result, options));
+  }
+  if (config.baseline?.service) {
+    result.baselineService = { logFile: path.join(workDir, 'base-service.log') };
+    const { service, target, ref } = config.baseline;
+    // With `ref`, the base runs with the head's service settings (see baseline/worktree.ts).
+    const readyKey = ref ? 'service.ready' : 'baseline.service.ready';
+    const base = { service, target, info: result.baselineService, readyKey };
+    started.push(await bootService({ role: 'base', ...base, secrets: config.secrets }, result, options));
+  }
+}
+
+/** One endpoint under load, alone or against the base, with the services' cost over its windows. */
+interface EndpointRun {
+  config: GateConfig;
+  endpoint: EndpointConfig;
+  log: Logger;
+  /** Aborted when the gate is interrupted or any service dies: the load stops at once. */
+  signal: AbortSignal;
+  /** The head's cost, sampled over the measured windows only, like the latencies. */
+  usage: UsageWindow;
 }
 
 async function measureEndpoint(
   config: GateConfig,
   endpoint: EndpointConfig,
-  head: RunningService | undefined,
-  started: Started[],
+  started: readonly StartedService[],
   options: GateOptions,
 ): Promise<EndpointResult> {
-  const { log } = options;
-  const { load, baseline } = config;
-  // Stop the load at once when any service dies or the gate is interrupted.
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   for (const s of started) void s.process.exited.then(onAbort);
-  // The service's cost is sampled over the measured windows only, like the latencies.
-  const monitor = head ? new ResourceMonitor(head.pid) : undefined;
-  let resources: ResourceUsage | undefined;
+  const head = started.find((s) => s.role === 'head')?.process;
+  const usage = usageWindow(head && new ResourceMonitor(head.pid));
+  const run: EndpointRun = { config, endpoint, log: options.log, signal: stopLoad.signal, usage };
 
-  const plan = (url: string, warmupMs: number, durationMs: number): LoadPlan => ({
+  let measurement: LoadMeasurement;
+  let rounds: { base: LoadMeasurement[]; head: LoadMeasurement[] } | undefined;
+  try {
+    if (!config.baseline) measurement = await measureAlone(run);
+    else {
+      rounds = await measureAgainstBase(run, config.baseline);
+      measurement = rounds.head.length > 0 ? mergeMeasurements(rounds.head) : emptyWindow();
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    usage.stop();
+  }
+
+  const result = toEndpointResult(
+    endpoint,
+    measurement,
+    config.load.ratePerSecond !== undefined,
+    usage.usage,
+  );
+  if (config.baseline && rounds) {
+    const judged = judgeRounds(rounds, endpoint.maxRegression ?? config.baseline.maxRegression);
+    if (judged) {
+      result.baseline = judged.baseline;
+      result.checks.push(judged.check);
+      result.problems.push(...judged.problems);
+    }
+  }
+  for (const s of started) {
+    const exit = s.process.exit();
+    if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
+  }
+  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+  logSummary(options.log, result);
+  return result;
+}
+
+/** The endpoint on its own: a warmup, then one measured window. */
+function measureAlone({ config, endpoint, log, signal, usage }: EndpointRun): Promise<LoadMeasurement> {
+  const { load } = config;
+  log.info(
+    `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
+  );
+  return runLoad(loadPlan(endpoint, load, endpoint.url, load.warmupMs, load.durationMs), {
+    signal,
+    onProgress: progressLine(log, load, endpoint.name, load.durationMs),
+    onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
+  });
+}
+
+/** Head against base in alternating rounds (see baseline/rounds.ts). */
+function measureAgainstBase(
+  { config, endpoint, log, signal, usage }: EndpointRun,
+  baseline: NonNullable<GateConfig['baseline']>,
+): Promise<{ base: LoadMeasurement[]; head: LoadMeasurement[] }> {
+  const { load } = config;
+  const urls: Record<Side, string> = { base: baseline.target + endpoint.path, head: endpoint.url };
+  const labels: Record<Side, string> = { base: `${endpoint.name} (base)`, head: endpoint.name };
+  log.info(
+    `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +
+      `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`,
+  );
+  const p95 = (m: LoadMeasurement | undefined) => {
+    const summary = m && summarizeLatencies(m.latenciesMs);
+    return summary ? formatMs(summary.p95) : 'n/a';
+  };
+  return runRounds(baseline.rounds, {
+    warm: async (side) => {
+      await runLoad(loadPlan(endpoint, load, urls[side], load.warmupMs, 0), {
+        signal,
+        onProgress: progressLine(log, load, labels[side], 0),
+      });
+    },
+    measure: (side, round) =>
+      runLoad(loadPlan(endpoint, load, urls[side], 0, baseline.roundDurationMs), {
+        signal,
+        onWindow: (edge) => {
+          // Resources are the head's: sampled over its windows only.
+          if (side !== 'head') return;
+          if (edge === 'start' && round === 0) usage.start();
+          if (edge === 'end' && round === baseline.rounds - 1) usage.stop();
+        },
+      }),
+    stopped: () => signal.aborted,
+    onRound: (round, base, head) =>
+      log.info(`  round ${round + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`),
+  });
+}
+
+/** The head's resource usage over a span of windows: started once, kept from the first stop. */
+interface UsageWindow {
+  start(): void;
+  stop(): void;
+  readonly usage: ResourceUsage | undefined;
+}
+
+function usageWindow(monitor: ResourceMonitor | undefined): UsageWindow {
+  let usage: ResourceUsage | undefined;
+  return {
+    start: () => monitor?.start(),
+    stop: () => {
+      usage ??= monitor?.stop();
+    },
+    get usage() {
+      return usage;
+    },
+  };
+}
+
+function loadPlan(
+  endpoint: EndpointConfig,
+  load: GateConfig['load'],
+  url: string,
+  warmupMs: number,
+  durationMs: number,
+): LoadPlan {
+  return {
     url,
     method: endpoint.method,
     headers: endpoint.headers,
@@ -210,256 +265,33 @@ async function measureEndpoint(
     warmupMs,
     durationMs,
     requestTimeoutMs: load.requestTimeoutMs,
-  });
-  const progress = (label: string, totalMs: number) => ({
-    signal: stopLoad.signal,
-    onProgress: (p: { phase: string; elapsedMs: number; requests: number; errors: number }) => {
-      const total = p.phase === 'warmup' ? load.warmupMs : totalMs;
-      const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1000)}/${Math.round(total / 1000)} s`;
-      const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
-      const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
-      log.info(`  ${label}: ${phase} ${seconds}${counts}`);
-    },
-  });
-  const shape = load.ratePerSecond
+  };
+}
+
+/** A progress line every so often: "checkout: measure 3/10 s, 1200 requests, 0 errors". */
+function progressLine(log: Logger, load: GateConfig['load'], label: string, totalMs: number) {
+  return (p: LoadProgress): void => {
+    const total = p.phase === 'warmup' ? load.warmupMs : totalMs;
+    const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1000)}/${Math.round(total / 1000)} s`;
+    const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
+    const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
+    log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+  };
+}
+
+/** "200 req/s over 10 connections", or "10 connections" in a closed loop. */
+function describeShape(load: GateConfig['load']): string {
+  return load.ratePerSecond
     ? `${load.ratePerSecond} req/s over ${load.connections} connections`
     : `${load.connections} connections`;
+}
 
-  let measurement: LoadMeasurement;
-  let baseRounds: LoadMeasurement[] = [];
-  let headRounds: LoadMeasurement[] = [];
-  try {
-    if (!baseline) {
-      log.info(
-        `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`,
-      );
-      measurement = await runLoad(plan(endpoint.url, load.warmupMs, load.durationMs), {
-        ...progress(endpoint.name, load.durationMs),
-        onWindow: (edge) => {
-          if (edge === 'start') monitor?.start();
-          else resources = monitor?.stop();
-        },
-      });
-    } else {
-      const baseUrl = baseline.target + endpoint.path;
-      log.info(
-        `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +
-          `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${shape}`,
-      );
-      // Warm both up once, then alternate: base head, head base, … so drift hits both sides alike.
-      await runLoad(plan(baseUrl, load.warmupMs, 0), progress(`${endpoint.name} (base)`, 0));
-      await runLoad(plan(endpoint.url, load.warmupMs, 0), progress(endpoint.name, 0));
-      for (let round = 0; round < baseline.rounds && !stopLoad.signal.aborted; round++) {
-        const order = round % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const);
-        for (const side of order) {
-          const url = side === 'base' ? baseUrl : endpoint.url;
-          const window = await runLoad(plan(url, 0, baseline.roundDurationMs), {
-            signal: stopLoad.signal,
-            onWindow: (edge) => {
-              // Resources are the head's: sampled over its windows only.
-              if (side !== 'head') return;
-              if (edge === 'start' && round === 0) monitor?.start();
-              if (edge === 'end' && round === baseline.rounds - 1) resources = monitor?.stop();
-            },
-          });
-          (side === 'base' ? baseRounds : headRounds).push(window);
-        }
-        const p95 = (m: LoadMeasurement | undefined) => {
-          const summary = m && summarizeLatencies(m.latenciesMs);
-          return summary ? formatMs(summary.p95) : 'n/a';
-        };
-        log.info(
-          `  round ${round + 1}/${baseline.rounds}: p95 base ${p95(baseRounds.at(-1))}, head ${p95(headRounds.at(-1))}`,
-        );
-      }
-      // Rounds cut short by an abort are compared only where both sides ran.
-      const pairs = Math.min(baseRounds.length, headRounds.length);
-      baseRounds = baseRounds.slice(0, pairs);
-      headRounds = headRounds.slice(0, pairs);
-      measurement = headRounds.length > 0 ? mergeMeasurements(headRounds) : emptyWindow();
-    }
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    resources ??= monitor?.stop();
-  }
-
-  const result = toEndpointResult(endpoint, measurement, load.ratePerSecond !== undefined, resources);
-  if (baseline && baseRounds.length > 0) {
-    const base = mergeMeasurements(baseRounds);
-    const maxRegression = endpoint.maxRegression ?? baseline.maxRegression;
-    const comparison = compareRounds(baseRounds, headRounds, maxRegression);
-    const baseErrors = base.failures.status + base.failures.timeout + base.failures.socket;
-    result.baseline = {
-      latencyMs: summarizeLatencies(base.latenciesMs) ?? null,
-      requests: base.requests,
-      errorRate: base.requests > 0 ? baseErrors / base.requests : 0,
-      ...comparison,
-    };
-    result.checks.push({
-      metric: 'max-regression',
-      limit: maxRegression,
-      actual: comparison.p95?.change.change ?? null,
-      unit: 'fraction',
-      passed: comparison.verdict !== 'regressed',
-    });
-    if (base.successes === 0) result.problems.push('the base service gave no successful response');
-  }
-  for (const s of started) {
-    const exit = s.process.exit();
-    if (exit) result.problems.push(`${s.label} ${describeExit(exit)} during the run`);
-  }
-  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+function logSummary(log: Logger, result: EndpointResult): void {
   const change = result.baseline?.p95
     ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}`
     : '';
   log.info(
-    `${endpoint.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, ` +
+    `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, ` +
       `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors${change}`,
   );
-  return result;
-}
-
-/**
- * Pure: what a fixed-rate window says about the load itself. Most requests waiting for their connection
- * means too few connections for the rate; many sent late on a free connection means slo-gate fell behind.
- */
-export function fixedRateWarnings(e: EndpointResult, load: GateConfig['load']): string[] {
-  const rate = load.ratePerSecond;
-  if (!rate || e.requests === 0) return [];
-  const warnings: string[] = [];
-  const queued = e.queuedSends ?? 0;
-  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
-    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
-    const needed = Math.ceil((rate * rawMeanMs) / 1000);
-    warnings.push(
-      `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free ` +
-        `connection, and that wait counts as latency: ${load.connections} connections are too few ` +
-        `for ${rate} req/s at ${formatMs(rawMeanMs)} a request` +
-        (needed > load.connections ? ` (it takes at least ${needed}); raise load.connections` : ''),
-    );
-  }
-  const late = e.lateSends ?? 0;
-  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
-    warnings.push(
-      `${e.name}: slo-gate could not hold ${rate} req/s: ` +
-        `${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late ` +
-        `on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`,
-    );
-  }
-  return warnings;
-}
-
-/** A window in which nothing happened: what an endpoint aborted before its first round measured. */
-function emptyWindow(): LoadMeasurement {
-  return {
-    windowMs: 0,
-    requests: 0,
-    successes: 0,
-    failures: { status: 0, timeout: 0, socket: 0 },
-    statusCodes: {},
-    socketErrors: {},
-    latenciesMs: new Float64Array(),
-    rawLatenciesMs: new Float64Array(),
-    failedLatenciesMs: new Float64Array(),
-    longestSilenceMs: 0,
-    trailingSilenceMs: 0,
-    lateSends: 0,
-    queuedSends: 0,
-  };
-}
-
-/** Pure: a measurement and its endpoint's SLO → the endpoint's result. */
-export function toEndpointResult(
-  endpoint: EndpointConfig,
-  m: LoadMeasurement,
-  fixedRate: boolean,
-  usage?: ResourceUsage,
-): EndpointResult {
-  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
-  const windowSeconds = m.windowMs / 1000;
-  const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
-  const resources = usage && {
-    ...usage,
-    cpuMsPerRequest: m.requests > 0 ? (usage.cpuSeconds * 1000) / m.requests : 0,
-  };
-  const partial = {
-    latencyMs,
-    rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
-    errorRate: m.requests > 0 ? errors / m.requests : 0,
-    resources,
-  };
-  const checks = evaluateSlo(endpoint.slo, partial);
-  const problems: string[] = [];
-  if (m.requests === 0) problems.push('no request completed in the measured window');
-  else if (m.successes === 0) problems.push(`no successful response (${describeFailures(m)})`);
-  if (m.trailingSilenceMs >= STOPPED_ANSWERING_MS) {
-    const at =
-      m.lastAnswerMs === undefined
-        ? 'from the start'
-        : `${(m.lastAnswerMs / 1000).toFixed(1)} s into the window`;
-    problems.push(
-      `the target stopped answering ${at}: nothing for the last ${formatMs(m.trailingSilenceMs)}, ${m.failures.timeout} requests timed out`,
-    );
-  }
-  return {
-    name: endpoint.name,
-    method: endpoint.method,
-    path: endpoint.path,
-    requests: m.requests,
-    ...partial,
-    successes: m.successes,
-    errors,
-    failures: m.failures,
-    statusCodes: m.statusCodes,
-    socketErrors: m.socketErrors,
-    ...(fixedRate
-      ? {
-          rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
-          lateSends: m.lateSends,
-          queuedSends: m.queuedSends,
-        }
-      : {}),
-    latencyHistogram: latencyHistogram(m.latenciesMs),
-    failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
-    windowMs: m.windowMs,
-    longestSilenceMs: m.longestSilenceMs,
-    checks,
-    problems,
-    passed: problems.length === 0 && checks.every((c) => c.passed),
-  };
-}
-
-function describeFailures(m: LoadMeasurement): string {
-  const parts: string[] = [];
-  const statuses = Object.entries(m.statusCodes).map(([code, n]) => `${n}× HTTP ${code}`);
-  parts.push(...statuses);
-  parts.push(...Object.entries(m.socketErrors).map(([code, n]) => `${n}× ${code}`));
-  if (m.failures.timeout) parts.push(`${m.failures.timeout} timeouts`);
-  return parts.join(', ') || 'nothing answered';
-}
-
-/**
- * failed: the target could not be measured (no success, stopped answering, died); breached: an SLO check
- * failed (a regression against the base included); passed otherwise.
- */
-function decideVerdict(result: GateResult): void {
-  const broken = result.endpoints.find((e) => e.problems.length > 0);
-  const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
-  if (broken) {
-    result.verdict = 'failed';
-    result.reason = `${broken.name}: ${broken.problems[0]}`;
-  } else if (breached.length > 0) {
-    result.verdict = 'breached';
-    const names = breached.map(
-      (e) =>
-        `${e.name} (${e.checks
-          .filter((c) => !c.passed)
-          .map((c) => c.metric)
-          .join(', ')})`,
-    );
-    result.reason = `SLO breached: ${names.join('; ')}`;
-  } else {
-    result.verdict = 'passed';
-  }
-  result.passed = result.verdict === 'passed';
 }

@@ -8,6 +8,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { ServiceConfig } from '../config/types.js';
+import { formatMs } from '../config/units.js';
 import { serviceError } from '../errors.js';
 import { groupAlive } from './process-group.js';
 
@@ -27,8 +28,45 @@ export interface RunningService {
   logTail(lines?: number): string[];
   /** Starts watching the output for `text`; the function says whether a line so far contained it. */
   watchOutput(text: string): () => boolean;
-  /** SIGTERM to the group, SIGKILL after `stopTimeoutMs`. Resolves when the group is gone; safe to repeat. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM to the group, SIGKILL after `stopTimeoutMs`. Resolves when the group is gone, with what it
+   * took; safe to repeat (every call gets the first stop's outcome).
+   */
+  stop(): Promise<StopOutcome>;
+}
+
+/**
+ * What stopping did to the service's processes: the whole group, not the `sh -c` wrapper alone (the
+ * shell may die of SIGTERM while the service it started ignores it).
+ */
+export interface StopOutcome {
+  /**
+   * gone: nothing was left to stop; term: the group was gone within `stopTimeoutMs` of SIGTERM; kill:
+   * SIGKILL was needed; stuck: processes were left even after SIGKILL (uninterruptible sleep, say).
+   */
+  how: 'gone' | 'term' | 'kill' | 'stuck';
+  stopTimeoutMs: number;
+}
+
+/** How long to wait for the group to go after SIGKILL before giving up on it. */
+const AFTER_KILL_WAIT_MS = 5000;
+
+/**
+ * "stopped by SIGTERM", "did not stop within 5.00 s of SIGTERM; killed with SIGKILL", … `exit` is the
+ * shell's, named only when the service had stopped by itself.
+ */
+export function describeStop({ how, stopTimeoutMs }: StopOutcome, exit?: ServiceExit): string {
+  const noStop = `did not stop within ${formatMs(stopTimeoutMs)} of SIGTERM`;
+  switch (how) {
+    case 'gone':
+      return exit ? `had already stopped (${describeExit(exit)})` : 'had already stopped';
+    case 'term':
+      return 'stopped by SIGTERM';
+    case 'kill':
+      return `${noStop}; killed with SIGKILL`;
+    case 'stuck':
+      return `${noStop}, and was still running ${formatMs(AFTER_KILL_WAIT_MS)} after SIGKILL`;
+  }
 }
 
 const TAIL_LINES = 200;
@@ -62,6 +100,49 @@ export function startService(
 ): RunningService {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log: WriteStream = createWriteStream(logFile);
+  const child = spawnGroup(config, log);
+  const pid = child.pid!;
+  liveGroups.add(pid);
+  const output = captureOutput(child, log, redact);
+
+  let exitInfo: ServiceExit | undefined;
+  const exited = new Promise<ServiceExit>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on('error', () => {
+      exitInfo ??= { code: 127, signal: null };
+      resolve(exitInfo);
+    });
+  });
+
+  let stopping: Promise<StopOutcome> | undefined;
+  const stop = (): Promise<StopOutcome> => {
+    stopping ??= (async () => {
+      const outcome = await stopGroup(pid, config.stopTimeoutMs);
+      // The shell may have gone before its children; their output is flushed once the pipes close.
+      await Promise.race([exited, deadline(1000)]);
+      output.flush();
+      await new Promise<void>((resolve) => log.end(resolve));
+      return outcome;
+    })();
+    return stopping;
+  };
+
+  return {
+    pid,
+    logFile,
+    exited,
+    exit: () => exitInfo,
+    logTail: output.logTail,
+    watchOutput: output.watchOutput,
+    stop,
+  };
+}
+
+/** `sh -c command` in a process group of its own; a spawn failure is a service error, with the log closed. */
+function spawnGroup(config: ServiceConfig, log: WriteStream): ChildProcess {
   let child: ChildProcess;
   try {
     child = spawn('/bin/sh', ['-c', config.command], {
@@ -79,9 +160,22 @@ export function startService(
     log.end();
     throw serviceError(`service.command could not be started in ${config.cwd} (does the folder exist?)`);
   }
-  const pid = child.pid;
-  liveGroups.add(pid);
+  return child;
+}
 
+/** A child's stdout and stderr, split into lines: written to the log, kept in a tail, watched for text. */
+interface CapturedOutput {
+  logTail(lines?: number): string[];
+  watchOutput(text: string): () => boolean;
+  /** Writes the unfinished last lines to the log (once the pipes are closed). */
+  flush(): void;
+}
+
+function captureOutput(
+  child: ChildProcess,
+  log: WriteStream,
+  redact: (line: string) => string,
+): CapturedOutput {
   const tail: string[] = [];
   const watches: { text: string; seen: boolean }[] = [];
   const takeLine = (line: string) => {
@@ -106,45 +200,7 @@ export function startService(
     return state;
   });
   const partials = () => streams.map((s) => s.partial).filter((p) => p !== '');
-
-  let exitInfo: ServiceExit | undefined;
-  const exited = new Promise<ServiceExit>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      resolve(exitInfo);
-    });
-    child.on('error', () => {
-      exitInfo ??= { code: 127, signal: null };
-      resolve(exitInfo);
-    });
-  });
-
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      signalGroup(pid, 'SIGTERM');
-      const graceOver = await Promise.race([
-        groupGone(pid).then(() => false),
-        deadline(config.stopTimeoutMs).then(() => true),
-      ]);
-      if (graceOver) {
-        signalGroup(pid, 'SIGKILL');
-        await Promise.race([groupGone(pid), deadline(5000)]);
-      }
-      if (!groupAlive(pid)) liveGroups.delete(pid);
-      // The shell may have gone before its children; their output is flushed once the pipes close.
-      await Promise.race([exited, deadline(1000)]);
-      for (const line of partials()) log.write(redact(line));
-      await new Promise<void>((resolve) => log.end(resolve));
-    })();
-    return stopping;
-  };
-
   return {
-    pid,
-    logFile,
-    exited,
-    exit: () => exitInfo,
     logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {
       // Lines already printed count too: a fast service may print before anyone watches.
@@ -153,8 +209,33 @@ export function startService(
       watches.push(watch);
       return () => watch.seen || inPartial();
     },
-    stop,
+    flush: () => {
+      for (const line of partials()) log.write(redact(line));
+    },
   };
+}
+
+/** SIGTERM to the group, SIGKILL once `stopTimeoutMs` has passed; resolves when the group is gone. */
+async function stopGroup(pid: number, stopTimeoutMs: number): Promise<StopOutcome> {
+  const outcome = await signalUntilGone(pid, stopTimeoutMs);
+  if (!groupAlive(pid)) liveGroups.delete(pid);
+  return { how: outcome, stopTimeoutMs };
+}
+
+async function signalUntilGone(pid: number, stopTimeoutMs: number): Promise<StopOutcome['how']> {
+  if (!groupAlive(pid)) return 'gone';
+  signalGroup(pid, 'SIGTERM');
+  const graceOver = await Promise.race([
+    groupGone(pid).then(() => false),
+    deadline(stopTimeoutMs).then(() => true),
+  ]);
+  if (!graceOver) return 'term';
+  signalGroup(pid, 'SIGKILL');
+  const gone = await Promise.race([
+    groupGone(pid).then(() => true),
+    deadline(AFTER_KILL_WAIT_MS).then(() => false),
+  ]);
+  return gone ? 'kill' : 'stuck';
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,14 +1,18 @@
 /** Head against base: two real services, alternating rounds, and a base checked out from git. */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
 import { runFromConfigFile } from '../../src/run.js';
 import { baselinePairConfig } from '../helpers/baseline-pair.js';
 import { freePort, SERVERS_DIR } from '../helpers/servers.js';
+
+/** This file's own folder for the gate's service logs and the git repo, removed afterwards. */
+const tempDir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-baseline-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
 async function compare(baseDelayMs: number, headDelayMs: number) {
   const config = await baselinePairConfig({
@@ -18,7 +22,7 @@ async function compare(baseDelayMs: number, headDelayMs: number) {
     load: '{ warmup: 200ms, connections: 4 }',
     source: 'baseline.yml',
   });
-  return runGate(config, { log: new MemoryLogger(), workDir: os.tmpdir() });
+  return runGate(config, { log: new MemoryLogger(), workDir: tempDir });
 }
 
 describe('baseline comparison', () => {
@@ -47,7 +51,7 @@ describe('baseline comparison', () => {
   });
 
   it('checks the base out of git into a worktree, sets it up and starts it with the head settings', async () => {
-    const repo = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-repo-'));
+    const repo = mkdtempSync(path.join(tempDir, 'repo-'));
     const git = (...args: string[]) =>
       execFileSync('git', args, {
         cwd: repo,

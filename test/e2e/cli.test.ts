@@ -3,11 +3,11 @@
  * against real services on 127.0.0.1.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, SERVERS_DIR, startServer } from '../helpers/servers.js';
 
 const BIN = path.resolve('bin/slo-gate.js');
@@ -20,9 +20,16 @@ interface Run {
   elapsedMs: number;
 }
 
+/** Every folder writeConfig made, removed once the file's tests are done. */
+const tempDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 /** Writes slo-gate.yml into a fresh folder, with __PORT__ a free port and SERVERS the test servers' folder. */
 async function writeConfig(config: string): Promise<{ dir: string; port: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slo-gate-cli-'));
+  tempDirs.push(dir);
   const port = await freePort();
   await writeFile(
     path.join(dir, 'slo-gate.yml'),

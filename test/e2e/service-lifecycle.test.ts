@@ -1,5 +1,6 @@
 /** The service under test: teardown of the whole process tree, and what it costs under load. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
@@ -9,7 +10,10 @@ import { freePort, SERVERS_DIR } from '../helpers/servers.js';
 import os from 'node:os';
 import path from 'node:path';
 
-const logFile = () => path.join(os.tmpdir(), `slo-gate-test-${process.pid}-${Math.random()}.log`);
+/** This file's own folder for service logs: the gate writes service.log there, which a shared folder would mix up. */
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-lifecycle-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+const logFile = () => path.join(workDir, `service-${Math.random()}.log`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const alive = (pids: number[]) => {
   const live = new Set((readAllProcesses() ?? []).filter((p) => p.state !== 'Z').map((p) => p.pid));
@@ -78,11 +82,11 @@ endpoints:
   it('fails a service leaking 256 KiB per request on max-rss-growth, and passes the same service without the leak', async () => {
     const leaking = await runGate(parseConfig(leakConfig(await freePort(), 256), 'leak.yml', {}), {
       log: new MemoryLogger(),
-      workDir: os.tmpdir(),
+      workDir,
     });
     const steady = await runGate(parseConfig(leakConfig(await freePort(), 0), 'steady.yml', {}), {
       log: new MemoryLogger(),
-      workDir: os.tmpdir(),
+      workDir,
     });
 
     const leak = leaking.endpoints[0]!;
@@ -122,7 +126,7 @@ endpoints: [{ path: /work }]
       'ready.yml',
       {},
     );
-    return runGate(config, { log: new MemoryLogger(), workDir: os.tmpdir() });
+    return runGate(config, { log: new MemoryLogger(), workDir });
   };
 
   it('is ready on a log line, whatever /health says', async () => {
@@ -142,5 +146,79 @@ endpoints: [{ path: /work }]
       'the service was not ready after 700 ms: no output line contained "database connected"',
     );
     expect(result.service!.logTail).toEqual([expect.stringContaining('service listening on')]);
+  });
+});
+
+describe('what stopping did, in the log', () => {
+  /** Runs the gate on service.mjs under `sh -c` with a 500 ms stop timeout; returns its log lines. */
+  const stopLog = async (command: string, env: string) => {
+    const port = await freePort();
+    const config = parseConfig(
+      `target: http://127.0.0.1:${port}
+service:
+  command: ${command.replace('SERVICE', `${SERVERS_DIR}/service.mjs`)}
+  env: { PORT: "${port}"${env} }
+  stop-timeout: 500ms
+load: { duration: 300ms, warmup: 0s, connections: 2 }
+endpoints: [{ path: /work }]
+`,
+      'stop.yml',
+      {},
+    );
+    const log = new MemoryLogger();
+    const result = await runGate(config, { log, workDir });
+    expect(result.verdict).toBe('passed');
+    const stop = log.lines.indexOf('## Stop the service');
+    expect(stop).toBeGreaterThan(0);
+    // The lines of the stop group, up to the service's output.
+    const output = log.lines.findIndex((line, i) => i > stop && line.startsWith('## Output of the service'));
+    return log.lines.slice(stop + 1, output);
+  };
+
+  it('names SIGKILL when the service ignored SIGTERM, not the signal that ended the shell', async () => {
+    // `; true` keeps sh from exec-ing node: the shell dies of SIGTERM, node needs SIGKILL.
+    const lines = await stopLog('node SERVICE; true', ', IGNORE_SIGTERM: "1"');
+    expect(lines).toEqual([
+      'warning: the service did not stop within 500 ms of SIGTERM; killed with SIGKILL',
+    ]);
+  });
+
+  it('says SIGTERM stopped a service that honours it', async () => {
+    const lines = await stopLog('node SERVICE; true', '');
+    expect(lines).toEqual(['stopped by SIGTERM']);
+  });
+});
+
+describe('a health URL the service does not have', () => {
+  it('warns after 3 404s in a row, and the timeout names the 404 and the keys to set', async () => {
+    const port = await freePort();
+    // service.mjs answers 404 to any path but /health and /work.
+    const config = parseConfig(
+      `target: http://127.0.0.1:${port}
+service:
+  command: node ${SERVERS_DIR}/service.mjs
+  env: { PORT: "${port}" }
+  ready: { url: /healthz, timeout: 1500ms, interval: 100ms }
+endpoints: [{ path: /work }]
+`,
+      'not-found.yml',
+      {},
+    );
+    const log = new MemoryLogger();
+    const result = await runGate(config, { log, workDir });
+    const url = `http://127.0.0.1:${port}/healthz`;
+    const keys =
+      'set service.ready.url to the path of its health check, or wait on service.ready.tcp or service.ready.log instead';
+    expect(result.verdict).toBe('failed');
+    const times = /answered 404 Not Found (\d+) times;/.exec(result.reason ?? '')?.[1];
+    // Every 100 ms for 1.5 s: well over 3, all of them 404.
+    expect(Number(times)).toBeGreaterThanOrEqual(5);
+    expect(result.reason).toBe(
+      `the service was not ready after 1.50 s: GET ${url} answered 404 Not Found ${times} times; ${keys}`,
+    );
+    // One warning, as soon as the third 404 came in, not one per probe.
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([
+      `warning: the service has no route GET ${url}: it answered 404 Not Found 3 times in a row; ${keys}`,
+    ]);
   });
 });

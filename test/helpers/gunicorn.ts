@@ -29,7 +29,12 @@ export interface GunicornOptions {
   /** Gunicorn's access log, one line per request served: counts requests on the server's side. */
   accessLogFile?: string;
   bootTimeoutMs?: number;
+  /** The gunicorn to run; default {@link GUNICORN}. (The helper's own test gives a missing one.) */
+  executable?: string;
 }
+
+/** How CI and a developer get gunicorn and the Flask it serves (Debian, as in .github/workflows). */
+export const GUNICORN_INSTALL = 'sudo apt-get install -y gunicorn python3-flask';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +53,8 @@ const healthy = (url: string): Promise<boolean> =>
 export async function startGunicorn(options: GunicornOptions): Promise<Gunicorn> {
   const args = ['-w', String(options.workers), '-b', '127.0.0.1:0', 'app:app'];
   if (options.accessLogFile) args.unshift('--access-logfile', options.accessLogFile);
-  const child = spawn(GUNICORN, args, {
+  const executable = options.executable ?? GUNICORN;
+  const child = spawn(executable, args, {
     cwd: FLASK_APP_DIR,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     // Its own process group, so the workers are stopped with it.
@@ -58,7 +64,10 @@ export async function startGunicorn(options: GunicornOptions): Promise<Gunicorn>
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const running = () => child.exitCode === null && child.signalCode === null;
+  // Without a listener, a missing executable is an unhandled ENOENT that names nothing.
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.once('error', (error) => (spawnError = error));
+  const running = () => !spawnError && child.exitCode === null && child.signalCode === null;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -85,6 +94,12 @@ export async function startGunicorn(options: GunicornOptions): Promise<Gunicorn>
       url ??= port ? `http://127.0.0.1:${port}` : undefined;
       if (url && (await healthy(url))) return { url, close };
       await delay(100);
+    }
+    if (spawnError) {
+      throw new Error(
+        `could not start gunicorn (${executable}): ${spawnError.code ?? spawnError.message}; ` +
+          `install it with \`${GUNICORN_INSTALL}\``,
+      );
     }
     throw new Error(`gunicorn did not become ready:\n${output.slice(-2000)}`);
   } catch (error) {

@@ -1,0 +1,91 @@
+/**
+ * Head against base for one endpoint: warm both up once, then alternate base head, head base, … so drift
+ * (a CPU warming up, a neighbour's load) hits both sides alike; then compare the rounds pairwise. The
+ * driver owns the sockets and timers, so the order, the trimming and the comparison are tested on
+ * synthetic windows.
+ */
+import type { LoadMeasurement } from '../load/run-load.js';
+import { mergeMeasurements } from '../load/merge-measurements.js';
+import type { BaselineComparison, CheckResult } from '../report/model.js';
+import { summarizeLatencies } from '../stats/latency-summary.js';
+import { compareRounds } from './compare.js';
+
+/** Which build a window measures. */
+export type Side = 'base' | 'head';
+
+/** What {@link runRounds} needs from the load engine. */
+export interface RoundsDriver {
+  /** The warmup of one side, nothing measured. */
+  warm(side: Side): Promise<void>;
+  /** One measured window of one side, in round `round` (0-based). */
+  measure(side: Side, round: number): Promise<LoadMeasurement>;
+  /** True once the run was interrupted or a service died: no further round starts. */
+  stopped(): boolean;
+  /** After each round, with its windows (for a progress line). */
+  onRound?(round: number, base: LoadMeasurement | undefined, head: LoadMeasurement | undefined): void;
+}
+
+/** The windows of each side, in round order; `base[i]` and `head[i]` ran back to back. */
+export interface RoundWindows {
+  base: LoadMeasurement[];
+  head: LoadMeasurement[];
+}
+
+/** Pure: even rounds run base first, odd rounds head first. */
+export function roundOrder(round: number): readonly Side[] {
+  return round % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+}
+
+/** Warms both sides, then runs up to `rounds` alternating rounds; the result is trimmed to whole pairs. */
+export async function runRounds(rounds: number, driver: RoundsDriver): Promise<RoundWindows> {
+  await driver.warm('base');
+  await driver.warm('head');
+  const windows: RoundWindows = { base: [], head: [] };
+  for (let round = 0; round < rounds && !driver.stopped(); round++) {
+    for (const side of roundOrder(round)) windows[side].push(await driver.measure(side, round));
+    driver.onRound?.(round, windows.base.at(-1), windows.head.at(-1));
+  }
+  return trimToPairs(windows);
+}
+
+/** Pure: rounds cut short by an abort are compared only where both sides ran. */
+export function trimToPairs({ base, head }: RoundWindows): RoundWindows {
+  const pairs = Math.min(base.length, head.length);
+  return { base: base.slice(0, pairs), head: head.slice(0, pairs) };
+}
+
+/** What the base adds to an endpoint's result. */
+export interface BaselineVerdict {
+  baseline: BaselineComparison;
+  /** max-regression, failed when the p95 regressed beyond the noise and the limit. */
+  check: CheckResult;
+  /** Why the comparison cannot be trusted, when it cannot. */
+  problems: string[];
+}
+
+/** Pure: paired rounds → the comparison, its check and its problems; undefined when no pair ran. */
+export function judgeRounds(
+  { base, head }: RoundWindows,
+  maxRegression: number,
+): BaselineVerdict | undefined {
+  if (base.length === 0) return undefined;
+  const pooled = mergeMeasurements(base);
+  const comparison = compareRounds(base, head, maxRegression);
+  const baseErrors = pooled.failures.status + pooled.failures.timeout + pooled.failures.socket;
+  return {
+    baseline: {
+      latencyMs: summarizeLatencies(pooled.latenciesMs) ?? null,
+      requests: pooled.requests,
+      errorRate: pooled.requests > 0 ? baseErrors / pooled.requests : 0,
+      ...comparison,
+    },
+    check: {
+      metric: 'max-regression',
+      limit: maxRegression,
+      actual: comparison.p95?.change.change ?? null,
+      unit: 'fraction',
+      passed: comparison.verdict !== 'regressed',
+    },
+    problems: pooled.successes === 0 ? ['the base service gave no successful response'] : [],
+  };
+}
