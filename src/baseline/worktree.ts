@@ -2,7 +2,7 @@
  * The base branch as a second copy of the service: a git worktree of the base commit beside the checkout,
  * set up (npm ci, say) and started with the head's service settings on the baseline's port.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +12,10 @@ import type { GateConfig, ServiceConfig } from '../config/types.js';
 import { configError, serviceError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { socketAddressOf } from '../config/address.js';
+import { runSetupCommand } from '../service/setup-command.js';
+
+/** baseline.setup installs the base's dependencies (npm ci, pip install): bounded, but generously. */
+const BASELINE_SETUP_TIMEOUT_MS = 15 * 60_000;
 
 const run = promisify(execFile);
 
@@ -82,30 +86,6 @@ export async function addBaseWorktree(repoDir: string, ref: string, log: Logger)
   };
 }
 
-/** Runs the setup command in the worktree; its output goes to the log, a failure names its exit code. */
-export function runSetup(command: string, cwd: string, log: Logger, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    const capture = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        log.debug(line);
-        tail.push(line);
-        if (tail.length > 30) tail.shift();
-      }
-    };
-    child.stdout.on('data', capture);
-    child.stderr.on('data', capture);
-    child.on('error', (error) => reject(serviceError(`baseline.setup could not start: ${error.message}`)));
-    child.on('exit', (code, signal) => {
-      if (code === 0) return resolve();
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(serviceError(`baseline.setup "${command}" ${how}`, tail));
-    });
-  });
-}
-
 /**
  * The head's service settings moved into the worktree: the same command, in the matching folder, with the
  * baseline's environment on top (its own PORT, say).
@@ -172,7 +152,16 @@ export async function prepareBaseline(
     );
     if (baseline.setup) {
       const setup = baseline.setup;
-      await log.group(`Set up the base: ${setup}`, () => runSetup(setup, service.cwd, log, env));
+      await log.group(`Set up the base: ${setup}`, () =>
+        runSetupCommand({
+          key: 'baseline.setup',
+          command: setup,
+          cwd: service.cwd,
+          env,
+          timeoutMs: BASELINE_SETUP_TIMEOUT_MS,
+          onLine: (line) => log.debug(line),
+        }),
+      );
     }
     return { config: { ...config, baseline: { ...baseline, service } }, worktree };
   } catch (error) {

@@ -143,6 +143,17 @@ const serviceSchema = z.strictObject(
       .string({ error: expected('the command that starts the service, such as "node server.js"') })
       .min(1)
       .meta({ description: 'Run through the shell in its own process group. ${VAR} is left to the shell.' }),
+    setup: z
+      .string({ error: expected('a shell command such as "python3 seed.py"') })
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Run through the shell in `cwd`, with `env`, before the service starts (seed, migrate, restore a fixture); its output opens the service log, and a failure stops the gate.',
+      }),
+    'setup-timeout': positiveDuration('5m')
+      .prefault('5m')
+      .meta({ description: 'service.setup is stopped, and the gate fails, after this long. Default 5m.' }),
     cwd: z
       .string({ error: expected('a folder, relative to the config file') })
       .default('.')

@@ -120,6 +120,8 @@ function toServiceConfig(
   const healthUrl = url ?? (log === undefined && tcp === undefined ? '/health' : undefined);
   return {
     command: raw.command,
+    setup: raw.setup,
+    setupTimeoutMs: raw['setup-timeout'],
     cwd: path.resolve(baseDir, raw.cwd),
     env: raw.env,
     ready: {

@@ -41,6 +41,9 @@ export interface EndpointConfig {
 export interface ServiceConfig {
   /** Run by /bin/sh -c in its own process group. */
   command: string;
+  /** Run by /bin/sh -c before `command`, to completion; a failure stops the gate (exit 3). */
+  setup?: string;
+  setupTimeoutMs: number;
   /** Absolute. */
   cwd: string;
   env: Record<string, string>;

@@ -3,6 +3,9 @@
  * started, waited on until ready) and stopped in its own, with its output shown. Messages name each
  * service by its display name; the role is what code looks it up by.
  */
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { socketAddressOf } from '../config/address.js';
 import type { ServiceConfig } from '../config/types.js';
 import { formatMs } from '../config/units.js';
@@ -12,6 +15,7 @@ import type { GateResult, ServiceInfo } from '../report/model.js';
 import { redactSecrets } from '../report/redact.js';
 import { portOpen, waitUntilReady } from './readiness.js';
 import { describeStop, startService, type RunningService } from './service-process.js';
+import { runSetupCommand } from './setup-command.js';
 
 /** Which build a service runs: the head (the change under test) or the base it is compared with. */
 export type ServiceRole = 'head' | 'base';
@@ -61,7 +65,10 @@ export async function bootService(
   const name = SERVICE_NAMES[role];
   return log.group(`Start ${name}: ${config.command}`, async () => {
     await checkPortFree(target, name);
-    const running = startService(config, info.logFile!, (line) => redactSecrets(line, secrets));
+    const redact = (line: string) => redactSecrets(line, secrets);
+    await startLogFile(info.logFile!);
+    if (config.setup) await runServiceSetup(config, info, redact, { log, signal });
+    const running = startService(config, info.logFile!, redact);
     log.info(`started (pid ${running.pid}); output in ${info.logFile}`);
     try {
       const readiness = await waitUntilReady(running, config, { log, signal, name, readyKey });
@@ -86,6 +93,48 @@ export async function bootService(
       throw error;
     }
   });
+}
+
+/** A fresh service log: setup's output, then the service's, each run. */
+async function startLogFile(logFile: string): Promise<void> {
+  await mkdir(path.dirname(logFile), { recursive: true });
+  await writeFile(logFile, '');
+}
+
+/**
+ * service.setup, to completion, before the service starts: its output opens the service log (redacted),
+ * and a failure (exit 3) carries its last lines. It runs in the service's folder with the service's env.
+ */
+async function runServiceSetup(
+  config: ServiceConfig,
+  info: ServiceInfo,
+  redact: (line: string) => string,
+  { log, signal }: { log: Logger; signal?: AbortSignal },
+): Promise<void> {
+  const command = config.setup!;
+  log.info(`setup: ${command}`);
+  const out = createWriteStream(info.logFile!, { flags: 'a' });
+  const startedMs = Date.now();
+  try {
+    await runSetupCommand({
+      key: 'service.setup',
+      command,
+      cwd: config.cwd,
+      env: { ...process.env, ...config.env },
+      timeoutMs: config.setupTimeoutMs,
+      signal,
+      onLine: (line) => out.write(`${redact(line)}\n`),
+    });
+  } catch (error) {
+    if (!(error instanceof GateError)) throw error;
+    // Shown in the report as the service's last lines: the service itself never started.
+    info.logTail = error.details.map(redact);
+    log.output(`Output of service.setup (all of it in ${info.logFile})`, info.logTail);
+    throw new GateError(error.kind, redact(error.message), info.logTail);
+  } finally {
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
+  log.info(`setup done after ${formatMs(Date.now() - startedMs)}`);
 }
 
 async function checkPortFree(target: string, name: string): Promise<void> {

@@ -99,7 +99,8 @@ export function startService(
   redact: (line: string) => string = (line) => line,
 ): RunningService {
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const log: WriteStream = createWriteStream(logFile);
+  // Appended to: service.setup's output, when it ran, is already at the top (lifecycle.ts starts the file).
+  const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
   const child = spawnGroup(config, log);
   const pid = child.pid!;
   liveGroups.add(pid);

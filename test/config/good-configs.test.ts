@@ -201,6 +201,8 @@ describe('every key', () => {
       target: 'https://127.0.0.1:8443',
       service: {
         command: './run-server --port 8443',
+        setup: './seed --fresh',
+        setupTimeoutMs: 90_000,
         cwd: '/srv/app',
         env: { NODE_ENV: 'production', WORKERS: '4', DEBUG: 'false' },
         ready: { url: 'http://127.0.0.1:9000/ready', timeoutMs: 120_000, intervalMs: 500 },

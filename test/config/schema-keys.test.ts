@@ -28,7 +28,10 @@ describe('knownKeysAt', () => {
         'max-regression',
       ],
     },
-    { at: ['baseline', 'service'], keys: ['command', 'cwd', 'env', 'ready', 'stop-timeout'] },
+    {
+      at: ['baseline', 'service'],
+      keys: ['command', 'setup', 'setup-timeout', 'cwd', 'env', 'ready', 'stop-timeout'],
+    },
     // not maps: a scalar (through its pipe), a record, a key that does not exist
     { at: ['load', 'duration'], keys: [] },
     { at: ['service', 'env'], keys: [] },

@@ -32,6 +32,7 @@ describe('service teardown', () => {
         env: { PORT: String(port) },
         ready: { url: '', timeoutMs: 1000, intervalMs: 100 },
         stopTimeoutMs: 2000,
+        setupTimeoutMs: 1000,
       },
       logFile(),
     );
@@ -52,6 +53,7 @@ describe('service teardown', () => {
         env: {},
         ready: { url: '', timeoutMs: 1000, intervalMs: 100 },
         stopTimeoutMs: 500,
+        setupTimeoutMs: 1000,
       },
       logFile(),
     );
