@@ -14,10 +14,10 @@ import { GateClient, type RequestResult } from './gate-client.js';
 import {
   backoffMs,
   dueBefore,
-  firstIntendedNs,
   fixedRateSend,
-  laneIntervalNs,
+  intendedAtNs,
   nsFromMs,
+  type FixedRate,
   type LaneTimes,
 } from './schedule.js';
 import { msBetween, WindowAccounting, type LoadMeasurement } from './window.js';
@@ -66,6 +66,8 @@ const nowNs = (): bigint => process.hrtime.bigint();
 /** One connection: its client, fixed-rate timing (schedule.ts), closed-loop backoff and timer. */
 interface Lane extends LaneTimes {
   client: GateClient;
+  /** Fixed rate: the index of its next request (see schedule.ts); nextIntendedNs is when that is due. */
+  nextIndex: number;
   /** Where the latency of the request in flight starts. */
   timedFromNs: bigint;
   failuresInARow: number;
@@ -80,7 +82,7 @@ class LoadRun {
   private readonly windowEndNs: bigint;
   /** In-flight requests time out by themselves; the fixed-rate backlog gets the same bound. */
   private readonly drainEndNs: bigint;
-  private readonly intervalNs: bigint;
+  private readonly rate: FixedRate | undefined;
   private readonly window: WindowAccounting;
   private readonly lanes: Lane[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -97,7 +99,9 @@ class LoadRun {
     this.windowEndNs = this.windowStartNs + nsFromMs(plan.durationMs);
     const requestTimeoutNs = nsFromMs(plan.requestTimeoutMs);
     this.drainEndNs = this.windowEndNs + requestTimeoutNs;
-    this.intervalNs = plan.ratePerSecond ? laneIntervalNs(plan.connections, plan.ratePerSecond) : 0n;
+    this.rate = plan.ratePerSecond
+      ? { startNs: this.startNs, ratePerSecond: plan.ratePerSecond, connections: plan.connections }
+      : undefined;
     const expected = plan.expectStatus;
     this.window = new WindowAccounting(
       { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs },
@@ -121,9 +125,8 @@ class LoadRun {
     for (let i = 0; i < plan.connections; i++) {
       const lane: Lane = {
         client: undefined as unknown as GateClient,
-        nextIntendedNs: plan.ratePerSecond
-          ? firstIntendedNs(this.startNs, i, plan.ratePerSecond)
-          : this.startNs,
+        nextIndex: i,
+        nextIntendedNs: this.rate ? intendedAtNs(this.rate, i) : this.startNs,
         lastEndNs: 0n,
         ownShiftNs: 0n,
         timedFromNs: 0n,
@@ -155,11 +158,12 @@ class LoadRun {
   private schedule(lane: Lane): void {
     if (this.finished || lane.client.busy || lane.timer) return;
     const now = nowNs();
-    if (this.plan.ratePerSecond) {
+    if (this.rate) {
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
       const send = fixedRateSend(lane, now);
-      lane.nextIntendedNs += this.intervalNs;
+      lane.nextIndex += this.rate.connections;
+      lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
       lane.ownShiftNs = send.ownShiftNs;
       lane.timedFromNs = send.timedFromNs;
       this.window.noteSend(send);
@@ -192,8 +196,7 @@ class LoadRun {
   private maybeFinish(): void {
     if (this.finished || nowNs() < this.windowEndNs) return;
     const allIdle = this.lanes.every((lane) => !lane.client.busy);
-    const allSent =
-      !this.plan.ratePerSecond || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
+    const allSent = !this.rate || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
     if (allIdle && allSent) this.finish();
   }
 
@@ -209,8 +212,8 @@ class LoadRun {
       if (abandoned && !aborted) this.window.record(abandoned, lane.timedFromNs);
       lane.client.destroy();
       // The fixed-rate backlog still due at the drain deadline never went out: it timed out too.
-      if (aborted) continue;
-      for (const due of dueBefore(lane.nextIntendedNs, this.windowEndNs, this.intervalNs)) {
+      if (aborted || !this.rate) continue;
+      for (const due of dueBefore(this.rate, lane.nextIndex, this.windowEndNs)) {
         this.window.recordUnsent(due, now);
       }
     }

@@ -1,7 +1,7 @@
 /**
  * When requests are due, as pure arithmetic given `now` (monotonic nanoseconds).
  *
- * Fixed rate: connection i sends at start + i/rate + k·connections/rate. Latency is measured from that
+ * Fixed rate: request n is due at start + n/rate; connection i sends requests i, i + connections, …. Latency is measured from that
  * intended time, so a server that stalls is charged for the requests it kept waiting behind a slow answer
  * (coordinated omission, corrected as wrk2 does), but not for the gate's own lateness: a timer that fires
  * ~1 ms late, or a load generator starved of CPU. Each connection keeps its "own shift", how much later
@@ -23,14 +23,39 @@ export const MAX_BACKOFF_MS = 1000;
 
 export const nsFromMs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 
-/** Fixed rate: the first intended send of connection `lane`, staggered so the total arrival is even. */
-export function firstIntendedNs(startNs: bigint, lane: number, ratePerSecond: number): bigint {
-  return startNs + BigInt(Math.round((lane / ratePerSecond) * 1e9));
+/** A fixed arrival rate from `startNs`: request n (0, 1, 2, …, over all connections) is due at start + n/rate. */
+export interface FixedRate {
+  startNs: bigint;
+  ratePerSecond: number;
+  connections: number;
 }
 
-/** Fixed rate: the time between two sends of one connection. */
-export function laneIntervalNs(connections: number, ratePerSecond: number): bigint {
-  return BigInt(Math.round((connections / ratePerSecond) * 1e9));
+/**
+ * When request `index` is due. Computed from the index, never by adding a rounded interval, so that
+ * rounding cannot pull the request due exactly at the end of a window into it: [start, end) holds exactly
+ * rate × duration requests.
+ */
+export function intendedAtNs(rate: FixedRate, index: number): bigint {
+  return rate.startNs + BigInt(Math.round((index * 1e9) / rate.ratePerSecond));
+}
+
+/**
+ * The first index at or after `fromIndex` on the same connection (connection i sends requests i,
+ * i + connections, …) that is due at or after `atNs`.
+ */
+export function firstIndexDueFrom(rate: FixedRate, fromIndex: number, atNs: bigint): number {
+  let index = fromIndex;
+  while (intendedAtNs(rate, index) < atNs) index += rate.connections;
+  return index;
+}
+
+/** The intended times of one connection's requests from `fromIndex` on that fall before `untilNs`. */
+export function dueBefore(rate: FixedRate, fromIndex: number, untilNs: bigint): bigint[] {
+  const due: bigint[] = [];
+  for (let index = fromIndex; intendedAtNs(rate, index) < untilNs; index += rate.connections) {
+    due.push(intendedAtNs(rate, index));
+  }
+  return due;
 }
 
 /** Fixed rate: one connection's timing state between sends. */
@@ -66,14 +91,6 @@ export function fixedRateSend(lane: LaneTimes, nowNs: bigint): FixedRateSend {
     // backlog, which grows by our few microseconds per request when the connection is never free.)
     late: idealFreeNs <= intendedNs && nowNs - intendedNs > LATE_SEND_NS,
   };
-}
-
-/** Fixed rate: the intended times from `nextIntendedNs` on that fall before `untilNs` (a lane's backlog). */
-export function dueBefore(nextIntendedNs: bigint, untilNs: bigint, intervalNs: bigint): bigint[] {
-  const due: bigint[] = [];
-  if (intervalNs <= 0n) return due;
-  for (let at = nextIntendedNs; at < untilNs; at += intervalNs) due.push(at);
-  return due;
 }
 
 /** Closed loop: the wait before the next attempt after `failuresInARow` socket failures (0: none). */

@@ -209,6 +209,21 @@ describe('runLoad, fixed rate', () => {
     expect(m.successes).toBe(m.requests);
   });
 
+  it('sends exactly rate × duration requests: the window is half-open', async () => {
+    let served = 0;
+    const server = await serve((_req, res) => {
+      served++;
+      res.end('ok');
+    });
+    // 3 req/s on one connection: due at 0, 333.3 and 666.7 ms; the fourth, at 1000 ms, is past the window.
+    // (Adding a rounded 333333333 ns interval put it at 999999999 ns, inside.)
+    const m = await runLoad(
+      plan(`${server.url}/x`, { ratePerSecond: 3, connections: 1, warmupMs: 0, durationMs: 1000 }),
+    );
+    expect(m.requests).toBe(3);
+    expect(served).toBe(3);
+  });
+
   it("does not charge the server for the gate's own lateness, and counts the late sends", async () => {
     const steady = await startNodeServer('pausing.mjs', { PAUSE_MS: '0' });
     servers.push(steady);

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   backoffMs,
   dueBefore,
-  firstIntendedNs,
+  firstIndexDueFrom,
   fixedRateSend,
-  laneIntervalNs,
+  intendedAtNs,
+  type FixedRate,
   type FixedRateSend,
 } from '../../src/load/schedule.js';
 
@@ -13,17 +14,54 @@ const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 const ms = (value: bigint): number => Number(value) / 1e6;
 
 describe('fixed-rate lanes', () => {
-  it('stagger the connections so the total arrival rate is even', () => {
-    const starts = [0, 1, 2, 3].map((lane) => ms(firstIntendedNs(ns(1000), lane, 100)));
-    expect(starts).toEqual([1000, 1010, 1020, 1030]);
-    expect(ms(laneIntervalNs(4, 100))).toBe(40);
+  const rate = (ratePerSecond: number, connections: number): FixedRate => ({
+    startNs: ns(1000),
+    ratePerSecond,
+    connections,
   });
 
-  it('list the backlog still due before a time, in order', () => {
-    expect(dueBefore(ns(1900), ns(2000), ns(40)).map(ms)).toEqual([1900, 1940, 1980]);
-    expect(dueBefore(ns(2000), ns(2000), ns(40))).toEqual([]);
-    // Closed loop has no interval: no backlog, and no endless loop.
-    expect(dueBefore(ns(0), ns(2000), 0n)).toEqual([]);
+  it('stagger the connections so the total arrival rate is even', () => {
+    const r = rate(100, 4);
+    // Connection i sends requests i, i + 4, …: the first four go 10 ms apart, then each connection every 40.
+    expect([0, 1, 2, 3, 4].map((index) => ms(intendedAtNs(r, index)))).toEqual([
+      1000, 1010, 1020, 1030, 1040,
+    ]);
+  });
+
+  it.each([
+    [3, 1, 1000],
+    [3, 2, 1000],
+    [6, 5, 2000],
+    [6, 10, 2000],
+    [7, 3, 3000],
+    [200, 10, 1500],
+  ])(
+    'hold exactly rate × duration requests in [start, end): %i req/s over %i connections for %i ms',
+    (perSecond, connections, durationMs) => {
+      const r = rate(perSecond, connections);
+      const lanes = Array.from({ length: connections }, (_, lane) =>
+        dueBefore(r, lane, ns(1000 + durationMs)),
+      );
+      const due = lanes.flat();
+      expect(due.length).toBe((perSecond * durationMs) / 1000);
+      // Every one of them inside the window, and none twice.
+      expect(due.every((at) => at >= ns(1000) && at < ns(1000 + durationMs))).toBe(true);
+      expect(new Set(due).size).toBe(due.length);
+    },
+  );
+
+  it('list one connection’s backlog still due before a time, in order', () => {
+    const r = rate(100, 4);
+    // Connection 2's requests from index 2 on: due at 1020, 1060, 1100, …
+    expect(dueBefore(r, 2, ns(1140)).map(ms)).toEqual([1020, 1060, 1100]);
+    expect(dueBefore(r, 14, ns(1140))).toEqual([]);
+  });
+
+  it('find the first request of a connection due at or after a time', () => {
+    const r = rate(100, 4);
+    expect(firstIndexDueFrom(r, 2, ns(1100))).toBe(10); // due at 1100 exactly
+    expect(firstIndexDueFrom(r, 2, ns(1101))).toBe(14);
+    expect(firstIndexDueFrom(r, 18, ns(1000))).toBe(18); // never goes back
   });
 });
 
