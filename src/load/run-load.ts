@@ -14,6 +14,7 @@ import { GateClient, type RequestResult } from './gate-client.js';
 import {
   backoffMs,
   dueBefore,
+  firstIndexDueFrom,
   fixedRateSend,
   intendedAtNs,
   nsFromMs,
@@ -159,6 +160,12 @@ class LoadRun {
     if (this.finished || lane.client.busy || lane.timer) return;
     const now = nowNs();
     if (this.rate) {
+      // The warmup's backlog is not carried into the window: a warmup warms the service up, and requests
+      // due in it but still unsent would have the window measure the warmup's queue instead of its own.
+      if (now >= this.windowStartNs && lane.nextIntendedNs < this.windowStartNs) {
+        lane.nextIndex = firstIndexDueFrom(this.rate, lane.nextIndex, this.windowStartNs);
+        lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
+      }
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
       const send = fixedRateSend(lane, now);

@@ -23,11 +23,18 @@ export interface LoadMeasurement {
    * from the intended send time. Fast failures are kept apart in `failedLatenciesMs`.
    */
   latenciesMs: Float64Array;
-  /** The same requests timed from the actual send (differs from latenciesMs only at a fixed rate). */
+  /**
+   * The same requests timed from the actual send (differs from latenciesMs only at a fixed rate), for those
+   * answered or timed out after their full timeout: the fixed-rate backlog that never went out, and a
+   * request the drain deadline cut short, have no raw latency.
+   */
   rawLatenciesMs: Float64Array;
   /** Responses with an unexpected status and socket errors. */
   failedLatenciesMs: Float64Array;
-  /** Time of the last answer (any status) in the window, from the window start; undefined if none. */
+  /**
+   * Time of the last answer (any status, to a request due in the window or in the warmup) inside the window,
+   * from the window start; undefined if none.
+   */
   lastAnswerMs?: number;
   /** Longest time inside the window with no answer at all, counting the end only if requests waited. */
   longestSilenceMs: number;
@@ -106,6 +113,17 @@ export class WindowAccounting {
    * (its intended time, at a fixed rate shifted by the gate's own lateness); by default its intended time.
    */
   record(result: RequestResult, timedFromNs = result.intendedNs): void {
+    this.count(result, timedFromNs, true);
+  }
+
+  /** A fixed-rate request due in the window that never went out by `atNs` (the drain deadline). */
+  recordUnsent(intendedNs: bigint, atNs: bigint): void {
+    this.count({ outcome: { kind: 'timeout' }, intendedNs, sentNs: atNs, endNs: atNs }, intendedNs, false);
+  }
+
+  private count(result: RequestResult, timedFromNs: bigint, sent: boolean): void {
+    // Any answer inside the window shows the service alive, even one to a request due in the warmup.
+    if (result.outcome.kind === 'response') this.noteAnswer(result.endNs);
     if (!this.isDueIn(result.intendedNs)) return;
     this.requests++;
     const latencyMs = msBetween(timedFromNs, result.endNs);
@@ -113,7 +131,6 @@ export class WindowAccounting {
     const { outcome } = result;
     if (outcome.kind === 'response') {
       this.statusCodes[outcome.statusCode] = (this.statusCodes[outcome.statusCode] ?? 0) + 1;
-      this.noteAnswer(result.endNs);
       if (this.isSuccess(outcome.statusCode)) {
         this.successes++;
         this.latencies.push(latencyMs);
@@ -125,7 +142,12 @@ export class WindowAccounting {
     } else if (outcome.kind === 'timeout') {
       this.failures.timeout++;
       this.latencies.push(latencyMs);
-      this.rawLatencies.push(rawLatencyMs);
+      // Raw latency only for a request that had its full timeout from its send. One that never went out,
+      // or went out just before the drain deadline cut it short, has none known: 0 ms or a few would
+      // flatter the raw figures.
+      if (sent && result.endNs - result.sentNs >= this.bounds.requestTimeoutNs) {
+        this.rawLatencies.push(rawLatencyMs);
+      }
       if (this.lastTimeoutIntendedNs === undefined || result.intendedNs > this.lastTimeoutIntendedNs) {
         this.lastTimeoutIntendedNs = result.intendedNs;
       }
@@ -134,11 +156,6 @@ export class WindowAccounting {
       this.socketErrors[outcome.code] = (this.socketErrors[outcome.code] ?? 0) + 1;
       this.failedLatencies.push(latencyMs);
     }
-  }
-
-  /** A fixed-rate request due in the window that never went out by `atNs` (the drain deadline). */
-  recordUnsent(intendedNs: bigint, atNs: bigint): void {
-    this.record({ outcome: { kind: 'timeout' }, intendedNs, sentNs: atNs, endNs: atNs });
   }
 
   /** Requests ended in the window so far, and how many failed (for progress lines). */
@@ -179,7 +196,7 @@ export class WindowAccounting {
 
   /** Tracks the longest gap between answers inside the window. */
   private noteAnswer(endNs: bigint): void {
-    if (endNs > this.bounds.endNs) return;
+    if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
     const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
     if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
     if (this.lastAnswerNs === undefined || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;

@@ -296,6 +296,32 @@ describe('runLoad, fixed rate', () => {
     expect(paused.requests).toBeGreaterThanOrEqual(195);
   });
 
+  it('over capacity, reports a breach with true figures, not a target that stopped answering', async () => {
+    // 2 workers holding each request 50 ms: 40 req/s at most, asked for 200. The warmup's backlog used to
+    // fill the whole window, so no request due in it was answered and the gate said "stopped answering".
+    const capped = await startNodeServer('workers.mjs', { WORKERS: '2', HOLD_MS: '50' });
+    servers.push(capped);
+    const config = parseConfig(
+      `target: ${capped.url}\n` +
+        'load: { rate: 200, connections: 10, warmup: 500ms, duration: 1500ms, request-timeout: 1s }\n' +
+        'endpoints: [{ path: /x, slo: { p95: 100ms } }]\n',
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    const e = result.endpoints[0]!;
+    expect(result.verdict).toBe('breached');
+    expect(e.problems).toEqual([]);
+    expect(e.requests).toBe(300);
+    // It answered ~40 req/s all along: requests due in the window were answered, through to its end.
+    expect(e.successes).toBeGreaterThan(30);
+    expect(e.successes).toBeLessThanOrEqual(40 * 2.5 + 10);
+    expect(e.requests).toBe(e.successes + e.failures.timeout);
+    // Raw latencies are of requests actually sent, each held at least 50 ms: none is a 0 ms unsent one.
+    expect(e.rawLatencyMs!.min).toBeGreaterThanOrEqual(50);
+    expect(e.rawLatencyMs!.count).toBeLessThan(e.requests);
+  });
+
   it('counts the backlog of a frozen server as timed out', async () => {
     const start = Date.now();
     const server = await serve((_req, res) => {

@@ -103,7 +103,18 @@ describe('WindowAccounting', () => {
     {
       name: 'the backlog still unsent at the drain deadline counts as timed out from its intended time',
       events: [{ unsent: { dueMs: 1900, atMs: 2500 } }, { unsent: { dueMs: 2000, atMs: 2500 } }],
-      expected: { requests: 1, failures: { status: 0, timeout: 1, socket: 0 }, latenciesMs: [600] },
+      expected: {
+        requests: 1,
+        failures: { status: 0, timeout: 1, socket: 0 },
+        latenciesMs: [600],
+        // It never went out: no raw latency, rather than a 0 ms one.
+        rawLatenciesMs: [],
+      },
+    },
+    {
+      name: 'a request sent late and cut short by the drain deadline is a timeout with no raw latency',
+      events: [{ result: { outcome: timeout, dueMs: 1500, sentMs: 2460, endMs: 2500 } }],
+      expected: { requests: 1, latenciesMs: [1000], rawLatenciesMs: [] },
     },
     {
       name: 'the longest silence is the longest gap between answers, from the window start',
@@ -129,6 +140,16 @@ describe('WindowAccounting', () => {
       name: 'an answer after the window ends is not a sign of life inside it',
       events: [answered(1000, 1100), answered(1900, 2100), timedOut(1950)],
       expected: { lastAnswerMs: 100, trailingSilenceMs: 900 },
+    },
+    {
+      name: 'an answer inside the window to a request due in the warmup shows the service alive',
+      events: [answered(900, 1900), timedOut(1000), timedOut(1100)],
+      expected: { requests: 2, successes: 0, lastAnswerMs: 900, trailingSilenceMs: 0, longestSilenceMs: 900 },
+    },
+    {
+      name: 'an answer before the window opens is not a sign of life inside it',
+      events: [answered(900, 950), timedOut(1000)],
+      expected: { lastAnswerMs: undefined, trailingSilenceMs: 1000 },
     },
     {
       name: 'an abort ends the window early',
