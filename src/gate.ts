@@ -12,6 +12,7 @@ import { formatMs, formatPercent } from './config/units.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
+import { diagnoseQueueing } from './load/queue-diagnosis.js';
 import { LATE_SEND_MS, runLoad, type LoadMeasurement, type LoadPlan } from './load/run-load.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './report/model.js';
 import { redactSecrets } from './report/redact.js';
@@ -38,6 +39,11 @@ const PORT_CHECK_TIMEOUT_MS = 1000;
 const QUEUED_SENDS_WARN_SHARE = 0.5;
 /** Warn when more than this share of a fixed-rate window's requests went out late (see run-load.ts). */
 const LATE_SENDS_WARN_SHARE = 0.01;
+/**
+ * No load warning on fewer requests: below 20, one request is 5% or more of them, so a single late timer
+ * or slow answer would decide a share; from 20, half queued is 10 requests.
+ */
+const MIN_WARNING_REQUESTS = 20;
 
 /** A service slo-gate started, with what it is called in messages. */
 interface Started {
@@ -322,17 +328,30 @@ async function measureEndpoint(
  */
 export function fixedRateWarnings(e: EndpointResult, load: GateConfig['load']): string[] {
   const rate = load.ratePerSecond;
-  if (!rate || e.requests === 0) return [];
+  if (!rate || e.requests < MIN_WARNING_REQUESTS) return [];
   const warnings: string[] = [];
   const queued = e.queuedSends ?? 0;
   if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
     const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
-    const needed = Math.ceil((rate * rawMeanMs) / 1000);
+    const { connections } = load;
+    const why = diagnoseQueueing({
+      connections,
+      ratePerSecond: rate,
+      rawMeanMs,
+      unloadedLatencyMs: e.unloadedLatencyMs ?? undefined,
+    });
+    const waited = `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: `;
     warnings.push(
-      `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free ` +
-        `connection, and that wait counts as latency: ${load.connections} connections are too few ` +
-        `for ${rate} req/s at ${formatMs(rawMeanMs)} a request` +
-        (needed > load.connections ? ` (it takes at least ${needed}); raise load.connections` : ''),
+      why.kind === 'saturated'
+        ? waited +
+            `the service is saturated, not short of connections: it answered about ${why.throughputPerSecond.toFixed(1)} req/s ` +
+            `of the ${rate} asked, at ${formatMs(rawMeanMs)} a request against ${formatMs(why.unloadedLatencyMs)} unloaded; ` +
+            `more connections would only queue longer inside it`
+        : waited +
+            `${connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` +
+            (why.connectionsNeeded > connections
+              ? ` (it takes at least ${why.connectionsNeeded}); raise load.connections`
+              : ''),
     );
   }
   const late = e.lateSends ?? 0;
@@ -412,6 +431,7 @@ export function toEndpointResult(
     ...(fixedRate
       ? {
           rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+          unloadedLatencyMs: summarizeLatencies(m.unloadedLatenciesMs ?? new Float64Array())?.p50 ?? null,
           lateSends: m.lateSends,
           queuedSends: m.queuedSends,
         }

@@ -71,6 +71,8 @@ interface Lane extends LaneTimes {
   nextIndex: number;
   /** Where the latency of the request in flight starts. */
   timedFromNs: bigint;
+  /** The request in flight went out while no other was in flight (its latency is the unloaded one). */
+  sentAlone: boolean;
   failuresInARow: number;
   /** Closed loop: after connection failures, not before this (backoff). */
   notBeforeNs: bigint;
@@ -88,6 +90,8 @@ class LoadRun {
   private readonly lanes: Lane[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private finished = false;
+  /** Requests in flight over all lanes. */
+  private inFlight = 0;
   private abortedAtNs: bigint | undefined;
   private windowEdge: 'before' | 'open' | 'closed' = 'before';
 
@@ -131,6 +135,7 @@ class LoadRun {
         lastEndNs: 0n,
         ownShiftNs: 0n,
         timedFromNs: 0n,
+        sentAlone: false,
         failuresInARow: 0,
         notBeforeNs: 0n,
       };
@@ -174,12 +179,18 @@ class LoadRun {
       lane.ownShiftNs = send.ownShiftNs;
       lane.timedFromNs = send.timedFromNs;
       this.window.noteSend(send);
-      return lane.client.send(send.intendedNs);
+      return this.send(lane, send.intendedNs);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
     lane.timedFromNs = now;
-    lane.client.send(now);
+    this.send(lane, now);
+  }
+
+  private send(lane: Lane, intendedNs: bigint): void {
+    lane.sentAlone = this.inFlight === 0;
+    this.inFlight++;
+    lane.client.send(intendedNs);
   }
 
   private wakeAt(lane: Lane, atNs: bigint, now: bigint): void {
@@ -194,7 +205,9 @@ class LoadRun {
 
   private onResult(lane: Lane, result: RequestResult): void {
     lane.lastEndNs = result.endNs;
+    this.inFlight--;
     this.window.record(result, lane.timedFromNs);
+    if (lane.sentAlone) this.window.recordUnloaded(result);
     lane.failuresInARow = result.outcome.kind === 'socket' ? lane.failuresInARow + 1 : 0;
     if (lane.failuresInARow > 0) lane.notBeforeNs = result.endNs + nsFromMs(backoffMs(lane.failuresInARow));
     this.schedule(lane);

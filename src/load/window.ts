@@ -32,6 +32,11 @@ export interface LoadMeasurement {
   /** Responses with an unexpected status and socket errors. */
   failedLatenciesMs: Float64Array;
   /**
+   * Raw latencies of successful requests sent while no other request of the run was in flight, warmup
+   * included: the service's latency unloaded, to tell a saturated service from too few connections.
+   */
+  unloadedLatenciesMs?: Float64Array;
+  /**
    * Time of the last answer (any status, to a request due in the window or in the warmup) inside the window,
    * from the window start; undefined if none.
    */
@@ -80,6 +85,7 @@ export class WindowAccounting {
   private readonly latencies = new SampleBuffer();
   private readonly rawLatencies = new SampleBuffer();
   private readonly failedLatencies = new SampleBuffer();
+  private readonly unloadedLatencies = new SampleBuffer();
   private readonly statusCodes: Record<string, number> = {};
   private readonly socketErrors: Record<string, number> = {};
   private readonly failures = { status: 0, timeout: 0, socket: 0 };
@@ -158,6 +164,16 @@ export class WindowAccounting {
     }
   }
 
+  /**
+   * A request that was sent while no other was in flight, in any phase: if it succeeded, its raw latency
+   * is a sample of the service's latency unloaded.
+   */
+  recordUnloaded(result: RequestResult): void {
+    if (result.outcome.kind === 'response' && this.isSuccess(result.outcome.statusCode)) {
+      this.unloadedLatencies.push(msBetween(result.sentNs, result.endNs));
+    }
+  }
+
   /** Requests ended in the window so far, and how many failed (for progress lines). */
   progress(): { requests: number; errors: number } {
     const { status, timeout, socket } = this.failures;
@@ -185,6 +201,7 @@ export class WindowAccounting {
       latenciesMs: this.latencies.toArray(),
       rawLatenciesMs: this.rawLatencies.toArray(),
       failedLatenciesMs: this.failedLatencies.toArray(),
+      unloadedLatenciesMs: this.unloadedLatencies.toArray(),
       lastAnswerMs: this.lastAnswerNs === undefined ? undefined : msBetween(startNs, this.lastAnswerNs),
       longestSilenceMs: Number(longestSilenceNs) / 1e6,
       trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,

@@ -272,6 +272,44 @@ describe('runLoad, fixed rate', () => {
     ]);
   });
 
+  it('tells a saturated service from too few connections', async () => {
+    // 2 workers × 50 ms: 40 req/s at most. At 60 req/s with 8 connections every connection is busy, and a
+    // request takes ~200 ms (8 in the queue at 40 req/s) against 50 ms unloaded: more connections would
+    // only lengthen the queue, which the old warning asked for ("it takes at least 12").
+    const capped = await startNodeServer('workers.mjs', { WORKERS: '2', HOLD_MS: '50' });
+    servers.push(capped);
+    const config = parseConfig(
+      `target: ${capped.url}\n` +
+        'load: { rate: 60, connections: 8, warmup: 300ms, duration: 1500ms, request-timeout: 2s }\n' +
+        'endpoints: [{ path: /x }]\n',
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(result.endpoints[0]!.unloadedLatencyMs).toBeGreaterThanOrEqual(50);
+    expect(result.endpoints[0]!.unloadedLatencyMs).toBeLessThan(100);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^GET \/x: [\d.]+% of requests waited for a free connection, and that wait counts as latency: the service is saturated, not short of connections: it answered about (3[5-9]|4[0-2])\.\d req\/s of the 60 asked, at .* a request against 5\d\.\d ms unloaded; more connections would only queue longer inside it$/,
+      ),
+    ]);
+  });
+
+  it('warns about the load only on a sample of 20 requests or more', async () => {
+    // 3 requests at 3 req/s, each answered in 400 ms on one connection: two of three wait for it. That is
+    // 67%, and three requests say nothing about a run.
+    const server = await serve((_req, res) => setTimeout(() => res.end('ok'), 400));
+    const config = parseConfig(
+      `target: ${server.url}\nload: { rate: 3, connections: 1, warmup: 0s, duration: 1s }\nendpoints: [{ path: /x }]\n`,
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(result.endpoints[0]!.requests).toBe(3);
+    expect(result.endpoints[0]!.queuedSends).toBe(2);
+    expect(result.warnings).toEqual([]);
+  });
+
   it('charges a pausing server for the requests it kept waiting, and passes a steady one', async () => {
     const pausing = await startNodeServer('pausing.mjs', { PAUSE_MS: '700', EVERY_MS: '1000' });
     const steady = await startNodeServer('pausing.mjs', { PAUSE_MS: '0' });

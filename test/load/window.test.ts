@@ -183,6 +183,21 @@ describe('WindowAccounting', () => {
     expect(m.successes + m.failures.status + m.failures.timeout + m.failures.socket).toBe(m.requests);
   });
 
+  it('keeps the raw latency of successful requests sent alone, in any phase, as the unloaded latency', () => {
+    const window = new WindowAccounting(bounds, (code) => code === 200);
+    const alone = (dueMs: number, endMs: number, outcome: RequestOutcome = ok): RequestResult => ({
+      outcome,
+      intendedNs: ns(dueMs),
+      sentNs: ns(dueMs + 1),
+      endNs: ns(endMs),
+    });
+    window.recordUnloaded(alone(100, 151)); // in the warmup: where a saturated run has its only one
+    window.recordUnloaded(alone(1500, 1541));
+    window.recordUnloaded(alone(1600, 1601, { kind: 'response', statusCode: 500 }));
+    window.recordUnloaded(alone(1700, 2200, timeout));
+    expect(list(window.close().unloadedLatenciesMs!)).toEqual([50, 40]);
+  });
+
   it('reports progress as requests and errors so far', () => {
     const window = new WindowAccounting(bounds, (code) => code === 200);
     window.record({ outcome: ok, intendedNs: ns(1000), sentNs: ns(1000), endNs: ns(1001) });
