@@ -57,7 +57,8 @@ export interface LoadMeasurement {
   lateSends: number;
   /**
    * Fixed rate: requests due in the window whose connection was still busy with the previous one at their
-   * intended time. A few is a stall; most means too few connections for the rate. 0 in closed loop.
+   * intended time, the backlog never sent included. A few is a stall; most means too few connections for
+   * the rate, or a saturated service. 0 in closed loop.
    */
   queuedSends: number;
 }
@@ -124,6 +125,8 @@ export class WindowAccounting {
 
   /** A fixed-rate request due in the window that never went out by `atNs` (the drain deadline). */
   recordUnsent(intendedNs: bigint, atNs: bigint): void {
+    // Its connection was busy from its intended time to the end: it waited for it, for good.
+    if (this.isDueIn(intendedNs)) this.queuedSends++;
     this.count({ outcome: { kind: 'timeout' }, intendedNs, sentNs: atNs, endNs: atNs }, intendedNs, false);
   }
 

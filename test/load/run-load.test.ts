@@ -358,6 +358,10 @@ describe('runLoad, fixed rate', () => {
     // Raw latencies are of requests actually sent, each held at least 50 ms: none is a 0 ms unsent one.
     expect(e.rawLatencyMs!.min).toBeGreaterThanOrEqual(50);
     expect(e.rawLatencyMs!.count).toBeLessThan(e.requests);
+    // And the gate says why: the service is saturated (not: too few connections).
+    expect(result.warnings).toEqual([
+      expect.stringContaining('the service is saturated, not short of connections'),
+    ]);
   });
 
   it('counts the backlog of a frozen server as timed out', async () => {

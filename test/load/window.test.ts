@@ -109,6 +109,8 @@ describe('WindowAccounting', () => {
         latenciesMs: [600],
         // It never went out: no raw latency, rather than a 0 ms one.
         rawLatenciesMs: [],
+        // Its connection was busy all along: it waited for it.
+        queuedSends: 1,
       },
     },
     {
