@@ -14,17 +14,9 @@ declare module 'autocannon/lib/httpClient.js' {
 
   class AutocannonClient extends EventEmitter {
     constructor(opts: Record<string, unknown>);
-    opts: Record<string, unknown> & {
-      hostname: string;
-      port: number;
-      socketPath?: string;
-      servername?: string;
-    };
-    secure: boolean;
     conn: Socket;
     parser: HttpParser;
     timeoutTicker: { clear(): void };
-    requestIterator: { currentRequest: { requestBuffer: Buffer } };
     destroyed: boolean;
     _connect(): void;
     _doRequest(): void;

@@ -39,6 +39,7 @@ export function mergeMeasurements(windows: LoadMeasurement[]): LoadMeasurement {
     latenciesMs: concatSamples(windows.map((w) => w.latenciesMs)),
     rawLatenciesMs: concatSamples(windows.map((w) => w.rawLatenciesMs)),
     failedLatenciesMs: concatSamples(windows.map((w) => w.failedLatenciesMs)),
+    unloadedLatenciesMs: concatSamples(windows.map((w) => w.unloadedLatenciesMs ?? new Float64Array())),
     lastAnswerMs: last.lastAnswerMs,
     longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
     trailingSilenceMs: last.trailingSilenceMs,

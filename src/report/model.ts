@@ -50,6 +50,11 @@ export interface EndpointResult {
   /** At a fixed rate: the same requests timed from the actual send, for comparison. */
   rawLatencyMs?: LatencySummary | null;
   /**
+   * At a fixed rate: the median latency of requests sent while no other was in flight (the service
+   * unloaded), which tells a saturated service from too few connections.
+   */
+  unloadedLatencyMs?: number | null;
+  /**
    * At a fixed rate: requests that went out late on a free connection because slo-gate itself fell behind
    * (timed from when they went out, not charged to the service).
    */

@@ -47,6 +47,7 @@ export function toEndpointResult(
     ...(fixedRate
       ? {
           rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+          unloadedLatencyMs: summarizeLatencies(m.unloadedLatenciesMs ?? new Float64Array())?.p50 ?? null,
           lateSends: m.lateSends,
           queuedSends: m.queuedSends,
         }

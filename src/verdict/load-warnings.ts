@@ -1,6 +1,7 @@
 /** What a fixed-rate window says about the load itself, as warnings for the report. */
 import type { GateConfig } from '../config/types.js';
 import { formatMs, formatPercent } from '../config/units.js';
+import { diagnoseQueueing } from '../load/queue-diagnosis.js';
 import { LATE_SEND_MS } from '../load/run-load.js';
 import type { EndpointResult } from '../report/model.js';
 
@@ -8,6 +9,11 @@ import type { EndpointResult } from '../report/model.js';
 const QUEUED_SENDS_WARN_SHARE = 0.5;
 /** Warn when more than this share of a fixed-rate window's requests went out late (see run-load.ts). */
 const LATE_SENDS_WARN_SHARE = 0.01;
+/**
+ * No load warning on fewer requests: below 20, one request is 5% or more of them, so a single late timer
+ * or slow answer would decide a share; from 20, half queued is 10 requests.
+ */
+const MIN_WARNING_REQUESTS = 20;
 
 /**
  * Pure: what a fixed-rate window says about the load itself. Most requests waiting for their connection
@@ -15,17 +21,30 @@ const LATE_SENDS_WARN_SHARE = 0.01;
  */
 export function fixedRateWarnings(e: EndpointResult, load: GateConfig['load']): string[] {
   const rate = load.ratePerSecond;
-  if (!rate || e.requests === 0) return [];
+  if (!rate || e.requests < MIN_WARNING_REQUESTS) return [];
   const warnings: string[] = [];
   const queued = e.queuedSends ?? 0;
   if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
     const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
-    const needed = Math.ceil((rate * rawMeanMs) / 1000);
+    const { connections } = load;
+    const why = diagnoseQueueing({
+      connections,
+      ratePerSecond: rate,
+      rawMeanMs,
+      unloadedLatencyMs: e.unloadedLatencyMs ?? undefined,
+    });
+    const waited = `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: `;
     warnings.push(
-      `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free ` +
-        `connection, and that wait counts as latency: ${load.connections} connections are too few ` +
-        `for ${rate} req/s at ${formatMs(rawMeanMs)} a request` +
-        (needed > load.connections ? ` (it takes at least ${needed}); raise load.connections` : ''),
+      why.kind === 'saturated'
+        ? waited +
+            `the service is saturated, not short of connections: it answered about ${why.throughputPerSecond.toFixed(1)} req/s ` +
+            `of the ${rate} asked, at ${formatMs(rawMeanMs)} a request against ${formatMs(why.unloadedLatencyMs)} unloaded; ` +
+            `more connections would only queue longer inside it`
+        : waited +
+            `${connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` +
+            (why.connectionsNeeded > connections
+              ? ` (it takes at least ${why.connectionsNeeded}); raise load.connections`
+              : ''),
     );
   }
   const late = e.lateSends ?? 0;

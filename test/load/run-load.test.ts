@@ -38,13 +38,14 @@ describe('runLoad, closed loop', () => {
       served++;
       setTimeout(() => res.end('ok'), 5);
     });
-    const m = await runLoad(plan(`${server.url}/x`));
+    // No warmup, so that every request the server saw is one the gate counted.
+    const m = await runLoad(plan(`${server.url}/x`, { warmupMs: 0 }));
     expect(m.requests).toBeGreaterThan(200);
     expect(m.successes).toBe(m.requests);
     expect(m.latenciesMs.length).toBe(m.requests);
     expect(m.statusCodes).toEqual({ 200: m.requests });
-    // The server saw warmup + window requests, never more than were sent.
-    expect(served).toBeGreaterThanOrEqual(m.requests);
+    // Each request counted was served exactly once: none lost, none sent twice.
+    expect(served).toBe(m.requests);
     const summary = summarizeLatencies(m.latenciesMs)!;
     expect(summary.p50).toBeGreaterThan(5);
     expect(summary.p50).toBeLessThan(20);
@@ -208,6 +209,21 @@ describe('runLoad, fixed rate', () => {
     expect(m.successes).toBe(m.requests);
   });
 
+  it('sends exactly rate × duration requests: the window is half-open', async () => {
+    let served = 0;
+    const server = await serve((_req, res) => {
+      served++;
+      res.end('ok');
+    });
+    // 3 req/s on one connection: due at 0, 333.3 and 666.7 ms; the fourth, at 1000 ms, is past the window.
+    // (Adding a rounded 333333333 ns interval put it at 999999999 ns, inside.)
+    const m = await runLoad(
+      plan(`${server.url}/x`, { ratePerSecond: 3, connections: 1, warmupMs: 0, durationMs: 1000 }),
+    );
+    expect(m.requests).toBe(3);
+    expect(served).toBe(3);
+  });
+
   it("does not charge the server for the gate's own lateness, and counts the late sends", async () => {
     const steady = await startNodeServer('pausing.mjs', { PAUSE_MS: '0' });
     servers.push(steady);
@@ -256,6 +272,44 @@ describe('runLoad, fixed rate', () => {
     ]);
   });
 
+  it('tells a saturated service from too few connections', async () => {
+    // 2 workers × 50 ms: 40 req/s at most. At 60 req/s with 8 connections every connection is busy, and a
+    // request takes ~200 ms (8 in the queue at 40 req/s) against 50 ms unloaded: more connections would
+    // only lengthen the queue, which the old warning asked for ("it takes at least 12").
+    const capped = await startNodeServer('workers.mjs', { WORKERS: '2', HOLD_MS: '50' });
+    servers.push(capped);
+    const config = parseConfig(
+      `target: ${capped.url}\n` +
+        'load: { rate: 60, connections: 8, warmup: 300ms, duration: 1500ms, request-timeout: 2s }\n' +
+        'endpoints: [{ path: /x }]\n',
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(result.endpoints[0]!.unloadedLatencyMs).toBeGreaterThanOrEqual(50);
+    expect(result.endpoints[0]!.unloadedLatencyMs).toBeLessThan(100);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^GET \/x: [\d.]+% of requests waited for a free connection, and that wait counts as latency: the service is saturated, not short of connections: it answered about (3[5-9]|4[0-2])\.\d req\/s of the 60 asked, at .* a request against 5\d\.\d ms unloaded; more connections would only queue longer inside it$/,
+      ),
+    ]);
+  });
+
+  it('warns about the load only on a sample of 20 requests or more', async () => {
+    // 3 requests at 3 req/s, each answered in 400 ms on one connection: two of three wait for it. That is
+    // 67%, and three requests say nothing about a run.
+    const server = await serve((_req, res) => setTimeout(() => res.end('ok'), 400));
+    const config = parseConfig(
+      `target: ${server.url}\nload: { rate: 3, connections: 1, warmup: 0s, duration: 1s }\nendpoints: [{ path: /x }]\n`,
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(result.endpoints[0]!.requests).toBe(3);
+    expect(result.endpoints[0]!.queuedSends).toBe(2);
+    expect(result.warnings).toEqual([]);
+  });
+
   it('charges a pausing server for the requests it kept waiting, and passes a steady one', async () => {
     const pausing = await startNodeServer('pausing.mjs', { PAUSE_MS: '700', EVERY_MS: '1000' });
     const steady = await startNodeServer('pausing.mjs', { PAUSE_MS: '0' });
@@ -278,6 +332,36 @@ describe('runLoad, fixed rate', () => {
     expect(rawSummary.p95).toBeLessThan(pausedSummary.p95);
     expect(calmSummary.p95).toBeLessThan(50);
     expect(paused.requests).toBeGreaterThanOrEqual(195);
+  });
+
+  it('over capacity, reports a breach with true figures, not a target that stopped answering', async () => {
+    // 2 workers holding each request 50 ms: 40 req/s at most, asked for 200. The warmup's backlog used to
+    // fill the whole window, so no request due in it was answered and the gate said "stopped answering".
+    const capped = await startNodeServer('workers.mjs', { WORKERS: '2', HOLD_MS: '50' });
+    servers.push(capped);
+    const config = parseConfig(
+      `target: ${capped.url}\n` +
+        'load: { rate: 200, connections: 10, warmup: 500ms, duration: 1500ms, request-timeout: 1s }\n' +
+        'endpoints: [{ path: /x, slo: { p95: 100ms } }]\n',
+      'x.yml',
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    const e = result.endpoints[0]!;
+    expect(result.verdict).toBe('breached');
+    expect(e.problems).toEqual([]);
+    expect(e.requests).toBe(300);
+    // It answered ~40 req/s all along: requests due in the window were answered, through to its end.
+    expect(e.successes).toBeGreaterThan(30);
+    expect(e.successes).toBeLessThanOrEqual(40 * 2.5 + 10);
+    expect(e.requests).toBe(e.successes + e.failures.timeout);
+    // Raw latencies are of requests actually sent, each held at least 50 ms: none is a 0 ms unsent one.
+    expect(e.rawLatencyMs!.min).toBeGreaterThanOrEqual(50);
+    expect(e.rawLatencyMs!.count).toBeLessThan(e.requests);
+    // And the gate says why: the service is saturated (not: too few connections).
+    expect(result.warnings).toEqual([
+      expect.stringContaining('the service is saturated, not short of connections'),
+    ]);
   });
 
   it('counts the backlog of a frozen server as timed out', async () => {

@@ -41,6 +41,32 @@ describe('fixedRateWarnings', () => {
       ],
     ],
     [
+      'fewer than 20 requests: none, though most queued and all were late',
+      window({ requests: 19, queuedSends: 19, lateSends: 19, rawLatencyMs: raw(50) }),
+      load(200, 4),
+      [],
+    ],
+    [
+      'most queued, far slower than unloaded: the service is saturated, not short of connections',
+      window({ queuedSends: 90, lateSends: 0, rawLatencyMs: raw(200), unloadedLatencyMs: 50 }),
+      load(60, 8),
+      [
+        'GET /work: 90.0% of requests waited for a free connection, and that wait counts as latency: ' +
+          'the service is saturated, not short of connections: it answered about 40.0 req/s of the 60 asked, ' +
+          'at 200 ms a request against 50.0 ms unloaded; more connections would only queue longer inside it',
+      ],
+    ],
+    [
+      'most queued, as fast as unloaded: too few connections',
+      window({ queuedSends: 60, lateSends: 0, rawLatencyMs: raw(50), unloadedLatencyMs: 45 }),
+      load(200, 4),
+      [
+        expect.stringContaining(
+          '4 connections are too few for 200 req/s at 50.0 ms a request (it takes at least 10)',
+        ),
+      ],
+    ],
+    [
       'over 1% late',
       window({ queuedSends: 0, lateSends: 2 }),
       load(100),
