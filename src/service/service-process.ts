@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { ServiceConfig } from '../config/types.js';
 import { formatMs } from '../config/units.js';
 import { serviceError } from '../errors.js';
+import { readLines } from './output-lines.js';
 import { groupAlive } from './process-group.js';
 
 export interface ServiceExit {
@@ -85,9 +85,6 @@ const liveGroups = new Set<number>();
 export function killServicesNow(): void {
   for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
 }
-
-/** A line longer than this without a newline is written out as it is (a service printing binary, say). */
-const MAX_LINE_CHARS = 64 * 1024;
 
 /**
  * `redact` is applied to every line of output before it is written to `logFile` (the in-memory tail is
@@ -185,22 +182,8 @@ function captureOutput(
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
   };
-  // stdout and stderr each have their own unfinished line, and a decoder that keeps a UTF-8 character
-  // split between two chunks whole.
-  const streams = [child.stdout!, child.stderr!].map((stream) => {
-    const state = { partial: '', decoder: new StringDecoder('utf8') };
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (state.partial + state.decoder.write(chunk)).split('\n');
-      state.partial = lines.pop() ?? '';
-      for (const line of lines) takeLine(line);
-      if (state.partial.length > MAX_LINE_CHARS) {
-        takeLine(state.partial);
-        state.partial = '';
-      }
-    });
-    return state;
-  });
-  const partials = () => streams.map((s) => s.partial).filter((p) => p !== '');
+  const streams = [child.stdout!, child.stderr!].map((stream) => readLines(stream, takeLine));
+  const partials = () => streams.map((s) => s.partial()).filter((p) => p !== '');
   return {
     logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {

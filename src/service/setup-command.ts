@@ -4,10 +4,10 @@
  * an interrupt stops everything it started; its output goes line by line to `onLine`, and a failure is a
  * service error (exit 3) naming the key, the command and how it ended, with its last lines.
  */
-import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { formatMs } from '../config/units.js';
 import { serviceError } from '../errors.js';
+import { readLines } from './output-lines.js';
 
 export interface SetupCommand {
   /** The config key, for messages: "service.setup". */
@@ -42,35 +42,9 @@ export function runSetupCommand(setup: SetupCommand): Promise<void> {
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
     };
-    const flushers = [child.stdout, child.stderr].map((stream) => {
-      const decoder = new StringDecoder('utf8');
-      let partial = '';
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (partial + decoder.write(chunk)).split('\n');
-        partial = lines.pop() ?? '';
-        lines.forEach(take);
-      });
-      return () => partial && take(partial);
-    });
-    let stoppedBecause: string | undefined;
-    const killGroup = (why: string) => {
-      stoppedBecause ??= why;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // ESRCH: already gone.
-      }
-    };
-    const timer = setTimeout(
-      () => killGroup(`did not finish within ${formatMs(setup.timeoutMs)}`),
-      setup.timeoutMs,
-    );
-    const onAbort = () => killGroup('was interrupted');
-    setup.signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = () => {
-      clearTimeout(timer);
-      setup.signal?.removeEventListener('abort', onAbort);
-    };
+    const streams = [child.stdout, child.stderr].map((stream) => readLines(stream, take));
+    const flush = () => streams.forEach((s) => s.partial() && take(s.partial()));
+    const { settle, stoppedBecause } = bounded(child, setup);
     child.on('error', (error) => {
       settle();
       reject(serviceError(`${key} could not start: ${error.message}`));
@@ -83,12 +57,35 @@ export function runSetupCommand(setup: SetupCommand): Promise<void> {
       void Promise.race([closed, new Promise((done) => setTimeout(done, PIPE_GRACE_MS))]).then(() => {
         child.stdout.destroy();
         child.stderr.destroy();
-        flushers.forEach((flush) => flush());
-        if (code === 0 && !stoppedBecause) return resolve();
-        const how = stoppedBecause ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
+        flush();
+        if (code === 0 && !stoppedBecause()) return resolve();
+        const how = stoppedBecause() ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
         reject(serviceError(`${key} "${command}" ${how}`, tail));
       });
     });
-    if (setup.signal?.aborted) onAbort();
   });
+}
+
+/** Kills the command's whole group at its timeout or on abort, and says which stopped it. */
+function bounded(child: ChildProcess, { timeoutMs, signal }: SetupCommand) {
+  let why: string | undefined;
+  const killGroup = (reason: string) => {
+    why ??= reason;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone.
+    }
+  };
+  const timer = setTimeout(() => killGroup(`did not finish within ${formatMs(timeoutMs)}`), timeoutMs);
+  const onAbort = () => killGroup('was interrupted');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  return {
+    settle: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+    stoppedBecause: () => why,
+  };
 }
