@@ -99,19 +99,73 @@ export function parseCliArgs(argv: string[]): CliArgs {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let args: CliArgs;
-  try {
-    args = parseCliArgs(argv);
-  } catch (error) {
-    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
-    return exitCodeFor(error);
-  }
-  if (args.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return ExitCode.passed;
-  }
+/** What a command needs besides its arguments: the abort signal and the first signal received, if any. */
+interface CommandContext {
+  signal: AbortSignal;
+  interruptedBy: () => NodeJS.Signals | undefined;
+}
 
+async function validateCommand(args: CliArgs): Promise<number> {
+  const config = await loadConfigFile(args.configPath, process.env);
+  process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
+  return ExitCode.passed;
+}
+
+async function initCommand(): Promise<number> {
+  const outcome = await initRepository(process.cwd());
+  for (const file of outcome.written) process.stdout.write(`wrote ${file}\n`);
+  for (const file of outcome.kept)
+    process.stdout.write(`kept ${file}: it exists, and init never overwrites\n`);
+  process.stdout.write(
+    `The start command is a guess from ${outcome.guess.source}: check it, list your endpoints, then run: npx slo-gate run\n`,
+  );
+  return ExitCode.passed;
+}
+
+async function calibrateCommand(args: CliArgs, context: CommandContext): Promise<number> {
+  const config = selfComparisonConfig(await loadConfigFile(args.configPath, process.env));
+  const result = await runGate(config, { log: new TerminalLogger(args.quiet), signal: context.signal });
+  if (result.verdict === 'failed') {
+    process.stdout.write(`\n${renderTerminal(result)}\n`);
+    return ExitCode.serviceFailed;
+  }
+  const { rounds, roundDurationMs } = config.baseline!;
+  process.stdout.write(
+    `\n${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs)}\n`,
+  );
+  return ExitCode.passed;
+}
+
+async function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
+  const outcome = await runFromConfigFile({
+    configPath: args.configPath,
+    env: process.env,
+    log: new TerminalLogger(args.quiet),
+    signal: context.signal,
+    reportPath: args.reportPath,
+    markdownPath: args.markdownPath,
+  });
+  process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
+  const interrupted = context.interruptedBy();
+  if (interrupted) return signalExitCode(interrupted);
+  return outcome.exitCode;
+}
+
+const HANDLERS: Record<
+  Exclude<CliArgs['command'], 'help'>,
+  (args: CliArgs, context: CommandContext) => Promise<number>
+> = {
+  validate: validateCommand,
+  init: initCommand,
+  calibrate: calibrateCommand,
+  run: runCommand,
+};
+
+/**
+ * Runs `body` with SIGINT and SIGTERM turned into an abort of its signal; a second signal kills the
+ * service's process group and exits at once. The listeners are removed however `body` ends.
+ */
+async function withInterrupts(body: (context: CommandContext) => Promise<number>): Promise<number> {
   const abort = new AbortController();
   let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -127,50 +181,25 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (args.command === 'validate') {
-      const config = await loadConfigFile(args.configPath, process.env);
-      process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
-      return ExitCode.passed;
-    }
-    if (args.command === 'init') {
-      const outcome = await initRepository(process.cwd());
-      for (const file of outcome.written) process.stdout.write(`wrote ${file}\n`);
-      for (const file of outcome.kept)
-        process.stdout.write(`kept ${file}: it exists, and init never overwrites\n`);
-      process.stdout.write(
-        `The start command is a guess from ${outcome.guess.source}: check it, list your endpoints, then run: npx slo-gate run\n`,
-      );
-      return ExitCode.passed;
-    }
-    if (args.command === 'calibrate') {
-      const config = selfComparisonConfig(await loadConfigFile(args.configPath, process.env));
-      const result = await runGate(config, { log: new TerminalLogger(args.quiet), signal: abort.signal });
-      if (result.verdict === 'failed') {
-        process.stdout.write(`\n${renderTerminal(result)}\n`);
-        return ExitCode.serviceFailed;
-      }
-      const { rounds, roundDurationMs } = config.baseline!;
-      process.stdout.write(
-        `\n${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs)}\n`,
-      );
-      return ExitCode.passed;
-    }
-    const outcome = await runFromConfigFile({
-      configPath: args.configPath,
-      env: process.env,
-      log: new TerminalLogger(args.quiet),
-      signal: abort.signal,
-      reportPath: args.reportPath,
-      markdownPath: args.markdownPath,
-    });
-    process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
-    if (firstSignal) return signalExitCode(firstSignal);
-    return outcome.exitCode;
-  } catch (error) {
-    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
-    return exitCodeFor(error);
+    return await body({ signal: abort.signal, interruptedBy: () => firstSignal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The CLI: parses `argv`, runs the command, and returns the exit code; errors become one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return ExitCode.passed;
+    }
+    const handler = HANDLERS[args.command];
+    return await withInterrupts((context) => handler(args, context));
+  } catch (error) {
+    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
+    return exitCodeFor(error);
   }
 }
