@@ -63,45 +63,49 @@ function pythonApp(dir: string): string | undefined {
   return undefined;
 }
 
-export function detectStack(dir: string): StackGuess {
+/** The `web:` process of a Procfile: the command the platform runs, so the best guess there is. */
+function fromProcfile(dir: string): StackGuess | undefined {
   const procfile = read(dir, 'Procfile');
   const web = procfile && /^web:\s*(.+)$/m.exec(procfile)?.[1]?.trim();
-  const requirements = (read(dir, 'requirements.txt') ?? '') + (read(dir, 'pyproject.toml') ?? '');
+  if (!web) return undefined;
+  const port = portIn(web) ?? 8000;
+  const python = /\b(gunicorn|uvicorn|python)\b/.test(web);
+  return {
+    stack: python ? 'python' : 'unknown',
+    command: web.replace(/\$\{?PORT\}?/g, String(port)),
+    port,
+    env: { PORT: String(port) },
+    source: 'the web process in Procfile',
+    setupSteps: python ? pythonSetup(dir) : [],
+  };
+}
 
-  if (web) {
-    const port = portIn(web) ?? 8000;
-    const python = /\b(gunicorn|uvicorn|python)\b/.test(web);
-    return {
-      stack: python ? 'python' : 'unknown',
-      command: web.replace(/\$\{?PORT\}?/g, String(port)),
-      port,
-      env: { PORT: String(port) },
-      source: 'the web process in Procfile',
-      setupSteps: python ? pythonSetup(dir) : [],
-    };
-  }
-
+/** package.json: its "start" script, else `node <main>`. */
+function fromPackageJson(dir: string): StackGuess | undefined {
   const pkgText = read(dir, 'package.json');
-  if (pkgText) {
-    let pkg: { scripts?: Record<string, string>; main?: string } = {};
-    try {
-      pkg = JSON.parse(pkgText);
-    } catch {
-      // A broken package.json still says "node".
-    }
-    const hasLock = existsSync(path.join(dir, 'package-lock.json'));
-    const start = pkg.scripts?.start;
-    const port = (start ? portIn(start) : undefined) ?? 3000;
-    return {
-      stack: 'node',
-      command: start ? 'npm start' : `node ${pkg.main ?? 'index.js'}`,
-      port,
-      env: { PORT: String(port), NODE_ENV: 'production' },
-      source: start ? `the "start" script in package.json (${start})` : 'the "main" file in package.json',
-      setupSteps: nodeSetup(hasLock),
-    };
+  if (!pkgText) return undefined;
+  let pkg: { scripts?: Record<string, string>; main?: string } = {};
+  try {
+    pkg = JSON.parse(pkgText);
+  } catch {
+    // A broken package.json still says "node".
   }
+  const hasLock = existsSync(path.join(dir, 'package-lock.json'));
+  const start = pkg.scripts?.start;
+  const port = (start ? portIn(start) : undefined) ?? 3000;
+  return {
+    stack: 'node',
+    command: start ? 'npm start' : `node ${pkg.main ?? 'index.js'}`,
+    port,
+    env: { PORT: String(port), NODE_ENV: 'production' },
+    source: start ? `the "start" script in package.json (${start})` : 'the "main" file in package.json',
+    setupSteps: nodeSetup(hasLock),
+  };
+}
 
+/** A Python server named in requirements.txt or pyproject.toml: uvicorn (ASGI) before gunicorn (WSGI). */
+function fromPythonRequirements(dir: string): StackGuess | undefined {
+  const requirements = (read(dir, 'requirements.txt') ?? '') + (read(dir, 'pyproject.toml') ?? '');
   if (/\buvicorn\b|\bfastapi\b/i.test(requirements)) {
     const app = pythonApp(dir) ?? 'main:app';
     return {
@@ -124,32 +128,49 @@ export function detectStack(dir: string): StackGuess {
       setupSteps: pythonSetup(dir),
     };
   }
-  if (existsSync(path.join(dir, 'go.mod'))) {
-    return {
-      stack: 'go',
-      command: 'go build -o ./.slo-gate/server . && ./.slo-gate/server',
-      port: 8080,
-      env: { PORT: '8080' },
-      source: 'go.mod',
-      setupSteps: [{ name: 'Set up Go', uses: 'actions/setup-go@v5', with: { 'go-version': 'stable' } }],
-    };
-  }
-  if (existsSync(path.join(dir, 'Cargo.toml'))) {
-    return {
-      stack: 'rust',
-      command: 'cargo run --release',
-      port: 8080,
-      env: { PORT: '8080' },
-      source: 'Cargo.toml',
-      setupSteps: [{ name: 'Build', run: 'cargo build --release' }],
-    };
-  }
+  return undefined;
+}
+
+function fromGoModule(dir: string): StackGuess | undefined {
+  if (!existsSync(path.join(dir, 'go.mod'))) return undefined;
   return {
-    stack: 'unknown',
-    command: './start-my-service',
-    port: 3000,
-    env: { PORT: '3000' },
-    source: 'nothing found: replace this command with the one that starts your service',
-    setupSteps: [],
+    stack: 'go',
+    command: 'go build -o ./.slo-gate/server . && ./.slo-gate/server',
+    port: 8080,
+    env: { PORT: '8080' },
+    source: 'go.mod',
+    setupSteps: [{ name: 'Set up Go', uses: 'actions/setup-go@v5', with: { 'go-version': 'stable' } }],
   };
+}
+
+function fromCargo(dir: string): StackGuess | undefined {
+  if (!existsSync(path.join(dir, 'Cargo.toml'))) return undefined;
+  return {
+    stack: 'rust',
+    command: 'cargo run --release',
+    port: 8080,
+    env: { PORT: '8080' },
+    source: 'Cargo.toml',
+    setupSteps: [{ name: 'Build', run: 'cargo build --release' }],
+  };
+}
+
+const NOTHING_FOUND: StackGuess = {
+  stack: 'unknown',
+  command: './start-my-service',
+  port: 3000,
+  env: { PORT: '3000' },
+  source: 'nothing found: replace this command with the one that starts your service',
+  setupSteps: [],
+};
+
+/** The detectors in the order of trust: what the platform runs, then the package manifest, then hints. */
+const DETECTORS = [fromProcfile, fromPackageJson, fromPythonRequirements, fromGoModule, fromCargo];
+
+export function detectStack(dir: string): StackGuess {
+  for (const detect of DETECTORS) {
+    const guess = detect(dir);
+    if (guess) return guess;
+  }
+  return { ...NOTHING_FOUND, env: { ...NOTHING_FOUND.env }, setupSteps: [] };
 }
