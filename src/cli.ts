@@ -12,6 +12,7 @@ import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
 import { runFromConfigFile } from './run.js';
 import { killServicesNow } from './service/service-process.js';
+import { SLO_GATE_VERSION } from './version.js';
 
 /** The shell's convention: 128 + the signal's number (SIGINT 2, SIGTERM 15). */
 const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
@@ -31,6 +32,7 @@ Options:
       --markdown FILE    write the markdown report here
   -q, --quiet            no progress lines
   -h, --help             this help
+  -V, --version          print slo-gate's version
 
 Exit codes: 0 all SLOs met, 1 an SLO breached, 2 bad config or usage, 3 the service or target failed.`;
 
@@ -57,7 +59,8 @@ class TerminalLogger implements Logger {
 const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'help'] as const;
 
 interface CliArgs {
-  command: (typeof COMMANDS)[number];
+  /** A command, or what a flag asks for instead: `version` (-V), `missing` (no command given). */
+  command: (typeof COMMANDS)[number] | 'version' | 'missing';
   configPath: string;
   reportPath?: string;
   markdownPath?: string;
@@ -76,14 +79,16 @@ export function parseCliArgs(argv: string[]): CliArgs {
         markdown: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
       },
     });
   } catch (error) {
     throw usageError(`${(error as Error).message}; see slo-gate --help`);
   }
   const { values, positionals } = parsed;
-  const command = values.help ? 'help' : (positionals[0] ?? 'help');
-  if (!(COMMANDS as readonly string[]).includes(command)) {
+  // A flag asks for help or the version whatever else is given; a command word must be a known one.
+  const command = values.help ? 'help' : values.version ? 'version' : (positionals[0] ?? 'missing');
+  if (command === positionals[0] && !(COMMANDS as readonly string[]).includes(command)) {
     throw usageError(
       `unknown command "${command}"; expected run, validate, calibrate or init (see slo-gate --help)`,
     );
@@ -152,7 +157,7 @@ async function runCommand(args: CliArgs, context: CommandContext): Promise<numbe
 }
 
 const HANDLERS: Record<
-  Exclude<CliArgs['command'], 'help'>,
+  Exclude<CliArgs['command'], 'help' | 'version' | 'missing'>,
   (args: CliArgs, context: CommandContext) => Promise<number>
 > = {
   validate: validateCommand,
@@ -195,6 +200,16 @@ export async function main(argv: string[]): Promise<number> {
     if (args.command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return ExitCode.passed;
+    }
+    if (args.command === 'version') {
+      process.stdout.write(`${SLO_GATE_VERSION}\n`);
+      return ExitCode.passed;
+    }
+    if (args.command === 'missing') {
+      // Asked for nothing: usage on stderr and a usage exit code, so that a script calling a bare
+      // `slo-gate` by mistake does not pass.
+      process.stderr.write(`slo-gate: no command given\n\n${USAGE}\n`);
+      return ExitCode.badInput;
     }
     const handler = HANDLERS[args.command];
     return await withInterrupts((context) => handler(args, context));
