@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { adviseFromSelfComparison, renderAdvice, selfComparisonConfig } from './baseline/calibrate.js';
 import { loadConfigFile } from './config/load-config.js';
 import { runGate } from './gate.js';
-import { initRepository } from './init/init.js';
+import { initRepository, nextStep } from './init/init.js';
 import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
@@ -121,9 +121,8 @@ async function initCommand(): Promise<number> {
   for (const file of outcome.written) process.stdout.write(`wrote ${file}\n`);
   for (const file of outcome.kept)
     process.stdout.write(`kept ${file}: it exists, and init never overwrites\n`);
-  process.stdout.write(
-    `The start command is a guess from ${outcome.guess.source}: check it, list your endpoints, then run: npx slo-gate run\n`,
-  );
+  for (const warning of outcome.guess.warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stdout.write(`${nextStep(outcome.guess)}\n`);
   return ExitCode.passed;
 }
 
