@@ -31,13 +31,19 @@ function listDir(dir: string): { files: string[]; dirs: string[] } {
   }
 }
 
-function holdsMain(dir: string, relative: string): boolean {
-  return listDir(path.join(dir, relative)).files.some(
-    (f) =>
-      f.endsWith('.go') &&
-      !f.endsWith('_test.go') &&
-      isMainFile(readRepoFile(dir, path.join(relative, f)) ?? ''),
+/** True when Go source listens for requests: net/http, a listener, or a common web or gRPC framework. */
+export function servesRequests(text: string): boolean {
+  return /"net\/http"|\bnet\.Listen\(|\bgin\.(New|Default)\(|\becho\.New\(|\bfiber\.New\(|\bgrpc\.NewServer\(/.test(
+    text,
   );
+}
+
+/** The package at `relative`: whether it is a main package, and whether it serves requests. */
+function inspectPackage(dir: string, relative: string): { main: boolean; serves: boolean } {
+  const texts = listDir(path.join(dir, relative))
+    .files.filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+    .map((f) => readRepoFile(dir, path.join(relative, f)) ?? '');
+  return { main: texts.some(isMainFile), serves: texts.some(servesRequests) };
 }
 
 /** The last element of the module path in go.mod (`module github.com/acme/shop` → "shop"). */
@@ -45,17 +51,23 @@ const moduleName = (goMod: string) => /^module\s+(\S+)/m.exec(goMod)?.[1]?.split
 
 /**
  * The main packages of the module: "." when the root is one, else each cmd/NAME that is, the likeliest
- * server first (named like the module, then server, api, …, then alphabetical).
+ * server first: one that serves requests (cmd/ also holds migrations and tools), then one named like the
+ * module, then server, api, …, then alphabetical.
  */
 export function findMainPackages(dir: string, goMod: string): string[] {
-  if (holdsMain(dir, '.')) return ['.'];
-  const names = listDir(path.join(dir, 'cmd')).dirs.filter((name) => holdsMain(dir, `cmd/${name}`));
+  if (inspectPackage(dir, '.').main) return ['.'];
+  const found = listDir(path.join(dir, 'cmd'))
+    .dirs.map((name) => ({ name, ...inspectPackage(dir, `cmd/${name}`) }))
+    .filter((p) => p.main);
   const preferred = [moduleName(goMod), ...SERVER_NAMES];
-  const rank = (name: string) => {
-    const at = preferred.indexOf(name);
-    return at === -1 ? preferred.length : at;
+  // Every package that serves requests ranks before every one that does not.
+  const rank = (p: { name: string; serves: boolean }) => {
+    const at = preferred.indexOf(p.name);
+    return (p.serves ? 0 : preferred.length + 1) + (at === -1 ? preferred.length : at);
   };
-  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((name) => `./cmd/${name}`);
+  return found
+    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+    .map((p) => `./cmd/${p.name}`);
 }
 
 export function fromGoModule(dir: string): StackGuess | undefined {

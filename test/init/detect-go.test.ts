@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isMainFile } from '../../src/init/detect-go.js';
+import { isMainFile, servesRequests } from '../../src/init/detect-go.js';
 import { detectStack } from '../../src/init/detect-stack.js';
 
 function repo(files: Record<string, string>): string {
@@ -16,6 +16,7 @@ function repo(files: Record<string, string>): string {
 }
 
 const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n';
+const TOOL = 'package main\n\nimport "database/sql"\n\nfunc main() { sql.Drivers() }\n';
 const GENERATOR = '//go:build ignore\n\npackage main\n\nfunc main() {}\n';
 const GO_MOD = 'module github.com/acme/shop\n\ngo 1.23\n';
 
@@ -27,6 +28,16 @@ describe('isMainFile', () => {
     ['a library package', 'package shop\n\nfunc main() {}\n', false],
     ['package main without func main', 'package main\n\nfunc helper() {}\n', false],
   ])('%s', (_name, text, expected) => expect(isMainFile(text)).toBe(expected));
+});
+
+describe('servesRequests', () => {
+  it.each([
+    ['net/http', MAIN, true],
+    ['a raw listener', 'l, _ := net.Listen("tcp", addr)', true],
+    ['gin', 'r := gin.Default()', true],
+    ['gRPC', 's := grpc.NewServer()', true],
+    ['a tool', TOOL, false],
+  ])('%s', (_name, text, expected) => expect(servesRequests(text)).toBe(expected));
 });
 
 describe('detectStack for Go', () => {
@@ -52,6 +63,13 @@ describe('detectStack for Go', () => {
       './cmd/shop',
       'bin/shop',
       [expect.stringContaining('several main packages (./cmd/shop, ./cmd/migrate)')],
+    ],
+    [
+      'a server and a tool under cmd/: the one that serves requests, whatever its name',
+      { 'cmd/migrate/main.go': TOOL, 'cmd/shopd/main.go': MAIN },
+      './cmd/shopd',
+      'bin/shopd',
+      [expect.stringContaining('several main packages (./cmd/shopd, ./cmd/migrate)')],
     ],
     [
       'no main package anywhere',
