@@ -1,5 +1,7 @@
 /** The CLI adapter in-process, from src/: argument parsing and the commands that boot nothing. */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, parseCliArgs } from '../src/cli.js';
 
@@ -61,5 +63,19 @@ describe('main', () => {
     expect(await main(['--help'])).toBe(0);
     expect(written.stdout).toMatch(/^Usage: slo-gate <command>/);
     expect(written.stdout).toContain('-V, --version');
+  });
+
+  it('init with nothing recognised writes the templates, warns on stderr what to edit, and exits 0', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-cli-init-'));
+    capture();
+    vi.spyOn(process, 'cwd').mockReturnValue(dir);
+    expect(await main(['init'])).toBe(0);
+    expect(existsSync(path.join(dir, 'slo-gate.yml'))).toBe(true);
+    expect(existsSync(path.join(dir, '.github/workflows/slo-gate.yml'))).toBe(true);
+    expect(written.stderr).toMatch(
+      /^warning: nothing recognised \(no Procfile, .*\): slo-gate\.yml is a template/,
+    );
+    expect(written.stdout).toContain('Nothing was recognised: edit service.command');
+    expect(written.stdout).not.toContain('a guess from');
   });
 });

@@ -42,6 +42,7 @@ ${comments.join('\n')}
   env: { ${env} }
   ready:
     url: /health          # 2xx means ready; {"status": "ok"|"degraded"} bodies are understood
+    # No health route? A 404 here waits out the timeout: write ready: { tcp: ${guess.port} } instead.
     timeout: 60s
 load:
   duration: 10s           # measured per endpoint, after the warmup
