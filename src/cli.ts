@@ -1,6 +1,6 @@
 /**
  * The CLI adapter: parses flags, prints progress to stderr and the table to stdout, exits with the code
- * the shared run decided. `slo-gate run|validate [--config FILE] [--report FILE.json] [--markdown FILE.md]`.
+ * the shared run decided. `slo-gate run|validate|calibrate|init [options]`, `slo-gate --help|--version`.
  */
 import { parseArgs } from 'node:util';
 import { adviseFromSelfComparison, renderAdvice, selfComparisonConfig } from './baseline/calibrate.js';

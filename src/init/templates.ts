@@ -39,8 +39,7 @@ target: http://127.0.0.1:${guess.port}
 service:
 ${comments.join('\n')}
   command: ${yamlString(guess.command)}
-  env: { ${env} }
-  ready:
+${env ? `  env: { ${env} }\n` : ''}  ready:
     url: /health          # 2xx means ready; {"status": "ok"|"degraded"} bodies are understood
     # No health route? A 404 here waits out the timeout: write ready: { tcp: ${guess.port} } instead.
     timeout: 60s
