@@ -1,5 +1,5 @@
 /** The CLI adapter in-process, from src/: argument parsing and the commands that boot nothing. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -77,5 +77,6 @@ describe('main', () => {
     );
     expect(written.stdout).toContain('Nothing was recognised: edit service.command');
     expect(written.stdout).not.toContain('a guess from');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,19 +1,8 @@
 /** Finding a Go service's main package and building it in the workflow, not at boot (issue #14 item 11). */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMainFile, servesRequests } from '../../src/init/detect-go.js';
 import { detectStack } from '../../src/init/detect-stack.js';
-
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-init-go-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { repo } from './temp-repo.js';
 
 const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n';
 const TOOL = 'package main\n\nimport "database/sql"\n\nfunc main() { sql.Drivers() }\n';

@@ -1,19 +1,8 @@
 /** Finding the Python app object where the repository binds it (issue #14 item 10). */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appBoundIn } from '../../src/init/detect-python.js';
 import { detectStack } from '../../src/init/detect-stack.js';
-
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-init-py-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { repo } from './temp-repo.js';
 
 describe('appBoundIn', () => {
   it.each([

@@ -1,20 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/load-config.js';
 import { detectStack, portIn } from '../../src/init/detect-stack.js';
 import { initRepository, nextStep } from '../../src/init/init.js';
-
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-init-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { repo } from './temp-repo.js';
 
 describe('detectStack', () => {
   it.each([

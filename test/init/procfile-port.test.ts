@@ -2,14 +2,14 @@
  * A Procfile's `$PORT` works in the config init writes (issue #14 item 12): the command keeps `$PORT` for
  * the shell, and service.env sets PORT to the target's port. Boots a real service and runs the gate on it.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initRepository } from '../../src/init/init.js';
 import { MemoryLogger } from '../../src/log.js';
 import { runFromConfigFile } from '../../src/run.js';
 import { freePort } from '../helpers/servers.js';
+import { repo } from './temp-repo.js';
 
 /** Listens where `--port` says, and only there: a literal port in the command would miss the target. */
 const SERVER = `import http from 'node:http';
@@ -19,9 +19,7 @@ http.createServer((req, res) => res.end('{"status": "ok"}')).listen(port, '127.0
 
 describe('init from a Procfile', () => {
   it('writes a config whose service gets $PORT from service.env, and the gate passes on it', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-init-procfile-'));
-    writeFileSync(path.join(dir, 'Procfile'), 'web: node server.mjs --port $PORT\n');
-    writeFileSync(path.join(dir, 'server.mjs'), SERVER);
+    const dir = repo({ Procfile: 'web: node server.mjs --port $PORT\n', 'server.mjs': SERVER });
     const outcome = await initRepository(dir);
     expect(outcome.guess).toMatchObject({ command: 'node server.mjs --port $PORT', env: { PORT: '8000' } });
 
