@@ -1,17 +1,18 @@
 /**
  * The CLI adapter: parses flags, prints progress to stderr and the table to stdout, exits with the code
- * the shared run decided. `slo-gate run|validate [--config FILE] [--report FILE.json] [--markdown FILE.md]`.
+ * the shared run decided. `slo-gate run|validate|calibrate|init [options]`, `slo-gate --help|--version`.
  */
 import { parseArgs } from 'node:util';
 import { adviseFromSelfComparison, renderAdvice, selfComparisonConfig } from './baseline/calibrate.js';
 import { loadConfigFile } from './config/load-config.js';
 import { runGate } from './gate.js';
-import { initRepository } from './init/init.js';
+import { initRepository, nextStep } from './init/init.js';
 import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
 import { runFromConfigFile } from './run.js';
 import { killServicesNow } from './service/service-process.js';
+import { SLO_GATE_VERSION } from './version.js';
 
 /** The shell's convention: 128 + the signal's number (SIGINT 2, SIGTERM 15). */
 const signalExitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
@@ -31,6 +32,7 @@ Options:
       --markdown FILE    write the markdown report here
   -q, --quiet            no progress lines
   -h, --help             this help
+  -V, --version          print slo-gate's version
 
 Exit codes: 0 all SLOs met, 1 an SLO breached, 2 bad config or usage, 3 the service or target failed.`;
 
@@ -57,7 +59,8 @@ class TerminalLogger implements Logger {
 const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'help'] as const;
 
 interface CliArgs {
-  command: (typeof COMMANDS)[number];
+  /** A command, or what a flag asks for instead: `version` (-V), `missing` (no command given). */
+  command: (typeof COMMANDS)[number] | 'version' | 'missing';
   configPath: string;
   reportPath?: string;
   markdownPath?: string;
@@ -76,14 +79,16 @@ export function parseCliArgs(argv: string[]): CliArgs {
         markdown: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
       },
     });
   } catch (error) {
     throw usageError(`${(error as Error).message}; see slo-gate --help`);
   }
   const { values, positionals } = parsed;
-  const command = values.help ? 'help' : (positionals[0] ?? 'help');
-  if (!(COMMANDS as readonly string[]).includes(command)) {
+  // A flag asks for help or the version whatever else is given; a command word must be a known one.
+  const command = values.help ? 'help' : values.version ? 'version' : (positionals[0] ?? 'missing');
+  if (command === positionals[0] && !(COMMANDS as readonly string[]).includes(command)) {
     throw usageError(
       `unknown command "${command}"; expected run, validate, calibrate or init (see slo-gate --help)`,
     );
@@ -99,19 +104,73 @@ export function parseCliArgs(argv: string[]): CliArgs {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let args: CliArgs;
-  try {
-    args = parseCliArgs(argv);
-  } catch (error) {
-    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
-    return exitCodeFor(error);
-  }
-  if (args.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return ExitCode.passed;
-  }
+/** What a command needs besides its arguments: the abort signal and the first signal received, if any. */
+interface CommandContext {
+  signal: AbortSignal;
+  interruptedBy: () => NodeJS.Signals | undefined;
+}
 
+async function validateCommand(args: CliArgs): Promise<number> {
+  const config = await loadConfigFile(args.configPath, process.env);
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
+  return ExitCode.passed;
+}
+
+async function initCommand(): Promise<number> {
+  const outcome = await initRepository(process.cwd());
+  for (const file of outcome.written) process.stdout.write(`wrote ${file}\n`);
+  for (const file of outcome.kept)
+    process.stdout.write(`kept ${file}: it exists, and init never overwrites\n`);
+  for (const warning of outcome.guess.warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stdout.write(`${nextStep(outcome.guess)}\n`);
+  return ExitCode.passed;
+}
+
+async function calibrateCommand(args: CliArgs, context: CommandContext): Promise<number> {
+  const config = selfComparisonConfig(await loadConfigFile(args.configPath, process.env));
+  const result = await runGate(config, { log: new TerminalLogger(args.quiet), signal: context.signal });
+  if (result.verdict === 'failed') {
+    process.stdout.write(`\n${renderTerminal(result)}\n`);
+    return ExitCode.serviceFailed;
+  }
+  const { rounds, roundDurationMs } = config.baseline!;
+  process.stdout.write(
+    `\n${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs)}\n`,
+  );
+  return ExitCode.passed;
+}
+
+async function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
+  const outcome = await runFromConfigFile({
+    configPath: args.configPath,
+    env: process.env,
+    log: new TerminalLogger(args.quiet),
+    signal: context.signal,
+    reportPath: args.reportPath,
+    markdownPath: args.markdownPath,
+  });
+  process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
+  const interrupted = context.interruptedBy();
+  if (interrupted) return signalExitCode(interrupted);
+  return outcome.exitCode;
+}
+
+const HANDLERS: Record<
+  Exclude<CliArgs['command'], 'help' | 'version' | 'missing'>,
+  (args: CliArgs, context: CommandContext) => Promise<number>
+> = {
+  validate: validateCommand,
+  init: initCommand,
+  calibrate: calibrateCommand,
+  run: runCommand,
+};
+
+/**
+ * Runs `body` with SIGINT and SIGTERM turned into an abort of its signal; a second signal kills the
+ * service's process group and exits at once. The listeners are removed however `body` ends.
+ */
+async function withInterrupts(body: (context: CommandContext) => Promise<number>): Promise<number> {
   const abort = new AbortController();
   let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -127,51 +186,35 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (args.command === 'validate') {
-      const config = await loadConfigFile(args.configPath, process.env);
-      for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
-      process.stdout.write(`${args.configPath}: valid, ${config.endpoints.length} endpoint(s)\n`);
-      return ExitCode.passed;
-    }
-    if (args.command === 'init') {
-      const outcome = await initRepository(process.cwd());
-      for (const file of outcome.written) process.stdout.write(`wrote ${file}\n`);
-      for (const file of outcome.kept)
-        process.stdout.write(`kept ${file}: it exists, and init never overwrites\n`);
-      process.stdout.write(
-        `The start command is a guess from ${outcome.guess.source}: check it, list your endpoints, then run: npx slo-gate run\n`,
-      );
-      return ExitCode.passed;
-    }
-    if (args.command === 'calibrate') {
-      const config = selfComparisonConfig(await loadConfigFile(args.configPath, process.env));
-      const result = await runGate(config, { log: new TerminalLogger(args.quiet), signal: abort.signal });
-      if (result.verdict === 'failed') {
-        process.stdout.write(`\n${renderTerminal(result)}\n`);
-        return ExitCode.serviceFailed;
-      }
-      const { rounds, roundDurationMs } = config.baseline!;
-      process.stdout.write(
-        `\n${renderAdvice(adviseFromSelfComparison(result, rounds), rounds, roundDurationMs)}\n`,
-      );
-      return ExitCode.passed;
-    }
-    const outcome = await runFromConfigFile({
-      configPath: args.configPath,
-      env: process.env,
-      log: new TerminalLogger(args.quiet),
-      signal: abort.signal,
-      reportPath: args.reportPath,
-      markdownPath: args.markdownPath,
-    });
-    process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
-    if (firstSignal) return signalExitCode(firstSignal);
-    return outcome.exitCode;
-  } catch (error) {
-    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
-    return exitCodeFor(error);
+    return await body({ signal: abort.signal, interruptedBy: () => firstSignal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The CLI: parses `argv`, runs the command, and returns the exit code; errors become one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return ExitCode.passed;
+    }
+    if (args.command === 'version') {
+      process.stdout.write(`${SLO_GATE_VERSION}\n`);
+      return ExitCode.passed;
+    }
+    if (args.command === 'missing') {
+      // Asked for nothing: usage on stderr and a usage exit code, so that a script calling a bare
+      // `slo-gate` by mistake does not pass.
+      process.stderr.write(`slo-gate: no command given\n\n${USAGE}\n`);
+      return ExitCode.badInput;
+    }
+    const handler = HANDLERS[args.command];
+    return await withInterrupts((context) => handler(args, context));
+  } catch (error) {
+    process.stderr.write(`slo-gate: ${describeError(error)}\n`);
+    return exitCodeFor(error);
   }
 }

@@ -1,7 +1,8 @@
 /** `slo-gate init`: a starter slo-gate.yml and workflow, never overwriting a file that exists. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { detectStack, type StackGuess } from './detect-stack.js';
+import { detectStack } from './detect-stack.js';
+import type { StackGuess } from './stack-guess.js';
 import { starterConfig, starterWorkflow } from './templates.js';
 
 export interface InitOutcome {
@@ -31,4 +32,15 @@ export async function initRepository(dir: string): Promise<InitOutcome> {
     }
   }
   return outcome;
+}
+
+/**
+ * What to do after init, in one line. Nothing recognised is a warning, not a failure: init has written a
+ * template the user is to edit, which is what they asked for, so the CLI still exits 0.
+ */
+export function nextStep(guess: StackGuess): string {
+  if (guess.stack === 'unknown' && guess.warnings.length > 0) {
+    return 'Nothing was recognised: edit service.command, the port and the endpoints in slo-gate.yml, and the steps in .github/workflows/slo-gate.yml, then run: npx slo-gate run';
+  }
+  return `The start command is a guess from ${guess.source}: check it, list your endpoints, then run: npx slo-gate run`;
 }

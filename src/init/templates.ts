@@ -1,5 +1,5 @@
 /** The files `slo-gate init` writes: pure functions of the stack guess. */
-import type { StackGuess } from './detect-stack.js';
+import type { StackGuess, WorkflowStep } from './stack-guess.js';
 
 /** Where the action lives and the major version workflows pin. */
 export const ACTION_REPOSITORY = 'slo-gate/slo-gate';
@@ -9,20 +9,39 @@ const SCHEMA_URL = `https://raw.githubusercontent.com/${ACTION_REPOSITORY}/${ACT
 
 const yamlString = (text: string) => JSON.stringify(text);
 
+/** `text` as YAML comment lines of at most ~100 characters, indented by `indent`. */
+function commentLines(text: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + 2 + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}# ${l}`);
+}
+
 export function starterConfig(guess: StackGuess): string {
   const env = Object.entries(guess.env)
     .map(([k, v]) => `${k}: ${yamlString(v)}`)
     .join(', ');
+  const comments = [
+    ...commentLines(`Guessed from ${guess.source}.`, '  '),
+    ...guess.notes.flatMap((note) => commentLines(note, '  ')),
+    ...guess.warnings.flatMap((warning) => commentLines(`CHECK: ${warning}`, '  ')),
+  ];
   return `# yaml-language-server: $schema=${SCHEMA_URL}
 # slo-gate: the SLOs this service must meet under load, checked on every pull request.
 # Reference: https://github.com/${ACTION_REPOSITORY}#configuration
 target: http://127.0.0.1:${guess.port}
 service:
-  # Guessed from ${guess.source}.
+${comments.join('\n')}
   command: ${yamlString(guess.command)}
-  env: { ${env} }
-  ready:
+${env ? `  env: { ${env} }\n` : ''}  ready:
     url: /health          # 2xx means ready; {"status": "ok"|"degraded"} bodies are understood
+    # No health route? A 404 here waits out the timeout: write ready: { tcp: ${guess.port} } instead.
     timeout: 60s
 load:
   duration: 10s           # measured per endpoint, after the warmup
@@ -37,19 +56,32 @@ endpoints:
 `;
 }
 
+function stepLines(step: WorkflowStep): string {
+  const lines = [`      - name: ${step.name}`];
+  if (step.uses) lines.push(`        uses: ${step.uses}`);
+  if (step.with) {
+    lines.push('        with:');
+    for (const [k, v] of Object.entries(step.with)) lines.push(`          ${k}: ${yamlString(v)}`);
+  }
+  if (step.run) lines.push(`        run: ${step.run}`);
+  return lines.join('\n');
+}
+
+/** Where the Action writes its JSON report and the service's log: kept as an artifact, pass or fail. */
+const UPLOAD_STEP = `      - name: Keep the report and the service log
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: slo-gate
+          path: .slo-gate/
+          include-hidden-files: true
+`;
+
 export function starterWorkflow(guess: StackGuess): string {
-  const steps = guess.setupSteps
-    .map((step) => {
-      const lines = [`      - name: ${step.name}`];
-      if (step.uses) lines.push(`        uses: ${step.uses}`);
-      if (step.with) {
-        lines.push('        with:');
-        for (const [k, v] of Object.entries(step.with)) lines.push(`          ${k}: ${yamlString(v)}`);
-      }
-      if (step.run) lines.push(`        run: ${step.run}`);
-      return lines.join('\n');
-    })
-    .join('\n');
+  const steps =
+    guess.setupSteps.length > 0
+      ? guess.setupSteps.map(stepLines).join('\n')
+      : '      # Add the steps that install and build your service here, so that it starts quickly.';
   return `name: slo-gate
 on:
   pull_request:
@@ -59,15 +91,21 @@ permissions:
   contents: read
   pull-requests: write   # the sticky PR comment
 
+concurrency:             # a new push cancels the gate still measuring the previous one
+  group: slo-gate-\${{ github.event.pull_request.number || github.ref }}
+  cancel-in-progress: true
+
 jobs:
   slo-gate:
     runs-on: ubuntu-latest
     timeout-minutes: 15
     steps:
       - uses: actions/checkout@v4
-${steps ? `${steps}\n` : ''}      - name: Check SLOs under load
+${steps}
+      - name: Check SLOs under load
+        id: gate
         uses: ${ACTION_REF}
         with:
           config: slo-gate.yml
-`;
+${UPLOAD_STEP}`;
 }

@@ -65,6 +65,23 @@ export function baselineLine(e: EndpointResult): string | undefined {
   return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} (${parts.change}, ${parts.interval}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
 }
 
+const LATENCY_METRICS = new Set(['p50', 'p90', 'p95', 'p99', 'max']);
+
+/**
+ * "p95 312 ms over the target 250 ms"; a check with nothing measured says what happened instead of
+ * "n/a over the target", which reads as a slow answer when there was none.
+ */
+export function failedCheckText(check: CheckResult): string {
+  const target = formatCheckValue(check, check.limit);
+  if (check.actual === null) {
+    const why = LATENCY_METRICS.has(check.metric)
+      ? 'no successful response to time'
+      : 'no resource samples of the service';
+    return `${check.metric} not measured: ${why} (target ${target})`;
+  }
+  return `${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${target}`;
+}
+
 export function renderTerminal(result: GateResult): string {
   const lines: string[] = [];
   if (result.endpoints.length > 0) {
@@ -88,9 +105,7 @@ export function renderTerminal(result: GateResult): string {
     }
     for (const e of result.endpoints) {
       for (const check of e.checks.filter((c) => !c.passed && c.metric !== 'max-regression')) {
-        lines.push(
-          `  ${shortName(e.name)}: ${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${formatCheckValue(check, check.limit)}`,
-        );
+        lines.push(`  ${shortName(e.name)}: ${failedCheckText(check)}`);
       }
       for (const problem of e.problems) lines.push(`  ${shortName(e.name)}: ${problem}`);
     }

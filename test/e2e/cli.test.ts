@@ -308,3 +308,31 @@ endpoints:
     expect(await portRefused(run.port)).toBe(true);
   });
 });
+
+describe('slo-gate without a command', () => {
+  /** Runs the bundled CLI with `args` in the temp folder, with no config anywhere near. */
+  const runBare = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        { cwd: os.tmpdir(), timeout: 10_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+
+  it('prints the usage to stderr and exits 2', async () => {
+    const run = await runBare([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Usage: slo-gate <command>');
+  });
+
+  it.each([['--version'], ['-V']])('%s prints the version in package.json, from the bundle', async (flag) => {
+    const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    const run = await runBare([flag]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+  });
+});
