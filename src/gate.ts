@@ -8,7 +8,7 @@ import { compareRounds } from './baseline/compare.js';
 import { socketAddressOf } from './config/address.js';
 import { MIN_SECRET_LENGTH } from './config/expand-env.js';
 import type { EndpointConfig, GateConfig, ServiceConfig } from './config/types.js';
-import { formatMs, formatPercent } from './config/units.js';
+import { formatMs, formatPercent } from './report/format.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';

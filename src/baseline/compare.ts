@@ -55,22 +55,6 @@ export function judgeChange(change: RelativeChange, maxRegression: number): Chan
   return 'within-noise';
 }
 
-/** "+20%" and "95% CI +14…+26%". */
-export function formatChangeParts(change: RelativeChange): { change: string; interval: string } {
-  const signed = (x: number) =>
-    `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
-  return {
-    change: `${signed(change.change)}%`,
-    interval: `95% CI ${signed(change.low)}…${signed(change.high)}%`,
-  };
-}
-
-/** "+20% (95% CI +14…+26%)". */
-export function formatChange(change: RelativeChange): string {
-  const parts = formatChangeParts(change);
-  return `${parts.change} (${parts.interval})`;
-}
-
 /**
  * Compares the rounds of one endpoint: `base[i]` and `head[i]` were measured back to back. The pooled
  * summaries describe each side; the change and its interval come from the per-round values.

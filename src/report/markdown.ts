@@ -5,10 +5,20 @@
  * lines, reasons) goes through `escapeMarkdown` or into a fenced block, so it cannot break the table, open
  * HTML, make a link or @mention anyone. The report is cut to a character limit, details first.
  */
-import { formatChange } from '../baseline/compare.js';
-import { formatMs, formatPercent } from '../config/units.js';
+import {
+  formatChange,
+  formatChartNumber,
+  formatCheckValue,
+  formatCount,
+  formatMegabytes,
+  formatMs,
+  formatPercent,
+  formatRateValue,
+  formatSignedMegabytes,
+  formatSignedPercent,
+  plural,
+} from './format.js';
 import type { BaselineComparison, CheckResult, EndpointResult, GateResult, ServiceInfo } from './model.js';
-import { formatCheckValue } from './terminal.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin for the marker and the footer. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -57,8 +67,6 @@ export function clip(text: string, max: number): string {
 
 /** A user string for one line of the report: clipped, then escaped. */
 const user = (text: string, max = MAX_CELL_CHARS) => escapeMarkdown(clip(text, max));
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function title(options: MarkdownOptions): string {
   return options.label ? `slo-gate (${user(options.label, 60)})` : 'slo-gate';
@@ -124,10 +132,6 @@ const METRIC_NAMES: Record<string, string> = {
 };
 export const metricName = (metric: string): string => METRIC_NAMES[metric] ?? metric;
 
-/** "+20%", "−3.5%": a change that may be negative. */
-const signedPercent = (fraction: number) =>
-  `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(Math.abs(fraction) < 0.1 ? 1 : 0)}%`;
-
 /** The p95 against the base: "p95 142 ms → 171 ms against the base, +20% (95% CI +14…+26%): over …". */
 function describeRegression(check: CheckResult, baseline: BaselineComparison | undefined): string {
   const budget = formatPercent(check.limit);
@@ -189,7 +193,7 @@ function baseCell(e: EndpointResult): string {
   if (!e.baseline) return '—';
   if (!change) return 'n/a';
   const verdict = { regressed: ' ❌', 'within-noise': ', noise', improved: ', faster' }[e.baseline.verdict];
-  return `${signedPercent(change.change)}${verdict}`;
+  return `${formatSignedPercent(change.change)}${verdict}`;
 }
 
 function endpointTable(result: GateResult): string[] {
@@ -212,8 +216,8 @@ function endpointTable(result: GateResult): string[] {
       row([
         e.passed ? '✅' : '❌',
         endpointCell(e),
-        e.requests.toLocaleString('en-US'),
-        e.rps.toFixed(1),
+        formatCount(e.requests),
+        formatRateValue(e.rps),
         valueCell(e, 'p50'),
         valueCell(e, 'p95'),
         valueCell(e, 'p99'),
@@ -288,8 +292,6 @@ function serviceDetails(result: GateResult): string[] {
   return [...(head.length ? ['- This branch:', ...head.map((l) => `  ${l}`)] : []), '- The base:', ...base];
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-
 function resourceDetails(result: GateResult): string[] {
   const measured = result.endpoints.filter((e) => e.resources);
   if (measured.length === 0) return [];
@@ -298,8 +300,7 @@ function resourceDetails(result: GateResult): string[] {
     '|---|--:|--:|--:|--:|',
     ...measured.map((e) => {
       const r = e.resources!;
-      const growth = `${r.rssGrowthBytes >= 0 ? '+' : '−'}${megabytes(Math.abs(r.rssGrowthBytes))}`;
-      return `| ${user(e.name)} | ${megabytes(r.rssPeakBytes)} | ${growth} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`;
+      return `| ${user(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`;
     }),
   ];
 }
@@ -390,8 +391,6 @@ function mermaidLabel(text: string): string {
   return `"${cleaned || '?'}"`;
 }
 
-const chartNumber = (ms: number) => String(Math.round(ms * 100) / 100);
-
 /** The endpoint furthest over (or nearest to) its p95 target, else the slowest at p95. */
 function worstEndpoint(result: GateResult): EndpointResult | undefined {
   const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
@@ -423,10 +422,10 @@ function chartDetails(result: GateResult): string[] {
     'xychart-beta',
     `  title "p95 latency${withTargets ? ' (bars) and its target (line)' : ''}, ms"`,
     `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(', ')}]`,
-    `  y-axis "ms" 0 --> ${chartNumber(top * 1.15)}`,
-    `  bar [${measured.map((e) => chartNumber(e.latencyMs!.p95)).join(', ')}]`,
+    `  y-axis "ms" 0 --> ${formatChartNumber(top * 1.15)}`,
+    `  bar [${measured.map((e) => formatChartNumber(e.latencyMs!.p95)).join(', ')}]`,
   ];
-  if (withTargets) lines.push(`  line [${(targets as number[]).map(chartNumber).join(', ')}]`);
+  if (withTargets) lines.push(`  line [${(targets as number[]).map(formatChartNumber).join(', ')}]`);
   lines.push('```');
   const worst = worstEndpoint(result);
   const histogram = worst?.latencyHistogram;
