@@ -24,9 +24,14 @@ const chartsIn = (markdown: string) => [...markdown.matchAll(/```mermaid\n([\s\S
 
 describe('mermaid charts', () => {
   const fixtures = readdirSync(RESULTS).filter((f) => f.endsWith('.json'));
+  const load = (file: string) => JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as GateResult;
+
+  it('the saved results include some with latencies, so the charts below are drawn', () => {
+    expect(fixtures.filter((f) => load(f).endpoints.some((e) => e.latencyMs)).length).toBeGreaterThan(0);
+  });
 
   it.each(fixtures)('%s: every chart parses', async (file) => {
-    const result = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as GateResult;
+    const result = load(file);
     for (const e of result.endpoints) {
       // The histogram is what the engine now adds; older fixtures get one so the second chart is drawn.
       e.latencyHistogram ??= e.latencyMs
@@ -34,14 +39,20 @@ describe('mermaid charts', () => {
         : undefined;
     }
     const charts = chartsIn(renderMarkdown(result));
-    if (result.endpoints.some((e) => e.latencyMs)) expect(charts).toHaveLength(2);
+    // Two charts (p95 per endpoint, the worst endpoint's histogram) whenever anything was measured.
+    const expected = result.endpoints.some((e) => e.latencyMs) ? 2 : 0;
+    expect.assertions(1 + expected);
+    expect(charts).toHaveLength(expected);
     for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
   });
 
   it('a chart with names full of mermaid syntax still parses', async () => {
-    const result = JSON.parse(readFileSync(path.join(RESULTS, 'hostile-strings.json'), 'utf8')) as GateResult;
+    const result = load('hostile-strings.json');
     result.endpoints[0]!.name = 'x"] ; bar [1] %% {init} `y` <b>#&|';
     result.endpoints[0]!.latencyHistogram = { upperMs: [1, 2], counts: [1, 1] };
-    for (const chart of chartsIn(renderMarkdown(result))) await expect(parse(chart)).resolves.toBeTruthy();
+    const charts = chartsIn(renderMarkdown(result));
+    expect.assertions(3);
+    expect(charts).toHaveLength(2);
+    for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
   });
 });

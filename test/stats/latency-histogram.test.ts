@@ -13,8 +13,13 @@ describe('latencyHistogram', () => {
     expect(h.counts.reduce((a, b) => a + b)).toBe(samples.length);
   });
 
-  it('survives a single value', () => {
+  it('puts a single repeated value in the first bucket, under edges that do not fall below it', () => {
     const h = latencyHistogram(Float64Array.from([5, 5, 5]), 3)!;
-    expect(h.counts.reduce((a, b) => a + b)).toBe(3);
+    expect(h.counts).toEqual([3, 0, 0]);
+    expect(h.upperMs).toHaveLength(3);
+    for (const [i, edge] of h.upperMs.entries()) {
+      expect(edge).toBeGreaterThanOrEqual(5);
+      if (i > 0) expect(edge).toBeGreaterThanOrEqual(h.upperMs[i - 1]!);
+    }
   });
 });
