@@ -70,6 +70,15 @@ export const formatCount = (count: number): string => count.toLocaleString('en-U
 /** A count and its noun: "1 endpoint", "3 endpoints". */
 export const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
+/**
+ * A histogram's bucket edge, exactly and briefly: "0.05 ms", "250 ms", "1 s", "1.002 s". Edges are round
+ * values, so up to five significant digits show each as it is and keep neighbours apart.
+ */
+export function formatHistogramEdge(ms: number): string {
+  const trimmed = (value: number) => String(Number(value.toPrecision(5)));
+  return ms >= 1000 ? `${trimmed(ms / 1000)} s` : `${trimmed(ms)} ms`;
+}
+
 /** A figure inside a mermaid chart: a bare number, at most two decimals ("12.35", "250"). */
 export const formatChartNumber = (ms: number): string => String(Math.round(ms * 100) / 100);
 

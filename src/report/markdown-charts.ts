@@ -2,7 +2,7 @@
  * Two small charts GitHub draws from mermaid: each endpoint's p95 (bars) against its target (line), and how
  * the worst endpoint's latencies spread.
  */
-import { formatChartNumber, formatMs } from './format.js';
+import { formatChartNumber, formatHistogramEdge } from './format.js';
 import { clip } from './markdown-escape.js';
 import { checkOf } from './markdown-sections.js';
 import type { EndpointResult, GateResult } from './model.js';
@@ -66,7 +66,7 @@ function histogramChart(result: GateResult): string[] {
     '```mermaid',
     'xychart-beta',
     `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
-    `  x-axis [${histogram.upperMs.map((ms) => `"≤ ${formatMs(ms)}"`).join(', ')}]`,
+    `  x-axis [${histogram.upperMs.map((ms) => `"≤ ${formatHistogramEdge(ms)}"`).join(', ')}]`,
     '  y-axis "requests"',
     `  bar [${histogram.counts.join(', ')}]`,
     '```',

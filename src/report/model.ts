@@ -55,7 +55,7 @@ export interface EndpointResult {
   lateSends?: number;
   /** At a fixed rate: requests that waited for their connection to be free (counted in their latency). */
   queuedSends?: number;
-  /** How latencyMs's samples spread, in log-spaced buckets: the comment charts it. */
+  /** How latencyMs's samples spread, in buckets with round edges: the comment charts it. */
   latencyHistogram?: LatencyHistogram;
   /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */
   failedLatencyMs?: LatencySummary | null;

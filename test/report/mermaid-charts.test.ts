@@ -9,6 +9,7 @@ import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../../src/report/model.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { latencyHistogram } from '../../src/stats/latency-histogram.js';
 
 const RESULTS = fileURLToPath(new URL('../fixtures/results/', import.meta.url));
 
@@ -54,5 +55,26 @@ describe('mermaid charts', () => {
     expect.assertions(3);
     expect(charts).toHaveLength(2);
     for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
+  });
+
+  // Issue #14 item 14: /delay/0.2 at 10 connections (every latency ~1000-1015 ms) read "≤ 1.01 s" on every bar.
+  it('labels the histogram bars of a narrow spread apart, at round edges', async () => {
+    const result = load('passed.json');
+    const latenciesMs = Float64Array.from({ length: 200 }, (_, i) => 1000 + (15 * i) / 199);
+    result.endpoints = [{ ...result.endpoints[0]!, latencyHistogram: latencyHistogram(latenciesMs) }];
+    const histogram = chartsIn(renderMarkdown(result))[1]!;
+    const labels = JSON.parse(/x-axis (\[.*\])/.exec(histogram)![1]!) as string[];
+    expect(labels).toEqual([
+      '≤ 1 s',
+      '≤ 1.002 s',
+      '≤ 1.004 s',
+      '≤ 1.006 s',
+      '≤ 1.008 s',
+      '≤ 1.01 s',
+      '≤ 1.012 s',
+      '≤ 1.014 s',
+      '≤ 1.016 s',
+    ]);
+    await expect(parse(histogram)).resolves.toMatchObject({ diagramType: 'xychart' });
   });
 });
