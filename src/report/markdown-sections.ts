@@ -15,6 +15,7 @@ import {
 import { MAX_VERDICT_CHARS, userText } from './markdown-escape.js';
 import type { BaselineComparison, CheckResult, EndpointResult, GateResult } from './model.js';
 
+/** How a markdown report is rendered: its size limit and the gate's label. */
 export interface MarkdownOptions {
   /** Cut the report to this many characters (UTF-16 code units, never fewer than GitHub counts). */
   limit?: number;
@@ -48,6 +49,7 @@ export function verdictMarkdown(result: GateResult, options: MarkdownOptions = {
   return `### ❌ ${name}: ${userText(result.reason ?? 'the service or target failed', MAX_VERDICT_CHARS)}`;
 }
 
+/** The endpoint's check of one metric ("p95", "error-rate"), if it has a target for it. */
 export const checkOf = (e: EndpointResult, metric: string): CheckResult | undefined =>
   e.checks.find((c) => c.metric === metric);
 
