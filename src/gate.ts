@@ -7,7 +7,7 @@ import path from 'node:path';
 import { runRounds, judgeRounds, type Side } from './baseline/rounds.js';
 import { MIN_SECRET_LENGTH } from './config/expand-env.js';
 import type { EndpointConfig, GateConfig } from './config/types.js';
-import { formatMs, formatPercent } from './config/units.js';
+import { formatMs, formatPercent } from './report/format.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';

@@ -11,7 +11,8 @@ import { annotationsFor, failureMessage, outputsFor, type GateReport } from './a
 import { publishPullRequestComment } from './action/pr-comment.js';
 import { describeError, GateError } from './errors.js';
 import type { Logger } from './log.js';
-import { renderErrorMarkdown, renderMarkdown } from './report/markdown.js';
+import { renderErrorMarkdown } from './report/markdown-error.js';
+import { renderMarkdown } from './report/markdown.js';
 import { redactSecrets } from './report/redact.js';
 import { runFromConfigFile } from './run.js';
 import { killServicesNow } from './service/service-process.js';

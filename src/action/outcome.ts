@@ -2,7 +2,7 @@
  * What the Action makes of a run, as pure functions: the step's outputs, its annotations, and whether it
  * fails. A breach fails the step only with `fail-on-breach`; a service failure or a bad config always does.
  */
-import { describeMargin } from '../report/markdown.js';
+import { describeMargin } from '../report/markdown-sections.js';
 import type { GateResult } from '../report/model.js';
 
 /** A run that produced a result, or one stopped by an error before anything was measured. */

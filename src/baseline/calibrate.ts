@@ -4,9 +4,8 @@
  * flag noise, so it suggests a max-regression above it and the rounds needed for a tighter interval.
  */
 import type { GateConfig } from '../config/types.js';
-import { formatPercent } from '../config/units.js';
+import { formatChange, formatPercent } from '../report/format.js';
 import type { GateResult } from '../report/model.js';
-import { formatChange } from './compare.js';
 
 export const DEFAULT_ROUNDS = 6;
 export const DEFAULT_ROUND_DURATION_MS = 2000;

@@ -10,7 +10,7 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { concatSamples } from '../load/merge-measurements.js';
 import type { LoadMeasurement } from '../load/run-load.js';
-import type { BaselineComparison, StatisticChange } from '../report/model.js';
+import type { BaselineComparison, ChangeVerdict, RelativeChange, StatisticChange } from '../report/model.js';
 import { summarizeLatencies } from '../stats/latency-summary.js';
 
 /** Two-sided 95% quantiles of Student's t, t(0.975, df), for df = 1…30; beyond that the normal 1.96 is close. */
@@ -21,17 +21,6 @@ const T_975 = [
 
 export const t975 = (degreesOfFreedom: number): number =>
   degreesOfFreedom >= 1 && degreesOfFreedom <= T_975.length ? T_975[degreesOfFreedom - 1]! : 1.96;
-
-export type ChangeVerdict = 'regressed' | 'within-noise' | 'improved';
-
-export interface RelativeChange {
-  /** head/base - 1 over all rounds: 0.2 is 20% slower. */
-  change: number;
-  /** 95% confidence interval of the change, from round-to-round variation. */
-  low: number;
-  high: number;
-  rounds: number;
-}
 
 /**
  * The relative change from paired per-round values (base[i] and head[i] measured back to back). Needs at
@@ -64,22 +53,6 @@ export function judgeChange(change: RelativeChange, maxRegression: number): Chan
   if (change.change > maxRegression && change.low > 0) return 'regressed';
   if (change.change < -maxRegression && change.high < 0) return 'improved';
   return 'within-noise';
-}
-
-/** "+20%" and "95% CI +14…+26%". */
-export function formatChangeParts(change: RelativeChange): { change: string; interval: string } {
-  const signed = (x: number) =>
-    `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
-  return {
-    change: `${signed(change.change)}%`,
-    interval: `95% CI ${signed(change.low)}…${signed(change.high)}%`,
-  };
-}
-
-/** "+20% (95% CI +14…+26%)". */
-export function formatChange(change: RelativeChange): string {
-  const parts = formatChangeParts(change);
-  return `${parts.change} (${parts.interval})`;
 }
 
 /**

@@ -52,26 +52,3 @@ export function parseSizeBytes(text: string): number | undefined {
   if (!match) return undefined;
   return Math.round(Number(match[1]) * SIZE_FACTOR[match[2]!.toLowerCase()]!);
 }
-
-/**
- * Formats milliseconds for people: "0.42 ms", "12.3 ms", "250 ms", "1.25 s". Each threshold is where
- * rounding would reach the next form, so 99.97 reads "100 ms", not "100.0 ms", and 999.6 reads "1.00 s".
- */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms >= 999.5) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 99.95) return `${ms.toFixed(0)} ms`;
-  if (ms >= 9.995) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
-}
-
-/**
- * Formats a fraction as a percentage for people: 0.005 → "0.50%", 0.0123 → "1.2%". Anything above zero
- * but under 0.01% reads "<0.01%", so a few failures never look like none.
- */
-export function formatPercent(fraction: number): string {
-  const percent = fraction * 100;
-  if (percent === 0) return '0%';
-  if (percent < 0.01) return '<0.01%';
-  return `${percent < 0.995 ? percent.toFixed(2) : percent.toFixed(1)}%`;
-}

@@ -2,7 +2,6 @@
  * The result model: one plain-data value that the terminal table, the markdown report, the JSON report and
  * the Action's outputs are all functions of. JSON names are part of the public interface.
  */
-import type { ChangeVerdict, RelativeChange } from '../baseline/compare.js';
 import type { ResourceUsage } from '../service/resources.js';
 import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
@@ -61,7 +60,7 @@ export interface EndpointResult {
   lateSends?: number;
   /** At a fixed rate: requests that waited for their connection to be free (counted in their latency). */
   queuedSends?: number;
-  /** How latencyMs's samples spread, in log-spaced buckets: the comment charts it. */
+  /** How latencyMs's samples spread, in buckets with round edges: the comment charts it. */
   latencyHistogram?: LatencyHistogram;
   /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */
   failedLatencyMs?: LatencySummary | null;
@@ -111,6 +110,19 @@ export interface GateResult {
   endpoints: EndpointResult[];
   /** Problems that were recovered from or worth a look (a degraded dependency, say). */
   warnings: string[];
+}
+
+/** How head compares with base, once the interval is weighed against the budget. */
+export type ChangeVerdict = 'regressed' | 'within-noise' | 'improved';
+
+/** The relative change of a statistic, head against base, from paired rounds. */
+export interface RelativeChange {
+  /** head/base - 1 over all rounds: 0.2 is 20% slower. */
+  change: number;
+  /** 95% confidence interval of the change, from round-to-round variation. */
+  low: number;
+  high: number;
+  rounds: number;
 }
 
 /** A statistic of head against base: pooled values and the change with its 95% interval. */

@@ -1,26 +1,17 @@
 /** The readable table at the end of a CLI run: a pure function of the result. */
-import { formatChangeParts } from '../baseline/compare.js';
-import { formatMs, formatPercent } from '../config/units.js';
+import {
+  formatChangeParts,
+  formatCheckValue,
+  formatMs,
+  formatPercent,
+  formatRateValue,
+  plural,
+} from './format.js';
 import type { CheckResult, EndpointResult, GateResult } from './model.js';
-
-export function formatCheckValue(check: Pick<CheckResult, 'unit'>, value: number | null): string {
-  if (value === null) return 'n/a';
-  switch (check.unit) {
-    case 'ms':
-      return formatMs(value);
-    case 'fraction':
-      return formatPercent(value);
-    case 'rps':
-      return `${value.toFixed(1)} req/s`;
-    case 'bytes':
-      return `${(value / 1e6).toFixed(1)} MB`;
-  }
-}
 
 export function verdictLine(result: GateResult): string {
   const endpoints = result.endpoints.length;
-  if (result.verdict === 'passed')
-    return `PASSED: all SLOs met on ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`;
+  if (result.verdict === 'passed') return `PASSED: all SLOs met on ${plural(endpoints, 'endpoint')}`;
   if (result.verdict === 'breached') return `FAILED: ${result.reason}`;
   return `FAILED: ${result.reason ?? 'the service or target failed'}`;
 }
@@ -89,7 +80,7 @@ export function renderTerminal(result: GateResult): string {
     const rows = result.endpoints.map((e) => [
       shortName(e.name),
       String(e.requests),
-      e.rps.toFixed(1),
+      formatRateValue(e.rps),
       latency(e, 'p50'),
       latency(e, 'p90'),
       latency(e, 'p95'),

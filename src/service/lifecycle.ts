@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { socketAddressOf } from '../config/address.js';
 import type { ServiceConfig } from '../config/types.js';
-import { formatMs } from '../config/units.js';
+import { formatMs } from '../report/format.js';
 import { GateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { GateResult, ServiceInfo } from '../report/model.js';

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { ServiceConfig } from '../config/types.js';
 import { serviceError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { formatMs } from '../config/units.js';
+import { formatMs } from '../report/format.js';
 import { describeUnhealthyDependencies, parseHealthBody, type HealthReport } from './health.js';
 import { describeExit, type RunningService } from './service-process.js';
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ServiceConfig } from '../config/types.js';
-import { formatMs } from '../config/units.js';
+import { formatMs } from '../report/format.js';
 import { serviceError } from '../errors.js';
 import { readLines } from './output-lines.js';
 import { groupAlive } from './process-group.js';

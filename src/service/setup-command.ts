@@ -5,7 +5,7 @@
  * service error (exit 3) naming the key, the command and how it ended, with its last lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { formatMs } from '../config/units.js';
+import { formatMs } from '../report/format.js';
 import { serviceError } from '../errors.js';
 import { readLines } from './output-lines.js';
 

@@ -1,6 +1,6 @@
 /** One endpoint's measured window and SLO → its result: checks, and the problems that fail it outright. */
 import type { EndpointConfig } from '../config/types.js';
-import { formatMs } from '../config/units.js';
+import { formatMs } from '../report/format.js';
 import type { LoadMeasurement } from '../load/run-load.js';
 import type { EndpointResult } from '../report/model.js';
 import type { ResourceUsage } from '../service/resources.js';

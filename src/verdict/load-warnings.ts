@@ -1,6 +1,6 @@
 /** What a fixed-rate window says about the load itself, as warnings for the report. */
 import type { GateConfig } from '../config/types.js';
-import { formatMs, formatPercent } from '../config/units.js';
+import { formatMs, formatPercent } from '../report/format.js';
 import { diagnoseQueueing } from '../load/queue-diagnosis.js';
 import { LATE_SEND_MS } from '../load/run-load.js';
 import type { EndpointResult } from '../report/model.js';

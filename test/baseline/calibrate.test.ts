@@ -5,8 +5,7 @@ import {
   selfComparisonConfig,
 } from '../../src/baseline/calibrate.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import type { RelativeChange } from '../../src/baseline/compare.js';
-import type { EndpointResult, GateResult } from '../../src/report/model.js';
+import type { EndpointResult, GateResult, RelativeChange } from '../../src/report/model.js';
 import { loadResult } from '../helpers/golden.js';
 
 /** A saved result whose endpoints compared the service with itself with these changes of p95. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChange, judgeChange, relativeChange, t975 } from '../../src/baseline/compare.js';
+import { judgeChange, relativeChange, t975 } from '../../src/baseline/compare.js';
 
 describe('relativeChange', () => {
   it('is undefined with fewer than two usable rounds', () => {
@@ -52,14 +52,5 @@ describe('judgeChange', () => {
     ['no change', { change: 0, low: -0.03, high: 0.03 }, 'within-noise'],
   ] as const)('%s', (_name, change, verdict) => {
     expect(judgeChange({ ...change, rounds: 6 }, 0.1)).toBe(verdict);
-  });
-});
-
-describe('formatChange', () => {
-  it('reads as a percentage with its interval', () => {
-    expect(formatChange({ change: 0.2, low: 0.14, high: 0.26, rounds: 6 })).toBe('+20% (95% CI +14…+26%)');
-    expect(formatChange({ change: -0.052, low: -0.081, high: -0.02, rounds: 6 })).toBe(
-      '−5.2% (95% CI −8.1…−2.0%)',
-    );
   });
 });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatMs,
-  formatPercent,
-  parseDurationMs,
-  parseFraction,
-  parseSizeBytes,
-} from '../../src/config/units.js';
+import { parseDurationMs, parseFraction, parseSizeBytes } from '../../src/config/units.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -65,41 +59,5 @@ describe('parseSizeBytes', () => {
   // A bare number has no unit: 12 what?
   it.each(['12', '12 TB', 'MB', '-1MB', ''])('%j → undefined', (text) => {
     expect(parseSizeBytes(text)).toBeUndefined();
-  });
-});
-
-describe('formatMs', () => {
-  it.each([
-    [0, '0.00 ms'],
-    [0.42, '0.42 ms'],
-    [9.99, '9.99 ms'],
-    [9.996, '10.0 ms'],
-    [12.34, '12.3 ms'],
-    [99.97, '100 ms'],
-    [250, '250 ms'],
-    [999.4, '999 ms'],
-    [999.6, '1.00 s'],
-    [1_250, '1.25 s'],
-    [65_000, '65.00 s'],
-    [Number.POSITIVE_INFINITY, 'Infinity'],
-    [Number.NaN, 'NaN'],
-  ])('%d → %j', (ms, expected) => {
-    expect(formatMs(ms)).toBe(expected);
-  });
-});
-
-describe('formatPercent', () => {
-  it.each([
-    [0, '0%'],
-    [0.00001, '<0.01%'],
-    [0.0001, '0.01%'],
-    [0.005, '0.50%'],
-    [0.00999, '1.0%'],
-    [0.01, '1.0%'],
-    [0.0123, '1.2%'],
-    [0.125, '12.5%'],
-    [1, '100.0%'],
-  ])('%d → %j', (fraction, expected) => {
-    expect(formatPercent(fraction)).toBe(expected);
   });
 });

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointResult } from '../../src/report/model.js';
 import { expectGolden, loadResult, resultNames } from '../helpers/golden.js';
-import {
-  MARKDOWN_LIMIT,
-  describeMargin,
-  escapeMarkdown,
-  renderErrorMarkdown,
-  renderMarkdown,
-  verdictMarkdown,
-} from '../../src/report/markdown.js';
+import { renderErrorMarkdown } from '../../src/report/markdown-error.js';
+import { escapeMarkdown } from '../../src/report/markdown-escape.js';
+import { MARKDOWN_LIMIT } from '../../src/report/markdown-fit.js';
+import { describeMargin, verdictMarkdown } from '../../src/report/markdown-sections.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 
 describe('renderMarkdown against saved results (golden files)', () => {
   it.each(resultNames())('%s', (name) => {

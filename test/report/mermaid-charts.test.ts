@@ -9,6 +9,7 @@ import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../../src/report/model.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { latencyHistogram } from '../../src/stats/latency-histogram.js';
 
 const RESULTS = fileURLToPath(new URL('../fixtures/results/', import.meta.url));
 
@@ -24,9 +25,14 @@ const chartsIn = (markdown: string) => [...markdown.matchAll(/```mermaid\n([\s\S
 
 describe('mermaid charts', () => {
   const fixtures = readdirSync(RESULTS).filter((f) => f.endsWith('.json'));
+  const load = (file: string) => JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as GateResult;
+
+  it('the saved results include some with latencies, so the charts below are drawn', () => {
+    expect(fixtures.filter((f) => load(f).endpoints.some((e) => e.latencyMs)).length).toBeGreaterThan(0);
+  });
 
   it.each(fixtures)('%s: every chart parses', async (file) => {
-    const result = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as GateResult;
+    const result = load(file);
     for (const e of result.endpoints) {
       // The histogram is what the engine now adds; older fixtures get one so the second chart is drawn.
       e.latencyHistogram ??= e.latencyMs
@@ -34,14 +40,41 @@ describe('mermaid charts', () => {
         : undefined;
     }
     const charts = chartsIn(renderMarkdown(result));
-    if (result.endpoints.some((e) => e.latencyMs)) expect(charts).toHaveLength(2);
+    // Two charts (p95 per endpoint, the worst endpoint's histogram) whenever anything was measured.
+    const expected = result.endpoints.some((e) => e.latencyMs) ? 2 : 0;
+    expect.assertions(1 + expected);
+    expect(charts).toHaveLength(expected);
     for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
   });
 
   it('a chart with names full of mermaid syntax still parses', async () => {
-    const result = JSON.parse(readFileSync(path.join(RESULTS, 'hostile-strings.json'), 'utf8')) as GateResult;
+    const result = load('hostile-strings.json');
     result.endpoints[0]!.name = 'x"] ; bar [1] %% {init} `y` <b>#&|';
     result.endpoints[0]!.latencyHistogram = { upperMs: [1, 2], counts: [1, 1] };
-    for (const chart of chartsIn(renderMarkdown(result))) await expect(parse(chart)).resolves.toBeTruthy();
+    const charts = chartsIn(renderMarkdown(result));
+    expect.assertions(3);
+    expect(charts).toHaveLength(2);
+    for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
+  });
+
+  // Issue #14 item 14: /delay/0.2 at 10 connections (every latency ~1000-1015 ms) read "≤ 1.01 s" on every bar.
+  it('labels the histogram bars of a narrow spread apart, at round edges', async () => {
+    const result = load('passed.json');
+    const latenciesMs = Float64Array.from({ length: 200 }, (_, i) => 1000 + (15 * i) / 199);
+    result.endpoints = [{ ...result.endpoints[0]!, latencyHistogram: latencyHistogram(latenciesMs) }];
+    const histogram = chartsIn(renderMarkdown(result))[1]!;
+    const labels = JSON.parse(/x-axis (\[.*\])/.exec(histogram)![1]!) as string[];
+    expect(labels).toEqual([
+      '≤ 1 s',
+      '≤ 1.002 s',
+      '≤ 1.004 s',
+      '≤ 1.006 s',
+      '≤ 1.008 s',
+      '≤ 1.01 s',
+      '≤ 1.012 s',
+      '≤ 1.014 s',
+      '≤ 1.016 s',
+    ]);
+    await expect(parse(histogram)).resolves.toMatchObject({ diagramType: 'xychart' });
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Writes test/fixtures/results/many-endpoints.json: a saved result with 40 endpoints, for checking how the
  * PR comment lays out a large service (tables, charts). Deterministic: the same file on every run, so it is
- * committed and regenerated only when the result model changes (`node scripts/fixture-many-endpoints.mjs`).
+ * committed and regenerated only when the result model changes (`npx tsx scripts/fixture-many-endpoints.ts`).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { latencyHistogram } from '../src/stats/latency-histogram.js';
 
 const OUT = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -19,7 +20,7 @@ const ENDPOINTS = 40;
 const MEASURED_MS = 5000;
 
 /** A small linear congruential generator: the numbers look measured but never change between runs. */
-function random(seed) {
+function random(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -27,7 +28,7 @@ function random(seed) {
   };
 }
 const next = random(15);
-const round = (value, digits) => Number(value.toFixed(digits));
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 const RESOURCES = [
   'orders',
@@ -39,25 +40,31 @@ const RESOURCES = [
   'payments',
   'reviews',
 ];
-const ACTIONS = [
-  ['list', 'GET', (r) => `/v1/${r}`],
-  ['get', 'GET', (r) => `/v1/${r}/42`],
-  ['create', 'POST', (r) => `/v1/${r}`],
-  ['search', 'POST', (r) => `/v1/${r}/search`],
-  ['export', 'GET', (r) => `/v1/${r}/export?format=csv&limit=1000`],
+const ACTIONS: [string, string, (resource: string) => string][] = [
+  ['list', 'GET', (r: string) => `/v1/${r}`],
+  ['get', 'GET', (r: string) => `/v1/${r}/42`],
+  ['create', 'POST', (r: string) => `/v1/${r}`],
+  ['search', 'POST', (r: string) => `/v1/${r}/search`],
+  ['export', 'GET', (r: string) => `/v1/${r}/export?format=csv&limit=1000`],
 ];
 
-/** Eight latency buckets around the median, counts shaped like a skewed bell. */
-function histogram(p50Ms, maxMs, requests) {
+/**
+ * The histogram the engine would draw for latencies shaped like a skewed bell around the median: samples
+ * spread evenly over eight spans, binned by the engine's own latencyHistogram (round edges).
+ */
+function histogram(p50Ms: number, maxMs: number, requests: number) {
   const shape = [0.02, 0.08, 0.25, 0.35, 0.2, 0.07, 0.02, 0.01];
-  const upperMs = shape.map((_, i) => round(p50Ms * 0.5 * Math.pow(maxMs / (p50Ms * 0.5), (i + 1) / 8), 3));
-  const counts = shape.map((share) => Math.round(share * requests));
-  return { upperMs, counts };
+  const edge = (i: number) => p50Ms * 0.5 * Math.pow(maxMs / (p50Ms * 0.5), i / 8);
+  const samples = shape.flatMap((share, i) => {
+    const count = Math.round(share * requests);
+    return Array.from({ length: count }, (_, k) => edge(i) + ((edge(i + 1) - edge(i)) * (k + 0.5)) / count);
+  });
+  return latencyHistogram(Float64Array.from(samples));
 }
 
-function endpoint(index) {
-  const [action, method, pathOf] = ACTIONS[index % ACTIONS.length];
-  const resource = RESOURCES[Math.floor(index / ACTIONS.length) % RESOURCES.length];
+function endpoint(index: number) {
+  const [action, method, pathOf] = ACTIONS[index % ACTIONS.length]!;
+  const resource = RESOURCES[Math.floor(index / ACTIONS.length) % RESOURCES.length]!;
   const p50 = round(1 + next() * 60, 3);
   const p95 = round(p50 * (1.4 + next()), 3);
   const p99 = round(p95 * (1.2 + next() * 0.5), 3);

@@ -1,0 +1,162 @@
+/**
+ * The folded sections of the markdown report: status codes, the comparison with the base, the service's
+ * resources, the service itself, the config used and, when the gate failed, the services' last lines.
+ */
+import {
+  formatChange,
+  formatCheckValue,
+  formatMegabytes,
+  formatMs,
+  formatPercent,
+  formatSignedMegabytes,
+  plural,
+} from './format.js';
+import { cleanLogLine, fenced, userText } from './markdown-escape.js';
+import { metricName } from './markdown-sections.js';
+import type { EndpointResult, GateResult, ServiceInfo } from './model.js';
+
+/** A folded section. */
+export function details(summary: string, body: string[]): string[] {
+  return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>'];
+}
+
+const countsCell = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([key, n]) => `${userText(key, 40)}: ${n}`)
+    .join(', ') || '—';
+
+function statusDetails(result: GateResult): string[] {
+  return [
+    '| Endpoint | Status codes | Socket errors | Timeouts | p95 of failed requests |',
+    '|---|---|---|--:|--:|',
+    ...result.endpoints.map((e) => {
+      const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : '—';
+      return `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
+    }),
+  ];
+}
+
+function dependencyMark(state: string): string {
+  const s = state.toLowerCase();
+  if (s === 'up' || s === 'ok' || s === 'pass') return '✅';
+  if (s === 'degraded' || s === 'warn') return '⚠️';
+  return '❌';
+}
+
+function serviceLines(service: ServiceInfo, indent = ''): string[] {
+  const lines: string[] = [];
+  if (service.version) lines.push(`${indent}- Version: <code>${userText(service.version)}</code>`);
+  if (service.status)
+    lines.push(`${indent}- Health: ${userText(service.status)} ${dependencyMark(service.status)}`);
+  const dependencies = Object.entries(service.dependencies ?? {});
+  if (dependencies.length > 0) {
+    lines.push(`${indent}- Dependencies:`);
+    for (const [name, state] of dependencies) {
+      lines.push(`${indent}  - ${userText(name)}: ${userText(state)} ${dependencyMark(state)}`);
+    }
+  }
+  if (service.readyAfterMs !== undefined)
+    lines.push(`${indent}- Ready after ${formatMs(service.readyAfterMs)}`);
+  return lines;
+}
+
+function serviceDetails(result: GateResult): string[] {
+  const head = result.service ? serviceLines(result.service) : [];
+  const base = result.baselineService ? serviceLines(result.baselineService, '  ') : [];
+  if (base.length === 0) return head;
+  return [...(head.length ? ['- This branch:', ...head.map((l) => `  ${l}`)] : []), '- The base:', ...base];
+}
+
+function resourceDetails(result: GateResult): string[] {
+  const measured = result.endpoints.filter((e) => e.resources);
+  if (measured.length === 0) return [];
+  return [
+    '| Endpoint | Peak RSS | RSS growth | CPU time | CPU per request |',
+    '|---|--:|--:|--:|--:|',
+    ...measured.map((e) => {
+      const r = e.resources!;
+      return `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`;
+    }),
+  ];
+}
+
+function baselineDetails(result: GateResult): string[] {
+  const compared = result.endpoints.filter((e) => e.baseline);
+  if (compared.length === 0) return [];
+  const verdicts = { regressed: 'regressed ❌', 'within-noise': 'within noise', improved: 'faster ✅' };
+  return [
+    'Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.',
+    '',
+    '| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |',
+    '|---|--:|--:|---|---|--:|--:|---|',
+    ...compared.map((e) => {
+      const b = e.baseline!;
+      const p95 = b.p95;
+      return (
+        `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : 'n/a'} | ${p95 ? formatMs(p95.headMs) : 'n/a'} | ` +
+        `${p95 ? formatChange(p95.change) : 'n/a'} | ${b.mean ? formatChange(b.mean.change) : 'n/a'} | ` +
+        `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`
+      );
+    }),
+  ];
+}
+
+/** The targets each endpoint was held to, from its checks: "p95 ≤ 100 ms, error rate ≤ 1.0%". */
+function targetsText(e: EndpointResult): string {
+  return (
+    e.checks
+      .map((c) => `${metricName(c.metric)} ${c.unit === 'rps' ? '≥' : '≤'} ${formatCheckValue(c, c.limit)}`)
+      .join(', ') || 'none'
+  );
+}
+
+function configDetails(result: GateResult): string[] {
+  const { load } = result;
+  const shape = load.ratePerSecond
+    ? `a fixed rate of ${load.ratePerSecond} req/s over ${plural(load.connections, 'connection')} (latency from the intended send time)`
+    : `${plural(load.connections, 'connection')}, closed loop`;
+  const lines = [
+    `- File: <code>${userText(result.configFile)}</code>`,
+    `- Target: <code>${userText(result.target)}</code>`,
+    `- Load per endpoint: ${shape}; ${formatMs(load.warmupMs)} warmup, then ${formatMs(load.durationMs)} measured; requests time out after ${formatMs(load.requestTimeoutMs)}`,
+  ];
+  if (result.endpoints.length > 0) {
+    lines.push(
+      '',
+      '| Endpoint | Request | Targets |',
+      '|---|---|---|',
+      ...result.endpoints.map(
+        (e) => `| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`,
+      ),
+    );
+  }
+  return lines;
+}
+
+/** The folded sections in the order they are shown, and kept when the report must shrink. */
+export function detailSections(result: GateResult): string[][] {
+  const sections: string[][] = [];
+  if (result.endpoints.length > 0) sections.push(details('Status codes and failures', statusDetails(result)));
+  const baseline = baselineDetails(result);
+  if (baseline.length > 0) sections.push(details('Against the base', baseline));
+  const resources = resourceDetails(result);
+  if (resources.length > 0) sections.push(details('Service resources', resources));
+  const service = serviceDetails(result);
+  if (service.length > 0) sections.push(details('Service', service));
+  sections.push(details('Config used', configDetails(result)));
+  return sections;
+}
+
+/** The services' last lines, when the gate failed: what a reader needs to see why. */
+export function logTails(result: GateResult): { title: string; tail: string[] }[] {
+  if (result.passed) return [];
+  return [
+    { title: 'Service output', tail: (result.service?.logTail ?? []).map(cleanLogLine) },
+    { title: 'Base service output', tail: (result.baselineService?.logTail ?? []).map(cleanLogLine) },
+  ].filter((l) => l.tail.length > 0);
+}
+
+/** A log tail, folded, in a fence no log line can close. */
+export function logDetails(title: string, lines: string[]): string[] {
+  return details(`${title} (last ${plural(lines.length, 'line')})`, fenced(lines));
+}

@@ -1,0 +1,201 @@
+/**
+ * The top of the markdown report: the verdict line, the endpoint table with each endpoint's margin, and the
+ * list of breaches under it.
+ */
+import {
+  formatChange,
+  formatCheckValue,
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatRateValue,
+  formatSignedPercent,
+  plural,
+} from './format.js';
+import { MAX_VERDICT_CHARS, userText } from './markdown-escape.js';
+import type { BaselineComparison, CheckResult, EndpointResult, GateResult } from './model.js';
+
+/** How a markdown report is rendered: its size limit and the gate's label. */
+export interface MarkdownOptions {
+  /** Cut the report to this many characters (UTF-16 code units, never fewer than GitHub counts). */
+  limit?: number;
+  /** Names this gate in the verdict line when a repository runs several: "slo-gate (api)". */
+  label?: string;
+}
+
+/** "slo-gate", or "slo-gate (api)" with a label. */
+export function reportTitle(options: MarkdownOptions): string {
+  return options.label ? `slo-gate (${userText(options.label, 60)})` : 'slo-gate';
+}
+
+/** The failed checks of an endpoint, as "p95, error-rate". */
+const failedMetrics = (e: EndpointResult) =>
+  e.checks
+    .filter((c) => !c.passed)
+    .map((c) => c.metric)
+    .join(', ');
+
+/** The one-line verdict that opens the report. */
+export function verdictMarkdown(result: GateResult, options: MarkdownOptions = {}): string {
+  const n = result.endpoints.length;
+  const name = reportTitle(options);
+  if (result.verdict === 'passed') return `### ✅ ${name}: all SLOs met on ${plural(n, 'endpoint')}`;
+  if (result.verdict === 'breached') {
+    const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
+    const which = breached.map((e) => `${e.name} (${failedMetrics(e)})`).join('; ');
+    const count = breached.length > 0 ? ` on ${breached.length} of ${plural(n, 'endpoint')}` : '';
+    return `### ❌ ${name}: SLO breached${count}${which ? `: ${userText(which, MAX_VERDICT_CHARS)}` : ''}`;
+  }
+  return `### ❌ ${name}: ${userText(result.reason ?? 'the service or target failed', MAX_VERDICT_CHARS)}`;
+}
+
+/** The endpoint's check of one metric ("p95", "error-rate"), if it has a target for it. */
+export const checkOf = (e: EndpointResult, metric: string): CheckResult | undefined =>
+  e.checks.find((c) => c.metric === metric);
+
+/** "87.0 ms / 100 ms", with ❌ when the check failed; the bare value when there is no target. */
+function valueCell(e: EndpointResult, metric: 'p50' | 'p95' | 'p99'): string {
+  const check = checkOf(e, metric);
+  const actual = e.latencyMs ? formatMs(e.latencyMs[metric]) : 'n/a';
+  if (!check) return actual;
+  return `${actual} / ${formatCheckValue(check, check.limit)}${check.passed ? '' : ' ❌'}`;
+}
+
+function errorCell(e: EndpointResult): string {
+  const check = checkOf(e, 'error-rate');
+  const actual = formatPercent(e.errorRate);
+  if (!check) return actual;
+  return `${actual} / ${formatCheckValue(check, check.limit)}${check.passed ? '' : ' ❌'}`;
+}
+
+/** How far a check is from its limit, as a fraction of the limit: > 0 is over (or under a floor). */
+function overshoot(check: CheckResult): number {
+  if (check.actual === null) return Infinity;
+  // A change against the base is a fraction already, with its own budget.
+  if (check.metric === 'max-regression') return check.actual - check.limit;
+  if (check.limit === 0) return check.actual === 0 ? 0 : Infinity;
+  const ratio = check.actual / check.limit;
+  return check.unit === 'rps' ? 1 - ratio : ratio - 1;
+}
+
+/** What a check measures, for people: "error rate", "peak RSS"; latency percentiles keep their names. */
+const METRIC_NAMES: Record<string, string> = {
+  max: 'max latency',
+  'error-rate': 'error rate',
+  'min-rps': 'throughput',
+  'max-rss': 'peak RSS',
+  'max-rss-growth': 'RSS growth',
+  'max-cpu-per-request': 'CPU per request',
+  'max-regression': 'p95 change against the base',
+};
+export const metricName = (metric: string): string => METRIC_NAMES[metric] ?? metric;
+
+/** The p95 against the base: "p95 142 ms → 171 ms against the base, +20% (95% CI +14…+26%): over …". */
+function describeRegression(check: CheckResult, baseline: BaselineComparison | undefined): string {
+  const budget = formatPercent(check.limit);
+  if (!baseline?.p95) return `p95 against the base: too few rounds with answers on both sides to compare`;
+  const { baseMs, headMs, change } = baseline.p95;
+  const verdict =
+    baseline.verdict === 'regressed'
+      ? `over its ${budget} budget`
+      : baseline.verdict === 'improved'
+        ? 'faster'
+        : `within noise of its ${budget} budget`;
+  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} against the base, ${formatChange(change)}: ${verdict}`;
+}
+
+/**
+ * "p95 87.0 ms of a 100 ms budget", "p95 120 ms, 20.5 ms over its 100 ms budget", "throughput 80.0 req/s,
+ * 20.0 req/s below its 100.0 req/s floor". A regression check needs the endpoint's baseline comparison.
+ */
+export function describeMargin(check: CheckResult, baseline?: BaselineComparison): string {
+  if (check.metric === 'max-regression') return describeRegression(check, baseline);
+  const value = (v: number | null) => formatCheckValue(check, v);
+  const name = metricName(check.metric);
+  if (check.actual === null) return `${name}: nothing to measure (target ${value(check.limit)})`;
+  if (check.unit === 'rps') {
+    if (check.passed) return `${name} ${value(check.actual)}, above its ${value(check.limit)} floor`;
+    return `${name} ${value(check.actual)}, ${value(check.limit - check.actual)} below its ${value(check.limit)} floor`;
+  }
+  if (check.passed) return `${name} ${value(check.actual)} of a ${value(check.limit)} budget`;
+  return `${name} ${value(check.actual)}, ${value(check.actual - check.limit)} over its ${value(check.limit)} budget`;
+}
+
+/**
+ * The margin column: the endpoint's first problem; else its worst failed check; else its p95 budget; else
+ * the check closest to its limit.
+ */
+function marginCell(e: EndpointResult): string {
+  if (e.problems.length > 0) return userText(e.problems[0]!);
+  const worst = (checks: CheckResult[]) =>
+    checks.reduce<CheckResult | undefined>(
+      (best, c) => (best === undefined || overshoot(c) > overshoot(best) ? c : best),
+      undefined,
+    );
+  const failed = worst(e.checks.filter((c) => !c.passed));
+  if (failed) return describeMargin(failed, e.baseline);
+  const p95 = checkOf(e, 'p95');
+  if (p95) return describeMargin(p95);
+  const closest = worst(e.checks.filter((c) => c.metric !== 'max-regression'));
+  return closest ? describeMargin(closest) : 'no targets';
+}
+
+function endpointCell(e: EndpointResult): string {
+  const request = `${e.method} ${e.path}`;
+  return e.name === request ? userText(e.name) : `${userText(e.name)}<br><sub>${userText(request)}</sub>`;
+}
+
+/** The p95 change against the base, for the table: "+20% ❌", "+3.1%, noise", "−12%, faster". */
+function baseCell(e: EndpointResult): string {
+  const change = e.baseline?.p95?.change;
+  if (!e.baseline) return '—';
+  if (!change) return 'n/a';
+  const verdict = { regressed: ' ❌', 'within-noise': ', noise', improved: ', faster' }[e.baseline.verdict];
+  return `${formatSignedPercent(change.change)}${verdict}`;
+}
+
+/** The endpoint table: header, alignment row, one row per endpoint; empty when there is no endpoint. */
+export function endpointTable(result: GateResult): string[] {
+  if (result.endpoints.length === 0) return [];
+  const withBase = result.endpoints.some((e) => e.baseline);
+  const header = ['', 'Endpoint', 'Requests', 'Req/s', 'p50', 'p95 / target', 'p99', 'Errors / target'];
+  const align = [':-:', '---', '--:', '--:', '--:', '--:', '--:', '--:'];
+  if (withBase) {
+    header.push('p95 vs base');
+    align.push('--:');
+  }
+  header.push('Margin');
+  align.push('---');
+  // The status column has no heading: "| |", not "|  |".
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`.replace(/^\| {2}\|/, '| |');
+  return [
+    row(header),
+    `|${align.join('|')}|`,
+    ...result.endpoints.map((e) =>
+      row([
+        e.passed ? '✅' : '❌',
+        endpointCell(e),
+        formatCount(e.requests),
+        formatRateValue(e.rps),
+        valueCell(e, 'p50'),
+        valueCell(e, 'p95'),
+        valueCell(e, 'p99'),
+        errorCell(e),
+        ...(withBase ? [baseCell(e)] : []),
+        marginCell(e),
+      ]),
+    ),
+  ];
+}
+
+/** One line per failed check and per problem, under the table. */
+export function breachList(result: GateResult): string[] {
+  const lines: string[] = [];
+  for (const e of result.endpoints) {
+    for (const c of e.checks.filter((check) => !check.passed)) {
+      lines.push(`- ❌ **${userText(e.name)}**: ${describeMargin(c, e.baseline)}`);
+    }
+    for (const problem of e.problems) lines.push(`- ❌ **${userText(e.name)}**: ${userText(problem, 1000)}`);
+  }
+  return lines;
+}
