@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path8 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path9 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path8 && path8[0] !== "/") {
-          path8 = `/${path8}`;
+        if (path9 && path9[0] !== "/") {
+          path9 = `/${path9}`;
         }
-        return new URL(`${origin}${path8}`);
+        return new URL(`${origin}${path9}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path8);
+        debuglog("sending request to %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path9, origin },
           response: { statusCode: statusCode2 }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path8,
+          path9,
           statusCode2
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path8);
+        debuglog("trailers received from %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path9, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path8,
+          path9,
           error63.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path8, origin }
+            request: { method, path: path9, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path8);
+          debuglog("sending request to %s %s/%s", method, origin, path9);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path8,
+        path: path9,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path8 !== "string") {
+        if (typeof path9 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path8)) {
+        } else if (invalidPathRegex.test(path9)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path8, query) : path8;
+        this.path = query ? buildURL(path9, query) : path9;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path8, host, upgrade, blocking, reset } = request2;
+      const { method, path: path9, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header = `${method} ${path9} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path8;
+      headers[HTTP2_HEADER_PATH] = path9;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode2, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path8 = search ? `${pathname}${search}` : pathname;
+        const path9 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode2 === 303, this.opts.origin !== origin);
-        this.opts.path = path8;
+        this.opts.path = path9;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path8 = "/",
+          path: path9 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path8;
+        opts.path = origin + path9;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path8) {
-      if (typeof path8 !== "string") {
-        return path8;
+    function safeUrl(path9) {
+      if (typeof path9 !== "string") {
+        return path9;
       }
-      const pathSegments = path8.split("?");
+      const pathSegments = path9.split("?");
       if (pathSegments.length !== 2) {
-        return path8;
+        return path9;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path8);
+    function matchKey(mockDispatch2, { path: path9, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path9);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path8, method, body, headers, query } = opts;
+      const { path: path9, method, body, headers, query } = opts;
       return {
-        path: path8,
+        path: path9,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path8, data: { statusCode: statusCode2 }, persist, times: times2, timesInvoked, origin }) => ({
+          ({ method, path: path9, data: { statusCode: statusCode2 }, persist, times: times2, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path8,
+            Path: path9,
             "Status code": statusCode2,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path8) {
-      for (let i = 0; i < path8.length; ++i) {
-        const code = path8.charCodeAt(i);
+    function validateCookiePath(path9) {
+      for (let i = 0; i < path9.length; ++i) {
+        const code = path9.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path8 = opts.path;
+          let path9 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path8 = `/${path8}`;
+            path9 = `/${path9}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path8);
+          url2 = new URL(util.parseOrigin(url2).origin + path9);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21244,154 +21244,6 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b) {
-      var n = a.length;
-      var m = b.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m; i++) {
-        var eq = peq[b.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b, a) {
-      var n = a.length;
-      var m = b.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j = 0;
-      for (; j < vsize - 1; j++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] |= 1 << k;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j * 32;
-      var vlen = Math.min(32, m - start) + start;
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] |= 1 << k;
-      }
-      var score2 = m;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score2 += ph >>> m - 1 & 1;
-        score2 -= mh >>> m - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] = 0;
-      }
-      return score2;
-    };
-    var distance2 = function(a, b) {
-      if (a.length < b.length) {
-        var tmp = b;
-        b = a;
-        a = tmp;
-      }
-      if (b.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b);
-      }
-      return myers_x(a, b);
-    };
-    exports.distance = distance2;
-    var closest = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance2(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest;
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -21469,17 +21321,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path8) {
-      const ctrl = callVisitor(key, node2, visitor, path8);
+    function visit_(key, node2, visitor, path9) {
+      const ctrl = callVisitor(key, node2, visitor, path9);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path9, ctrl);
+        return visit_(key, ctrl, visitor, path9);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
+          path9 = Object.freeze(path9.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path8);
+            const ci = visit_(i, node2.items[i], visitor, path9);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21490,13 +21342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path8);
+          path9 = Object.freeze(path9.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path9);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path8);
+          const cv = visit_("value", node2.value, visitor, path9);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21517,17 +21369,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path8) {
-      const ctrl = await callVisitor(key, node2, visitor, path8);
+    async function visitAsync_(key, node2, visitor, path9) {
+      const ctrl = await callVisitor(key, node2, visitor, path9);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path9, ctrl);
+        return visitAsync_(key, ctrl, visitor, path9);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
+          path9 = Object.freeze(path9.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path9);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21538,13 +21390,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path8);
+          path9 = Object.freeze(path9.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path9);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path8);
+          const cv = await visitAsync_("value", node2.value, visitor, path9);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21571,23 +21423,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path8) {
+    function callVisitor(key, node2, visitor, path9) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path8);
+        return visitor(key, node2, path9);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path8);
+        return visitor.Map?.(key, node2, path9);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path8);
+        return visitor.Seq?.(key, node2, path9);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path8);
+        return visitor.Pair?.(key, node2, path9);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path8);
+        return visitor.Scalar?.(key, node2, path9);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path8);
+        return visitor.Alias?.(key, node2, path9);
       return void 0;
     }
-    function replaceNode(key, path8, node2) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path9, node2) {
+      const parent = path9[path9.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -22199,10 +22051,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path9, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path9.length - 1; i >= 0; --i) {
+        const k = path9[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22221,7 +22073,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path9) => path9 == null || typeof path9 === "object" && !!path9[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22251,11 +22103,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path9, value) {
+        if (isEmptyPath(path9))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
+          const [key, ...rest] = path9;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -22269,8 +22121,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path9) {
+        const [key, ...rest] = path9;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -22284,8 +22136,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
+      getIn(path9, keepScalar) {
+        const [key, ...rest] = path9;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -22303,8 +22155,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path9) {
+        const [key, ...rest] = path9;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -22314,8 +22166,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path9, value) {
+        const [key, ...rest] = path9;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -24830,9 +24682,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path9, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path9, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24907,14 +24759,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection2.isEmptyPath(path8)) {
+      deleteIn(path9) {
+        if (Collection2.isEmptyPath(path9)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path9) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24929,10 +24781,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection2.isEmptyPath(path8))
+      getIn(path9, keepScalar) {
+        if (Collection2.isEmptyPath(path9))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path9, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24943,10 +24795,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection2.isEmptyPath(path8))
+      hasIn(path9) {
+        if (Collection2.isEmptyPath(path9))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path9) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24963,13 +24815,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection2.isEmptyPath(path8)) {
+      setIn(path9, value) {
+        if (Collection2.isEmptyPath(path9)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path9), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path9, value);
         }
       }
       /**
@@ -26930,9 +26782,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path8) => {
+    visit2.itemAtPath = (cst, path9) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path9) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26941,23 +26793,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path8) => {
-      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit2.parentCollection = (cst, path9) => {
+      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
+      const field = path9[path9.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path9, item, visitor) {
+      let ctrl = visitor(item, path9);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path9.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26968,10 +26820,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path9);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -28719,6 +28571,154 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b) {
+      var n = a.length;
+      var m = b.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b, a) {
+      var n = a.length;
+      var m = b.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j = 0;
+      for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+      }
+      var score2 = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score2 += ph >>> m - 1 & 1;
+        score2 -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+      }
+      return score2;
+    };
+    var distance2 = function(a, b) {
+      if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+      }
+      if (b.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b);
+      }
+      return myers_x(a, b);
+    };
+    exports.distance = distance2;
+    var closest = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance2(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest;
   }
 });
 
@@ -33361,7 +33361,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path8 = reqData.path;
+        const path9 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -33372,7 +33372,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname3 + ":" + port;
         }
         const baseReq = [
-          `${method} ${path8} HTTP/1.1`
+          `${method} ${path9} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -34626,7 +34626,7 @@ var require_httpClient = __commonJS({
 });
 
 // src/main.ts
-import path7 from "node:path";
+import path8 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -35142,18 +35142,18 @@ var ActionsLogger = class {
   debug(message) {
     debug(message);
   }
-  output(title2, lines) {
-    if (this.depth > 0) info(`\u25B8 ${title2}`);
-    else startGroup(title2);
+  output(title, lines) {
+    if (this.depth > 0) info(`\u25B8 ${title}`);
+    else startGroup(title);
     for (const line of lines) info(line);
     if (this.depth === 0) endGroup();
   }
-  async group(title2, body) {
+  async group(title, body) {
     if (this.depth > 0) {
-      info(`\u25B8 ${title2}`);
+      info(`\u25B8 ${title}`);
       return body();
     }
-    startGroup(title2);
+    startGroup(title);
     this.depth++;
     try {
       return await body();
@@ -35455,379 +35455,7 @@ function readSettings(env, cwd) {
   };
 }
 
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function sum(x) {
-  if (x.length === 0) {
-    return 0;
-  }
-  var sum2 = x[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum2 !== "number") {
-    return Number.NaN;
-  }
-  for (var i = 1; i < x.length; i++) {
-    if (typeof x[i] !== "number") {
-      return Number.NaN;
-    }
-    transition = sum2 + x[i];
-    if (Math.abs(sum2) >= Math.abs(x[i])) {
-      correction += sum2 - transition + x[i];
-    } else {
-      correction += x[i] - transition + sum2;
-    }
-    sum2 = transition;
-  }
-  return sum2 + correction;
-}
-function mean(x) {
-  if (x.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x) / x.length;
-}
-function sumNthPowerDeviations(x, n) {
-  var meanValue = mean(x);
-  var sum2 = 0;
-  var tempValue;
-  var i;
-  if (n === 2) {
-    for (i = 0; i < x.length; i++) {
-      tempValue = x[i] - meanValue;
-      sum2 += tempValue * tempValue;
-    }
-  } else {
-    for (i = 0; i < x.length; i++) {
-      sum2 += Math.pow(x[i] - meanValue, n);
-    }
-  }
-  return sum2;
-}
-function sampleVariance(x) {
-  if (x.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-  var besselsCorrection = x.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x) {
-  var sampleVarianceX = sampleVariance(x);
-  return Math.sqrt(sampleVarianceX);
-}
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction2 = idx - lower;
-    return x[lower] + fraction2 * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
-    }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
-    }
-    this.data[category][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category;
-  for (var k in item) {
-    var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
-      }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z3) {
-  var sum2 = z3;
-  var tmp = z3;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z3 * z3 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z = 0; z <= 3.09; z += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z));
-}
-var z;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// src/load/merge-measurements.ts
-function concatSamples(arrays) {
-  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return out;
-}
-function addCounts(records) {
-  const sum2 = {};
-  for (const record3 of records) for (const [key, n] of Object.entries(record3)) sum2[key] = (sum2[key] ?? 0) + n;
-  return sum2;
-}
-function mergeMeasurements(windows) {
-  const last = windows.at(-1);
-  if (!last) throw new Error("mergeMeasurements needs at least one window");
-  return {
-    windowMs: windows.reduce((n, w) => n + w.windowMs, 0),
-    requests: windows.reduce((n, w) => n + w.requests, 0),
-    successes: windows.reduce((n, w) => n + w.successes, 0),
-    failures: {
-      status: windows.reduce((n, w) => n + w.failures.status, 0),
-      timeout: windows.reduce((n, w) => n + w.failures.timeout, 0),
-      socket: windows.reduce((n, w) => n + w.failures.socket, 0)
-    },
-    statusCodes: addCounts(windows.map((w) => w.statusCodes)),
-    socketErrors: addCounts(windows.map((w) => w.socketErrors)),
-    latenciesMs: concatSamples(windows.map((w) => w.latenciesMs)),
-    rawLatenciesMs: concatSamples(windows.map((w) => w.rawLatenciesMs)),
-    failedLatenciesMs: concatSamples(windows.map((w) => w.failedLatenciesMs)),
-    lastAnswerMs: last.lastAnswerMs,
-    longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
-    trailingSilenceMs: last.trailingSilenceMs,
-    abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs,
-    lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
-    queuedSends: windows.reduce((n, w) => n + w.queuedSends, 0)
-  };
-}
-
-// src/stats/latency-summary.ts
-var roundToMicroseconds = (ms) => Math.round(ms * 1e3) / 1e3;
-function summarizeLatencies(samplesMs) {
-  if (samplesMs.length === 0) return void 0;
-  const sorted = samplesMs.slice().sort();
-  let sum2 = 0;
-  for (const value of sorted) sum2 += value;
-  const at = (p) => roundToMicroseconds(quantileSorted(sorted, p));
-  return {
-    count: sorted.length,
-    p50: at(0.5),
-    p90: at(0.9),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: roundToMicroseconds(sorted[sorted.length - 1]),
-    min: roundToMicroseconds(sorted[0]),
-    mean: roundToMicroseconds(sum2 / sorted.length)
-  };
-}
-
-// src/baseline/compare.ts
-var T_975 = [
-  12.706,
-  4.303,
-  3.182,
-  2.776,
-  2.571,
-  2.447,
-  2.365,
-  2.306,
-  2.262,
-  2.228,
-  2.201,
-  2.179,
-  2.16,
-  2.145,
-  2.131,
-  2.12,
-  2.11,
-  2.101,
-  2.093,
-  2.086,
-  2.08,
-  2.074,
-  2.069,
-  2.064,
-  2.06,
-  2.056,
-  2.052,
-  2.048,
-  2.045,
-  2.042
-];
-var t975 = (degreesOfFreedom) => degreesOfFreedom >= 1 && degreesOfFreedom <= T_975.length ? T_975[degreesOfFreedom - 1] : 1.96;
-function relativeChange(base, head) {
-  const logRatios = [];
-  for (let i = 0; i < Math.min(base.length, head.length); i++) {
-    const b = base[i];
-    const h = head[i];
-    if (b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h)) logRatios.push(Math.log(h / b));
-  }
-  if (logRatios.length < 2) return void 0;
-  const center = mean(logRatios);
-  const halfWidth = t975(logRatios.length - 1) * sampleStandardDeviation(logRatios) / Math.sqrt(logRatios.length);
-  return {
-    change: Math.exp(center) - 1,
-    low: Math.exp(center - halfWidth) - 1,
-    high: Math.exp(center + halfWidth) - 1,
-    rounds: logRatios.length
-  };
-}
-function judgeChange(change, maxRegression) {
-  if (change.change > maxRegression && change.low > 0) return "regressed";
-  if (change.change < -maxRegression && change.high < 0) return "improved";
-  return "within-noise";
-}
-function formatChangeParts(change) {
-  const signed = (x) => `${x >= 0 ? "+" : "\u2212"}${Math.abs(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}`;
-  return {
-    change: `${signed(change.change)}%`,
-    interval: `95% CI ${signed(change.low)}\u2026${signed(change.high)}%`
-  };
-}
-function formatChange(change) {
-  const parts = formatChangeParts(change);
-  return `${parts.change} (${parts.interval})`;
-}
-function compareRounds(base, head, maxRegression) {
-  const perRound = (rounds) => rounds.map((m) => summarizeLatencies(m.latenciesMs));
-  const baseRounds = perRound(base);
-  const headRounds = perRound(head);
-  const pooled = (rounds) => summarizeLatencies(concatSamples(rounds.map((m) => m.latenciesMs)));
-  const basePooled = pooled(base);
-  const headPooled = pooled(head);
-  const statistic = (key) => {
-    const change = relativeChange(
-      baseRounds.map((s) => s?.[key] ?? NaN),
-      headRounds.map((s) => s?.[key] ?? NaN)
-    );
-    if (!change || !basePooled || !headPooled) return null;
-    return { baseMs: basePooled[key], headMs: headPooled[key], change };
-  };
-  const p95 = statistic("p95");
-  return {
-    rounds: Math.min(base.length, head.length),
-    p95,
-    mean: statistic("mean"),
-    maxRegression,
-    verdict: p95 ? judgeChange(p95.change, maxRegression) : "within-noise"
-  };
-}
-
-// src/config/units.ts
-var DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|\u00b5s|\u03bcs|ms|s|m)\s*$/;
-var DURATION_FACTOR_MS = {
-  us: 1e-3,
-  "\xB5s": 1e-3,
-  "\u03BCs": 1e-3,
-  ms: 1,
-  s: 1e3,
-  m: 6e4
-};
-function parseDurationMs(text) {
-  const match = DURATION.exec(text);
-  if (!match) return void 0;
-  return Number(match[1]) * DURATION_FACTOR_MS[match[2]];
-}
-function parseFraction(value) {
-  let fraction2;
-  if (typeof value === "number") fraction2 = value;
-  else {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-    if (!match) return void 0;
-    fraction2 = Number(match[1]) / 100;
-  }
-  return Number.isFinite(fraction2) && fraction2 >= 0 && fraction2 <= 1 ? fraction2 : void 0;
-}
-var SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)\s*$/i;
-var SIZE_FACTOR = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3
-};
-function parseSizeBytes(text) {
-  const match = SIZE.exec(text);
-  if (!match) return void 0;
-  return Math.round(Number(match[1]) * SIZE_FACTOR[match[2].toLowerCase()]);
-}
+// src/report/format.ts
 function formatMs(ms) {
   if (!Number.isFinite(ms)) return String(ms);
   if (ms >= 999.5) return `${(ms / 1e3).toFixed(2)} s`;
@@ -35841,8 +35469,30 @@ function formatPercent(fraction2) {
   if (percent < 0.01) return "<0.01%";
   return `${percent < 0.995 ? percent.toFixed(2) : percent.toFixed(1)}%`;
 }
-
-// src/report/terminal.ts
+var withSign = (value, format) => `${value >= 0 ? "+" : "\u2212"}${format(Math.abs(value))}`;
+var signedPercentDigits = (fraction2) => withSign(fraction2, (magnitude) => (magnitude * 100).toFixed(magnitude < 0.1 ? 1 : 0));
+var formatSignedPercent = (fraction2) => `${signedPercentDigits(fraction2)}%`;
+function formatChangeParts(change) {
+  return {
+    change: formatSignedPercent(change.change),
+    interval: `95% CI ${signedPercentDigits(change.low)}\u2026${signedPercentDigits(change.high)}%`
+  };
+}
+function formatChange(change) {
+  const parts = formatChangeParts(change);
+  return `${parts.change} (${parts.interval})`;
+}
+var formatMegabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+var formatSignedMegabytes = (bytes) => withSign(bytes, formatMegabytes);
+var formatRateValue = (ratePerSecond) => ratePerSecond.toFixed(1);
+var formatRate = (ratePerSecond) => `${formatRateValue(ratePerSecond)} req/s`;
+var formatCount = (count) => count.toLocaleString("en-US");
+var plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+function formatHistogramEdge(ms) {
+  const trimmed = (value) => String(Number(value.toPrecision(5)));
+  return ms >= 1e3 ? `${trimmed(ms / 1e3)} s` : `${trimmed(ms)} ms`;
+}
+var formatChartNumber = (ms) => String(Math.round(ms * 100) / 100);
 function formatCheckValue(check2, value) {
   if (value === null) return "n/a";
   switch (check2.unit) {
@@ -35851,14 +35501,13 @@ function formatCheckValue(check2, value) {
     case "fraction":
       return formatPercent(value);
     case "rps":
-      return `${value.toFixed(1)} req/s`;
+      return formatRate(value);
     case "bytes":
-      return `${(value / 1e6).toFixed(1)} MB`;
+      return formatMegabytes(value);
   }
 }
 
-// src/report/markdown.ts
-var MARKDOWN_LIMIT = 6e4;
+// src/report/markdown-escape.ts
 var MAX_CELL_CHARS = 200;
 var MAX_VERDICT_CHARS = 300;
 var MAX_LOG_LINE_CHARS = 500;
@@ -35869,23 +35518,36 @@ function clip(text, max) {
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "\u2026";
 }
-var user = (text, max = MAX_CELL_CHARS) => escapeMarkdown(clip(text, max));
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function title(options) {
-  return options.label ? `slo-gate (${user(options.label, 60)})` : "slo-gate";
+var userText = (text, max = MAX_CELL_CHARS) => escapeMarkdown(clip(text, max));
+function cleanLogLine(line) {
+  const plain = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD");
+  return clip(plain, MAX_LOG_LINE_CHARS);
+}
+function fenced(lines) {
+  const longestRun = Math.max(
+    0,
+    ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length)))
+  );
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return [fence, ...lines, fence];
+}
+
+// src/report/markdown-sections.ts
+function reportTitle(options) {
+  return options.label ? `slo-gate (${userText(options.label, 60)})` : "slo-gate";
 }
 var failedMetrics = (e) => e.checks.filter((c) => !c.passed).map((c) => c.metric).join(", ");
 function verdictMarkdown(result, options = {}) {
   const n = result.endpoints.length;
-  const name = title(options);
+  const name = reportTitle(options);
   if (result.verdict === "passed") return `### \u2705 ${name}: all SLOs met on ${plural(n, "endpoint")}`;
   if (result.verdict === "breached") {
     const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
     const which2 = breached.map((e) => `${e.name} (${failedMetrics(e)})`).join("; ");
     const count = breached.length > 0 ? ` on ${breached.length} of ${plural(n, "endpoint")}` : "";
-    return `### \u274C ${name}: SLO breached${count}${which2 ? `: ${user(which2, MAX_VERDICT_CHARS)}` : ""}`;
+    return `### \u274C ${name}: SLO breached${count}${which2 ? `: ${userText(which2, MAX_VERDICT_CHARS)}` : ""}`;
   }
-  return `### \u274C ${name}: ${user(result.reason ?? "the service or target failed", MAX_VERDICT_CHARS)}`;
+  return `### \u274C ${name}: ${userText(result.reason ?? "the service or target failed", MAX_VERDICT_CHARS)}`;
 }
 var checkOf = (e, metric) => e.checks.find((c) => c.metric === metric);
 function valueCell(e, metric) {
@@ -35917,7 +35579,6 @@ var METRIC_NAMES = {
   "max-regression": "p95 change against the base"
 };
 var metricName = (metric) => METRIC_NAMES[metric] ?? metric;
-var signedPercent = (fraction2) => `${fraction2 >= 0 ? "+" : "\u2212"}${Math.abs(fraction2 * 100).toFixed(Math.abs(fraction2) < 0.1 ? 1 : 0)}%`;
 function describeRegression(check2, baseline) {
   const budget = formatPercent(check2.limit);
   if (!baseline?.p95) return `p95 against the base: too few rounds with answers on both sides to compare`;
@@ -35938,7 +35599,7 @@ function describeMargin(check2, baseline) {
   return `${name} ${value(check2.actual)}, ${value(check2.actual - check2.limit)} over its ${value(check2.limit)} budget`;
 }
 function marginCell(e) {
-  if (e.problems.length > 0) return user(e.problems[0]);
+  if (e.problems.length > 0) return userText(e.problems[0]);
   const worst = (checks) => checks.reduce(
     (best, c) => best === void 0 || overshoot(c) > overshoot(best) ? c : best,
     void 0
@@ -35952,14 +35613,14 @@ function marginCell(e) {
 }
 function endpointCell(e) {
   const request2 = `${e.method} ${e.path}`;
-  return e.name === request2 ? user(e.name) : `${user(e.name)}<br><sub>${user(request2)}</sub>`;
+  return e.name === request2 ? userText(e.name) : `${userText(e.name)}<br><sub>${userText(request2)}</sub>`;
 }
 function baseCell(e) {
   const change = e.baseline?.p95?.change;
   if (!e.baseline) return "\u2014";
   if (!change) return "n/a";
   const verdict = { regressed: " \u274C", "within-noise": ", noise", improved: ", faster" }[e.baseline.verdict];
-  return `${signedPercent(change.change)}${verdict}`;
+  return `${formatSignedPercent(change.change)}${verdict}`;
 }
 function endpointTable(result) {
   if (result.endpoints.length === 0) return [];
@@ -35980,8 +35641,8 @@ function endpointTable(result) {
       (e) => row([
         e.passed ? "\u2705" : "\u274C",
         endpointCell(e),
-        e.requests.toLocaleString("en-US"),
-        e.rps.toFixed(1),
+        formatCount(e.requests),
+        formatRateValue(e.rps),
         valueCell(e, "p50"),
         valueCell(e, "p95"),
         valueCell(e, "p99"),
@@ -35996,251 +35657,11 @@ function breachList(result) {
   const lines = [];
   for (const e of result.endpoints) {
     for (const c of e.checks.filter((check2) => !check2.passed)) {
-      lines.push(`- \u274C **${user(e.name)}**: ${describeMargin(c, e.baseline)}`);
+      lines.push(`- \u274C **${userText(e.name)}**: ${describeMargin(c, e.baseline)}`);
     }
-    for (const problem of e.problems) lines.push(`- \u274C **${user(e.name)}**: ${user(problem, 1e3)}`);
+    for (const problem of e.problems) lines.push(`- \u274C **${userText(e.name)}**: ${userText(problem, 1e3)}`);
   }
   return lines;
-}
-function details(summary2, body) {
-  return ["<details>", `<summary>${summary2}</summary>`, "", ...body, "", "</details>"];
-}
-var countsCell = (counts) => Object.entries(counts).map(([key, n]) => `${user(key, 40)}: ${n}`).join(", ") || "\u2014";
-function statusDetails(result) {
-  return [
-    "| Endpoint | Status codes | Socket errors | Timeouts | p95 of failed requests |",
-    "|---|---|---|--:|--:|",
-    ...result.endpoints.map((e) => {
-      const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : "\u2014";
-      return `| ${user(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
-    })
-  ];
-}
-function dependencyMark(state) {
-  const s = state.toLowerCase();
-  if (s === "up" || s === "ok" || s === "pass") return "\u2705";
-  if (s === "degraded" || s === "warn") return "\u26A0\uFE0F";
-  return "\u274C";
-}
-function serviceLines(service, indent = "") {
-  const lines = [];
-  if (service.version) lines.push(`${indent}- Version: <code>${user(service.version)}</code>`);
-  if (service.status)
-    lines.push(`${indent}- Health: ${user(service.status)} ${dependencyMark(service.status)}`);
-  const dependencies = Object.entries(service.dependencies ?? {});
-  if (dependencies.length > 0) {
-    lines.push(`${indent}- Dependencies:`);
-    for (const [name, state] of dependencies) {
-      lines.push(`${indent}  - ${user(name)}: ${user(state)} ${dependencyMark(state)}`);
-    }
-  }
-  if (service.readyAfterMs !== void 0)
-    lines.push(`${indent}- Ready after ${formatMs(service.readyAfterMs)}`);
-  return lines;
-}
-function serviceDetails(result) {
-  const head = result.service ? serviceLines(result.service) : [];
-  const base = result.baselineService ? serviceLines(result.baselineService, "  ") : [];
-  if (base.length === 0) return head;
-  return [...head.length ? ["- This branch:", ...head.map((l) => `  ${l}`)] : [], "- The base:", ...base];
-}
-var megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
-function resourceDetails(result) {
-  const measured = result.endpoints.filter((e) => e.resources);
-  if (measured.length === 0) return [];
-  return [
-    "| Endpoint | Peak RSS | RSS growth | CPU time | CPU per request |",
-    "|---|--:|--:|--:|--:|",
-    ...measured.map((e) => {
-      const r = e.resources;
-      const growth = `${r.rssGrowthBytes >= 0 ? "+" : "\u2212"}${megabytes(Math.abs(r.rssGrowthBytes))}`;
-      return `| ${user(e.name)} | ${megabytes(r.rssPeakBytes)} | ${growth} | ${formatMs(r.cpuSeconds * 1e3)} | ${formatMs(r.cpuMsPerRequest)} |`;
-    })
-  ];
-}
-function baselineDetails(result) {
-  const compared = result.endpoints.filter((e) => e.baseline);
-  if (compared.length === 0) return [];
-  const verdicts = { regressed: "regressed \u274C", "within-noise": "within noise", improved: "faster \u2705" };
-  return [
-    "Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.",
-    "",
-    "| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |",
-    "|---|--:|--:|---|---|--:|--:|---|",
-    ...compared.map((e) => {
-      const b = e.baseline;
-      const p95 = b.p95;
-      return `| ${user(e.name)} | ${p95 ? formatMs(p95.baseMs) : "n/a"} | ${p95 ? formatMs(p95.headMs) : "n/a"} | ${p95 ? formatChange(p95.change) : "n/a"} | ${b.mean ? formatChange(b.mean.change) : "n/a"} | ${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`;
-    })
-  ];
-}
-function targetsText(e) {
-  return e.checks.map((c) => `${metricName(c.metric)} ${c.unit === "rps" ? "\u2265" : "\u2264"} ${formatCheckValue(c, c.limit)}`).join(", ") || "none";
-}
-function configDetails(result) {
-  const { load } = result;
-  const shape = load.ratePerSecond ? `a fixed rate of ${load.ratePerSecond} req/s over ${plural(load.connections, "connection")} (latency from the intended send time)` : `${plural(load.connections, "connection")}, closed loop`;
-  const lines = [
-    `- File: <code>${user(result.configFile)}</code>`,
-    `- Target: <code>${user(result.target)}</code>`,
-    `- Load per endpoint: ${shape}; ${formatMs(load.warmupMs)} warmup, then ${formatMs(load.durationMs)} measured; requests time out after ${formatMs(load.requestTimeoutMs)}`
-  ];
-  if (result.endpoints.length > 0) {
-    lines.push(
-      "",
-      "| Endpoint | Request | Targets |",
-      "|---|---|---|",
-      ...result.endpoints.map(
-        (e) => `| ${user(e.name)} | ${user(`${e.method} ${e.path}`)} | ${targetsText(e)} |`
-      )
-    );
-  }
-  return lines;
-}
-function cleanLogLine(line) {
-  const plain = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD");
-  return clip(plain, MAX_LOG_LINE_CHARS);
-}
-function logDetails(title2, lines) {
-  const longestRun = Math.max(
-    0,
-    ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length)))
-  );
-  const fence = "`".repeat(Math.max(3, longestRun + 1));
-  return details(`${title2} (last ${plural(lines.length, "line")})`, [fence, ...lines, fence]);
-}
-function mermaidLabel(text) {
-  const cleaned = clip(
-    text.replace(/["\\[\]{}<>`;#%&|]/g, "").replace(/\s+/g, " ").trim(),
-    30
-  );
-  return `"${cleaned || "?"}"`;
-}
-var chartNumber = (ms) => String(Math.round(ms * 100) / 100);
-function worstEndpoint(result) {
-  const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
-  const load = (e) => {
-    const p95 = checkOf(e, "p95");
-    return p95 && p95.actual !== null ? p95.actual / p95.limit : -1 / (1 + e.latencyMs.p95);
-  };
-  return measured.reduce(
-    (worst, e) => !worst || load(e) > load(worst) ? e : worst,
-    void 0
-  );
-}
-function chartDetails(result) {
-  const measured = result.endpoints.filter((e) => e.latencyMs);
-  if (measured.length === 0) return [];
-  const targets = measured.map((e) => checkOf(e, "p95")?.limit);
-  const withTargets = targets.every((t) => t !== void 0);
-  const top = Math.max(
-    ...measured.map((e) => e.latencyMs.p95),
-    ...withTargets ? targets : []
-  );
-  const lines = [
-    "```mermaid",
-    "xychart-beta",
-    `  title "p95 latency${withTargets ? " (bars) and its target (line)" : ""}, ms"`,
-    `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(", ")}]`,
-    `  y-axis "ms" 0 --> ${chartNumber(top * 1.15)}`,
-    `  bar [${measured.map((e) => chartNumber(e.latencyMs.p95)).join(", ")}]`
-  ];
-  if (withTargets) lines.push(`  line [${targets.map(chartNumber).join(", ")}]`);
-  lines.push("```");
-  const worst = worstEndpoint(result);
-  const histogram = worst?.latencyHistogram;
-  if (worst && histogram) {
-    lines.push(
-      "",
-      "```mermaid",
-      "xychart-beta",
-      `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
-      `  x-axis [${histogram.upperMs.map((ms) => `"\u2264 ${formatMs(ms)}"`).join(", ")}]`,
-      '  y-axis "requests"',
-      `  bar [${histogram.counts.join(", ")}]`,
-      "```"
-    );
-  }
-  return lines;
-}
-var LOG_TAIL_STEPS = [200, 100, 50, 20, 10];
-function renderMarkdown(result, options = {}) {
-  const limit = options.limit ?? MARKDOWN_LIMIT;
-  const verdict = verdictMarkdown(result, options);
-  const table = endpointTable(result);
-  let breaches = breachList(result);
-  const notes = result.warnings.map((w) => `> \u26A0\uFE0F ${user(w, 1e3)}`);
-  const sections = [];
-  const charts = chartDetails(result);
-  if (charts.length > 0)
-    sections.push(["<details open>", "<summary>Charts</summary>", "", ...charts, "", "</details>"]);
-  if (result.endpoints.length > 0) sections.push(details("Status codes and failures", statusDetails(result)));
-  const baseline = baselineDetails(result);
-  if (baseline.length > 0) sections.push(details("Against the base", baseline));
-  const resources = resourceDetails(result);
-  if (resources.length > 0) sections.push(details("Service resources", resources));
-  const service = serviceDetails(result);
-  if (service.length > 0) sections.push(details("Service", service));
-  sections.push(details("Config used", configDetails(result)));
-  const logs = result.passed ? [] : [
-    { title: "Service output", tail: (result.service?.logTail ?? []).map(cleanLogLine) },
-    { title: "Base service output", tail: (result.baselineService?.logTail ?? []).map(cleanLogLine) }
-  ].filter((l) => l.tail.length > 0);
-  let logLines = Math.max(0, ...logs.map((l) => l.tail.length));
-  const render = (rows2, omittedRows) => {
-    const blocks = [[verdict]];
-    if (result.endpoints.length === 0) blocks.push(["No endpoint was measured."]);
-    if (rows2.length > 0) blocks.push(rows2);
-    if (omittedRows > 0) blocks.push([`\u2026and ${plural(omittedRows, "more endpoint")}: see the JSON report.`]);
-    blocks.push(breaches, notes, ...sections);
-    for (const log of logs) {
-      if (logLines > 0) blocks.push(logDetails(log.title, log.tail.slice(-logLines)));
-    }
-    return blocks.filter((b) => b.length > 0).map((b) => b.join("\n")).join("\n\n") + "\n";
-  };
-  let text = render(table, 0);
-  while (text.length > limit && logLines > 0) {
-    logLines = LOG_TAIL_STEPS.find((n) => n < logLines) ?? 0;
-    text = render(table, 0);
-  }
-  while (text.length > limit && sections.length > 0) {
-    sections.pop();
-    text = render(table, 0);
-  }
-  if (text.length > limit && breaches.length > 0) {
-    const all = breaches;
-    for (let kept = Math.floor(all.length / 2); text.length > limit && kept > 0; kept = Math.floor(kept / 2)) {
-      breaches = [...all.slice(0, kept), `- \u2026and ${all.length - kept} more`];
-      text = render(table, 0);
-    }
-    if (text.length > limit) {
-      breaches = [];
-      text = render(table, 0);
-    }
-  }
-  let rows = table.length - 2;
-  while (text.length > limit && rows > 0) {
-    rows = Math.max(0, Math.min(rows - 1, Math.floor(rows * (limit / text.length))));
-    text = render(table.slice(0, 2 + rows), table.length - 2 - rows);
-  }
-  return text.length > limit ? cutAtLine(text, limit) : text;
-}
-function cutAtLine(text, limit) {
-  if (text.length <= limit) return text;
-  const note = "\n\n\u2026(report truncated)\n";
-  const end = text.lastIndexOf("\n", limit - note.length);
-  return text.slice(0, end > 0 ? end : Math.max(0, limit - note.length)) + note;
-}
-function renderErrorMarkdown(error63, options = {}) {
-  const limit = options.limit ?? MARKDOWN_LIMIT;
-  const text = [
-    `### \u274C ${title(options)}: ${user(error63.headline, MAX_VERDICT_CHARS)}`,
-    "",
-    user(error63.message, 4e3),
-    "",
-    "No load was run; nothing was measured."
-  ].join("\n");
-  return cutAtLine(text + "\n", limit);
 }
 
 // src/action/outcome.ts
@@ -36323,8 +35744,8 @@ var Context = class {
       if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path8 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path8} does not exist${EOL5}`);
+        const path9 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path9} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -37444,7 +36865,7 @@ async function fetchWrapper(requestOptions) {
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
+  const requestHeaders2 = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
       String(value)
@@ -37456,7 +36877,7 @@ async function fetchWrapper(requestOptions) {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
+      headers: requestHeaders2,
       signal: requestOptions.request?.signal,
       // duplex must be set if request.body is ReadableStream or Async Iterables.
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
@@ -40618,7 +40039,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path8) => path8.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path9) => path9.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -40934,6 +40355,268 @@ async function publishPullRequestComment(settings, markdown, gatePassed, log) {
   }
 }
 
+// src/report/markdown-details.ts
+function details(summary2, body) {
+  return ["<details>", `<summary>${summary2}</summary>`, "", ...body, "", "</details>"];
+}
+var countsCell = (counts) => Object.entries(counts).map(([key, n]) => `${userText(key, 40)}: ${n}`).join(", ") || "\u2014";
+function statusDetails(result) {
+  return [
+    "| Endpoint | Status codes | Socket errors | Timeouts | p95 of failed requests |",
+    "|---|---|---|--:|--:|",
+    ...result.endpoints.map((e) => {
+      const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : "\u2014";
+      return `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
+    })
+  ];
+}
+function dependencyMark(state) {
+  const s = state.toLowerCase();
+  if (s === "up" || s === "ok" || s === "pass") return "\u2705";
+  if (s === "degraded" || s === "warn") return "\u26A0\uFE0F";
+  return "\u274C";
+}
+function serviceLines(service, indent = "") {
+  const lines = [];
+  if (service.version) lines.push(`${indent}- Version: <code>${userText(service.version)}</code>`);
+  if (service.status)
+    lines.push(`${indent}- Health: ${userText(service.status)} ${dependencyMark(service.status)}`);
+  const dependencies = Object.entries(service.dependencies ?? {});
+  if (dependencies.length > 0) {
+    lines.push(`${indent}- Dependencies:`);
+    for (const [name, state] of dependencies) {
+      lines.push(`${indent}  - ${userText(name)}: ${userText(state)} ${dependencyMark(state)}`);
+    }
+  }
+  if (service.readyAfterMs !== void 0)
+    lines.push(`${indent}- Ready after ${formatMs(service.readyAfterMs)}`);
+  return lines;
+}
+function serviceDetails(result) {
+  const head = result.service ? serviceLines(result.service) : [];
+  const base = result.baselineService ? serviceLines(result.baselineService, "  ") : [];
+  if (base.length === 0) return head;
+  return [...head.length ? ["- This branch:", ...head.map((l) => `  ${l}`)] : [], "- The base:", ...base];
+}
+function resourceDetails(result) {
+  const measured = result.endpoints.filter((e) => e.resources);
+  if (measured.length === 0) return [];
+  return [
+    "| Endpoint | Peak RSS | RSS growth | CPU time | CPU per request |",
+    "|---|--:|--:|--:|--:|",
+    ...measured.map((e) => {
+      const r = e.resources;
+      return `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1e3)} | ${formatMs(r.cpuMsPerRequest)} |`;
+    })
+  ];
+}
+function baselineDetails(result) {
+  const compared = result.endpoints.filter((e) => e.baseline);
+  if (compared.length === 0) return [];
+  const verdicts = { regressed: "regressed \u274C", "within-noise": "within noise", improved: "faster \u2705" };
+  return [
+    "Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.",
+    "",
+    "| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |",
+    "|---|--:|--:|---|---|--:|--:|---|",
+    ...compared.map((e) => {
+      const b = e.baseline;
+      const p95 = b.p95;
+      return `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : "n/a"} | ${p95 ? formatMs(p95.headMs) : "n/a"} | ${p95 ? formatChange(p95.change) : "n/a"} | ${b.mean ? formatChange(b.mean.change) : "n/a"} | ${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`;
+    })
+  ];
+}
+function targetsText(e) {
+  return e.checks.map((c) => `${metricName(c.metric)} ${c.unit === "rps" ? "\u2265" : "\u2264"} ${formatCheckValue(c, c.limit)}`).join(", ") || "none";
+}
+function configDetails(result) {
+  const { load } = result;
+  const shape = load.ratePerSecond ? `a fixed rate of ${load.ratePerSecond} req/s over ${plural(load.connections, "connection")} (latency from the intended send time)` : `${plural(load.connections, "connection")}, closed loop`;
+  const lines = [
+    `- File: <code>${userText(result.configFile)}</code>`,
+    `- Target: <code>${userText(result.target)}</code>`,
+    `- Load per endpoint: ${shape}; ${formatMs(load.warmupMs)} warmup, then ${formatMs(load.durationMs)} measured; requests time out after ${formatMs(load.requestTimeoutMs)}`
+  ];
+  if (result.endpoints.length > 0) {
+    lines.push(
+      "",
+      "| Endpoint | Request | Targets |",
+      "|---|---|---|",
+      ...result.endpoints.map(
+        (e) => `| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`
+      )
+    );
+  }
+  return lines;
+}
+function detailSections(result) {
+  const sections = [];
+  if (result.endpoints.length > 0) sections.push(details("Status codes and failures", statusDetails(result)));
+  const baseline = baselineDetails(result);
+  if (baseline.length > 0) sections.push(details("Against the base", baseline));
+  const resources = resourceDetails(result);
+  if (resources.length > 0) sections.push(details("Service resources", resources));
+  const service = serviceDetails(result);
+  if (service.length > 0) sections.push(details("Service", service));
+  sections.push(details("Config used", configDetails(result)));
+  return sections;
+}
+function logTails(result) {
+  if (result.passed) return [];
+  return [
+    { title: "Service output", tail: (result.service?.logTail ?? []).map(cleanLogLine) },
+    { title: "Base service output", tail: (result.baselineService?.logTail ?? []).map(cleanLogLine) }
+  ].filter((l) => l.tail.length > 0);
+}
+function logDetails(title, lines) {
+  return details(`${title} (last ${plural(lines.length, "line")})`, fenced(lines));
+}
+
+// src/report/markdown-fit.ts
+var MARKDOWN_LIMIT = 6e4;
+var LOG_TAIL_STEPS = [200, 100, 50, 20, 10];
+function renderKept(parts, kept) {
+  const blocks = [[parts.verdict]];
+  if (parts.table.length === 0) blocks.push(["No endpoint was measured."]);
+  else blocks.push(parts.table.slice(0, 2 + kept.rows));
+  const omittedRows = parts.table.length - 2 - kept.rows;
+  if (omittedRows > 0) blocks.push([`\u2026and ${plural(omittedRows, "more endpoint")}: see the JSON report.`]);
+  blocks.push(kept.breaches, parts.notes, ...parts.sections.slice(0, kept.sections));
+  for (const log of parts.logs) {
+    if (kept.logLines > 0) blocks.push(logDetails(log.title, log.tail.slice(-kept.logLines)));
+  }
+  return blocks.filter((b) => b.length > 0).map((b) => b.join("\n")).join("\n\n") + "\n";
+}
+function fitBreaches(parts, kept, limit, text) {
+  const all = parts.breaches;
+  for (let count = Math.floor(all.length / 2); text.length > limit && count > 0; count = Math.floor(count / 2)) {
+    kept.breaches = [...all.slice(0, count), `- \u2026and ${all.length - count} more`];
+    text = renderKept(parts, kept);
+  }
+  if (text.length > limit) {
+    kept.breaches = [];
+    text = renderKept(parts, kept);
+  }
+  return text;
+}
+function fitMarkdown(parts, limit) {
+  const kept = {
+    logLines: Math.max(0, ...parts.logs.map((l) => l.tail.length)),
+    sections: parts.sections.length,
+    breaches: parts.breaches,
+    rows: Math.max(0, parts.table.length - 2)
+  };
+  let text = renderKept(parts, kept);
+  while (text.length > limit && kept.logLines > 0) {
+    kept.logLines = LOG_TAIL_STEPS.find((n) => n < kept.logLines) ?? 0;
+    text = renderKept(parts, kept);
+  }
+  while (text.length > limit && kept.sections > 0) {
+    kept.sections--;
+    text = renderKept(parts, kept);
+  }
+  if (text.length > limit && kept.breaches.length > 0) text = fitBreaches(parts, kept, limit, text);
+  while (text.length > limit && kept.rows > 0) {
+    kept.rows = Math.max(0, Math.min(kept.rows - 1, Math.floor(kept.rows * (limit / text.length))));
+    text = renderKept(parts, kept);
+  }
+  return cutAtLine(text, limit);
+}
+function cutAtLine(text, limit) {
+  if (text.length <= limit) return text;
+  const note = "\n\n\u2026(report truncated)\n";
+  const end = text.lastIndexOf("\n", limit - note.length);
+  return text.slice(0, end > 0 ? end : Math.max(0, limit - note.length)) + note;
+}
+
+// src/report/markdown-error.ts
+function renderErrorMarkdown(error63, options = {}) {
+  const limit = options.limit ?? MARKDOWN_LIMIT;
+  const text = [
+    `### \u274C ${reportTitle(options)}: ${userText(error63.headline, MAX_VERDICT_CHARS)}`,
+    "",
+    userText(error63.message, 4e3),
+    "",
+    "No load was run; nothing was measured."
+  ].join("\n");
+  return cutAtLine(text + "\n", limit);
+}
+
+// src/report/markdown-charts.ts
+function mermaidLabel(text) {
+  const cleaned = clip(
+    text.replace(/["\\[\]{}<>`;#%&|]/g, "").replace(/\s+/g, " ").trim(),
+    30
+  );
+  return `"${cleaned || "?"}"`;
+}
+function worstEndpoint(result) {
+  const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
+  const load = (e) => {
+    const p95 = checkOf(e, "p95");
+    return p95 && p95.actual !== null ? p95.actual / p95.limit : -1 / (1 + e.latencyMs.p95);
+  };
+  return measured.reduce(
+    (worst, e) => !worst || load(e) > load(worst) ? e : worst,
+    void 0
+  );
+}
+function p95Chart(measured) {
+  const targets = measured.map((e) => checkOf(e, "p95")?.limit);
+  const withTargets = targets.every((t) => t !== void 0);
+  const top = Math.max(
+    ...measured.map((e) => e.latencyMs.p95),
+    ...withTargets ? targets : []
+  );
+  const lines = [
+    "```mermaid",
+    "xychart-beta",
+    `  title "p95 latency${withTargets ? " (bars) and its target (line)" : ""}, ms"`,
+    `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(", ")}]`,
+    `  y-axis "ms" 0 --> ${formatChartNumber(top * 1.15)}`,
+    `  bar [${measured.map((e) => formatChartNumber(e.latencyMs.p95)).join(", ")}]`
+  ];
+  if (withTargets) lines.push(`  line [${targets.map(formatChartNumber).join(", ")}]`);
+  lines.push("```");
+  return lines;
+}
+function histogramChart(result) {
+  const worst = worstEndpoint(result);
+  const histogram = worst?.latencyHistogram;
+  if (!worst || !histogram) return [];
+  return [
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
+    `  x-axis [${histogram.upperMs.map((ms) => `"\u2264 ${formatHistogramEdge(ms)}"`).join(", ")}]`,
+    '  y-axis "requests"',
+    `  bar [${histogram.counts.join(", ")}]`,
+    "```"
+  ];
+}
+function chartSections(result) {
+  const measured = result.endpoints.filter((e) => e.latencyMs);
+  if (measured.length === 0) return [];
+  const charts = [...p95Chart(measured), ...histogramChart(result)];
+  return [["<details open>", "<summary>Charts</summary>", "", ...charts, "", "</details>"]];
+}
+
+// src/report/markdown.ts
+function renderMarkdown(result, options = {}) {
+  return fitMarkdown(
+    {
+      verdict: verdictMarkdown(result, options),
+      table: endpointTable(result),
+      breaches: breachList(result),
+      notes: result.warnings.map((w) => `> \u26A0\uFE0F ${userText(w, 1e3)}`),
+      sections: [...chartSections(result), ...detailSections(result)],
+      logs: logTails(result)
+    },
+    options.limit ?? MARKDOWN_LIMIT
+  );
+}
+
 // src/report/redact.ts
 function redactSecrets(text, secrets) {
   let redacted = text;
@@ -40956,70 +40639,12 @@ function redactDeep(value, secrets) {
 }
 
 // src/run.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import path7 from "node:path";
 
 // src/config/load-config.ts
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import path2 from "node:path";
-
-// src/config/expand-env.ts
-var MIN_SECRET_LENGTH = 4;
-var NOT_EXPANDED = /* @__PURE__ */ new Set(["service.command"]);
-var REFERENCE = /(\$?)\$\{([^}]*)(\}?)/g;
-var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var BadReference = class {
-  constructor(path8, problem) {
-    this.path = path8;
-    this.problem = problem;
-  }
-  path;
-  problem;
-};
-function expandEnv(value, env) {
-  const secrets = [];
-  const tooShortToMask = [];
-  const walk = (node2, at) => {
-    if (typeof node2 === "string") {
-      if (NOT_EXPANDED.has(at.join("."))) return node2;
-      return node2.replace(REFERENCE, (whole, escape, name, close) => {
-        if (escape) return whole.slice(1);
-        if (!close || !VARIABLE_NAME.test(name)) {
-          throw new BadReference(
-            at,
-            `expected \${NAME}, got ${JSON.stringify(whole)} (only plain names expand; write $\${ for a literal \${)`
-          );
-        }
-        const found = env[name];
-        if (found === void 0) throw new BadReference(at, `environment variable ${name} is not set`);
-        if (found.length >= MIN_SECRET_LENGTH) secrets.push(found);
-        else if (found !== "" && !tooShortToMask.includes(name)) tooShortToMask.push(name);
-        return found;
-      });
-    }
-    if (Array.isArray(node2)) return node2.map((item, i) => walk(item, [...at, i]));
-    if (node2 !== null && typeof node2 === "object") {
-      return Object.fromEntries(Object.entries(node2).map(([key, item]) => [key, walk(item, [...at, key])]));
-    }
-    return node2;
-  };
-  try {
-    return { ok: true, value: walk(value, []), secrets, tooShortToMask };
-  } catch (error63) {
-    if (error63 instanceof BadReference) return { ok: false, path: error63.path, problem: error63.problem };
-    throw error63;
-  }
-}
-function formatPath(path8) {
-  let text = "";
-  for (const part of path8) {
-    if (typeof part === "number") text += `[${part}]`;
-    else text += text ? `.${String(part)}` : String(part);
-  }
-  return text || "(top level)";
-}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -41838,10 +41463,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path8) {
-  if (!path8)
+function getElementAtPath(obj, path9) {
+  if (!path9)
     return obj;
-  return path8.reduce((acc, key) => acc?.[key], obj);
+  return path9.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -42181,11 +41806,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path8, issues) {
+function prefixIssues(path9, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path8);
+    iss.path.unshift(path9);
     return iss;
   });
 }
@@ -42647,16 +42272,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path8 = []) => {
+  const processError = (error64, path9 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else {
-        const fullpath = [...path8, ...issue3.path];
+        const fullpath = [...path9, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -42695,17 +42320,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path8 = []) => {
+  const processError = (error64, path9 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else {
-        const fullpath = [...path8, ...issue3.path];
+        const fullpath = [...path9, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -42744,8 +42369,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path8) {
+  const path9 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path9) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -59784,7 +59409,7 @@ function duration2(params) {
 }
 
 // node_modules/zod/v4/classic/from-json-schema.js
-var z2 = {
+var z = {
   ...schemas_exports2,
   ...checks_exports2,
   iso: iso_exports
@@ -59883,13 +59508,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path8 = ref.slice(1).split("/").filter(Boolean);
-  if (path8.length === 0) {
+  const path9 = ref.slice(1).split("/").filter(Boolean);
+  if (path9.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path8[0] === defsKey) {
-    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
+  if (path9[0] === defsKey) {
+    const key = path9[1] === void 0 ? void 0 : decodeJSONPointerSegment(path9[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -59898,7 +59523,7 @@ function resolveRef(ref, ctx) {
   throw new Error(`Reference not found: ${ref}`);
 }
 function checkObjectGuards(objectSchema, guards) {
-  const guard = z2.transform((value) => value).check((payload) => {
+  const guard = z.transform((value) => value).check((payload) => {
     const value = payload.value;
     if (typeof value !== "object" || value === null || Array.isArray(value))
       return;
@@ -60027,7 +59652,7 @@ function plural2(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
-  const guard = z2.transform((value) => value).check((payload) => {
+  const guard = z.transform((value) => value).check((payload) => {
     const items = payload.value;
     if (!Array.isArray(items))
       return;
@@ -60084,7 +59709,7 @@ function getTupleRest(restSchema, ctx) {
     return void 0;
   }
   if (restSchema === void 0 || restSchema === true) {
-    return z2.any();
+    return z.any();
   }
   return convertSchema(restSchema, ctx);
 }
@@ -60092,7 +59717,7 @@ var fullTime = /^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2
 function convertBaseSchema(schema, ctx) {
   if (schema.not !== void 0) {
     if (typeof schema.not === "object" && Object.keys(schema.not).length === 0) {
-      return z2.never();
+      return z.never();
     }
     throw new Error("not is not supported in Zod (except { not: {} } for never)");
   }
@@ -60114,7 +59739,7 @@ function convertBaseSchema(schema, ctx) {
       return ctx.refs.get(refPath);
     }
     if (ctx.processing.has(refPath)) {
-      return z2.lazy(() => {
+      return z.lazy(() => {
         if (!ctx.refs.has(refPath)) {
           throw new Error(`Circular reference not resolved: ${refPath}`);
         }
@@ -60131,25 +59756,25 @@ function convertBaseSchema(schema, ctx) {
   if (schema.enum !== void 0) {
     const enumValues = schema.enum;
     if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues.length === 1 && enumValues[0] === null) {
-      return z2.null();
+      return z.null();
     }
     if (enumValues.length === 0) {
-      return z2.never();
+      return z.never();
     }
     if (enumValues.length === 1) {
-      return z2.literal(enumValues[0]);
+      return z.literal(enumValues[0]);
     }
     if (enumValues.every((v) => typeof v === "string")) {
-      return z2.enum(enumValues);
+      return z.enum(enumValues);
     }
-    const literalSchemas = enumValues.map((v) => z2.literal(v));
+    const literalSchemas = enumValues.map((v) => z.literal(v));
     if (literalSchemas.length < 2) {
       return literalSchemas[0];
     }
-    return z2.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
+    return z.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
   }
   if (schema.const !== void 0) {
-    return z2.literal(schema.const);
+    return z.literal(schema.const);
   }
   const type = schema.type;
   if (Array.isArray(type)) {
@@ -60158,74 +59783,74 @@ function convertBaseSchema(schema, ctx) {
       return convertBaseSchema(typeSchema, ctx);
     });
     if (typeSchemas.length === 0) {
-      return z2.never();
+      return z.never();
     }
     if (typeSchemas.length === 1) {
       return typeSchemas[0];
     }
-    return z2.union(typeSchemas);
+    return z.union(typeSchemas);
   }
   if (!type) {
-    return z2.any();
+    return z.any();
   }
   let zodSchema;
   switch (type) {
     case "string": {
-      let stringSchema = z2.string();
+      let stringSchema = z.string();
       if (schema.format) {
         const format = schema.format;
         if (format === "email") {
-          stringSchema = stringSchema.check(z2.email());
+          stringSchema = stringSchema.check(z.email());
         } else if (format === "uri" || format === "uri-reference") {
-          stringSchema = stringSchema.check(z2.url());
+          stringSchema = stringSchema.check(z.url());
         } else if (format === "uuid" || format === "guid") {
-          stringSchema = stringSchema.check(z2.uuid());
+          stringSchema = stringSchema.check(z.uuid());
         } else if (format === "date-time") {
-          stringSchema = stringSchema.check(z2.iso.datetime({ offset: true }));
+          stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
         } else if (format === "date") {
-          stringSchema = stringSchema.check(z2.iso.date());
+          stringSchema = stringSchema.check(z.iso.date());
         } else if (format === "time") {
-          stringSchema = stringSchema.check(z2.regex(fullTime));
+          stringSchema = stringSchema.check(z.regex(fullTime));
         } else if (format === "duration") {
-          stringSchema = stringSchema.check(z2.iso.duration());
+          stringSchema = stringSchema.check(z.iso.duration());
         } else if (format === "hostname") {
-          stringSchema = stringSchema.check(z2.hostname());
+          stringSchema = stringSchema.check(z.hostname());
         } else if (format === "ipv4") {
-          stringSchema = stringSchema.check(z2.ipv4());
+          stringSchema = stringSchema.check(z.ipv4());
         } else if (format === "ipv6") {
-          stringSchema = stringSchema.check(z2.ipv6());
+          stringSchema = stringSchema.check(z.ipv6());
         } else if (format === "mac") {
-          stringSchema = stringSchema.check(z2.mac());
+          stringSchema = stringSchema.check(z.mac());
         } else if (format === "cidr") {
-          stringSchema = stringSchema.check(z2.cidrv4());
+          stringSchema = stringSchema.check(z.cidrv4());
         } else if (format === "cidr-v6") {
-          stringSchema = stringSchema.check(z2.cidrv6());
+          stringSchema = stringSchema.check(z.cidrv6());
         } else if (format === "base64") {
-          stringSchema = stringSchema.check(z2.base64());
+          stringSchema = stringSchema.check(z.base64());
         } else if (format === "base64url") {
-          stringSchema = stringSchema.check(z2.base64url());
+          stringSchema = stringSchema.check(z.base64url());
         } else if (format === "e164") {
-          stringSchema = stringSchema.check(z2.e164());
+          stringSchema = stringSchema.check(z.e164());
         } else if (format === "credit_card") {
-          stringSchema = stringSchema.check(z2.creditCard());
+          stringSchema = stringSchema.check(z.creditCard());
         } else if (format === "iban") {
-          stringSchema = stringSchema.check(z2.iban());
+          stringSchema = stringSchema.check(z.iban());
         } else if (format === "jwt") {
-          stringSchema = stringSchema.check(z2.jwt());
+          stringSchema = stringSchema.check(z.jwt());
         } else if (format === "emoji") {
-          stringSchema = stringSchema.check(z2.emoji());
+          stringSchema = stringSchema.check(z.emoji());
         } else if (format === "nanoid") {
-          stringSchema = stringSchema.check(z2.nanoid());
+          stringSchema = stringSchema.check(z.nanoid());
         } else if (format === "cuid") {
-          stringSchema = stringSchema.check(z2.cuid());
+          stringSchema = stringSchema.check(z.cuid());
         } else if (format === "cuid2") {
-          stringSchema = stringSchema.check(z2.cuid2());
+          stringSchema = stringSchema.check(z.cuid2());
         } else if (format === "ulid") {
-          stringSchema = stringSchema.check(z2.ulid());
+          stringSchema = stringSchema.check(z.ulid());
         } else if (format === "xid") {
-          stringSchema = stringSchema.check(z2.xid());
+          stringSchema = stringSchema.check(z.xid());
         } else if (format === "ksuid") {
-          stringSchema = stringSchema.check(z2.ksuid());
+          stringSchema = stringSchema.check(z.ksuid());
         }
       }
       if (typeof schema.minLength === "number") {
@@ -60242,7 +59867,7 @@ function convertBaseSchema(schema, ctx) {
     }
     case "number":
     case "integer": {
-      let numberSchema = type === "integer" ? z2.number().int() : z2.number();
+      let numberSchema = type === "integer" ? z.number().int() : z.number();
       if (typeof schema.minimum === "number" && schema.exclusiveMinimum !== true) {
         numberSchema = numberSchema.min(schema.minimum);
       }
@@ -60266,11 +59891,11 @@ function convertBaseSchema(schema, ctx) {
       break;
     }
     case "boolean": {
-      zodSchema = z2.boolean();
+      zodSchema = z.boolean();
       break;
     }
     case "null": {
-      zodSchema = z2.null();
+      zodSchema = z.null();
       break;
     }
     case "object": {
@@ -60288,22 +59913,22 @@ function convertBaseSchema(schema, ctx) {
         const looseRecords = [];
         for (const pattern of patternKeys) {
           const patternValue = convertSchema(patternProps[pattern], ctx);
-          const keySchema = z2.string().regex(new RegExp(pattern));
-          looseRecords.push(z2.looseRecord(keySchema, patternValue));
+          const keySchema = z.string().regex(new RegExp(pattern));
+          looseRecords.push(z.looseRecord(keySchema, patternValue));
         }
         const schemasToIntersect = [];
         if (Object.keys(shape).length > 0) {
-          schemasToIntersect.push(z2.object(shape).passthrough());
+          schemasToIntersect.push(z.object(shape).passthrough());
         }
         schemasToIntersect.push(...looseRecords);
         if (schemasToIntersect.length === 0) {
-          zodSchema = z2.object({}).passthrough();
+          zodSchema = z.object({}).passthrough();
         } else if (schemasToIntersect.length === 1) {
           zodSchema = schemasToIntersect[0];
         } else {
-          let result = z2.intersection(schemasToIntersect[0], schemasToIntersect[1]);
+          let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
           for (let i = 2; i < schemasToIntersect.length; i++) {
-            result = z2.intersection(result, schemasToIntersect[i]);
+            result = z.intersection(result, schemasToIntersect[i]);
           }
           zodSchema = result;
         }
@@ -60333,7 +59958,7 @@ function convertBaseSchema(schema, ctx) {
           });
         }
       } else {
-        const objectSchema = z2.object(shape);
+        const objectSchema = z.object(shape);
         if (schema.additionalProperties === false) {
           zodSchema = objectSchema.strict();
         } else if (additionalSchema) {
@@ -60363,30 +59988,30 @@ function convertBaseSchema(schema, ctx) {
         const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
-        const tupleSchema = z2.tuple(positionalItems);
+        const tupleSchema = z.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z2.minLength(schema.minItems));
+          zodSchema = zodSchema.check(z.minLength(schema.minItems));
         }
         if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z2.maxLength(schema.maxItems));
+          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
         }
       } else if (Array.isArray(items)) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
         const tupleItems = items.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = getTupleRest(schema.additionalItems, ctx);
-        const tupleSchema = z2.tuple(positionalItems);
+        const tupleSchema = z.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z2.minLength(schema.minItems));
+          zodSchema = zodSchema.check(z.minLength(schema.minItems));
         }
         if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z2.maxLength(schema.maxItems));
+          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
         }
       } else if (items !== void 0) {
         const element = convertSchema(items, ctx);
-        let arraySchema = z2.array(element);
+        let arraySchema = z.array(element);
         if (typeof schema.minItems === "number") {
           arraySchema = arraySchema.min(schema.minItems);
         }
@@ -60395,7 +60020,7 @@ function convertBaseSchema(schema, ctx) {
         }
         zodSchema = arraySchema;
       } else {
-        zodSchema = z2.array(z2.any());
+        zodSchema = z.array(z.any());
       }
       if (schema.uniqueItems === true || schema.contains !== void 0) {
         zodSchema = checkArrayGuards(zodSchema, {
@@ -60414,37 +60039,37 @@ function convertBaseSchema(schema, ctx) {
 }
 function convertSchema(schema, ctx) {
   if (typeof schema === "boolean") {
-    return schema ? z2.any() : z2.never();
+    return schema ? z.any() : z.never();
   }
   let baseSchema = convertBaseSchema(schema, ctx);
   const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
     const options = schema.anyOf.map((s) => convertSchema(s, ctx));
-    const anyOfUnion = z2.union(options);
-    baseSchema = hasExplicitType ? z2.intersection(baseSchema, anyOfUnion) : anyOfUnion;
+    const anyOfUnion = z.union(options);
+    baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
     const options = schema.oneOf.map((s) => convertSchema(s, ctx));
-    const oneOfUnion = z2.xor(options);
-    baseSchema = hasExplicitType ? z2.intersection(baseSchema, oneOfUnion) : oneOfUnion;
+    const oneOfUnion = z.xor(options);
+    baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
   if (schema.allOf && Array.isArray(schema.allOf)) {
     if (schema.allOf.length === 0) {
-      baseSchema = hasExplicitType ? baseSchema : z2.any();
+      baseSchema = hasExplicitType ? baseSchema : z.any();
     } else {
       let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
       for (let i = startIdx; i < schema.allOf.length; i++) {
-        result = z2.intersection(result, convertSchema(schema.allOf[i], ctx));
+        result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
       }
       baseSchema = result;
     }
   }
   if (schema.nullable === true && ctx.version === "openapi-3.0") {
-    baseSchema = z2.nullable(baseSchema);
+    baseSchema = z.nullable(baseSchema);
   }
   if (schema.readOnly === true) {
-    baseSchema = z2.readonly(baseSchema);
+    baseSchema = z.readonly(baseSchema);
   }
   if (schema.default !== void 0) {
     baseSchema = baseSchema.default(schema.default);
@@ -60495,7 +60120,7 @@ function convertSchema(schema, ctx) {
 }
 function fromJSONSchema(schema, params) {
   if (typeof schema === "boolean") {
-    return schema ? z2.any() : z2.never();
+    return schema ? z.any() : z.never();
   }
   let normalized;
   try {
@@ -60738,7 +60363,48 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/config/schema.ts
+// src/config/units.ts
+var DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|\u00b5s|\u03bcs|ms|s|m)\s*$/;
+var DURATION_FACTOR_MS = {
+  us: 1e-3,
+  "\xB5s": 1e-3,
+  "\u03BCs": 1e-3,
+  ms: 1,
+  s: 1e3,
+  m: 6e4
+};
+function parseDurationMs(text) {
+  const match = DURATION.exec(text);
+  if (!match) return void 0;
+  return Number(match[1]) * DURATION_FACTOR_MS[match[2]];
+}
+function parseFraction(value) {
+  let fraction2;
+  if (typeof value === "number") fraction2 = value;
+  else {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+    if (!match) return void 0;
+    fraction2 = Number(match[1]) / 100;
+  }
+  return Number.isFinite(fraction2) && fraction2 >= 0 && fraction2 <= 1 ? fraction2 : void 0;
+}
+var SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)\s*$/i;
+var SIZE_FACTOR = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3
+};
+function parseSizeBytes(text) {
+  const match = SIZE.exec(text);
+  if (!match) return void 0;
+  return Math.round(Number(match[1]) * SIZE_FACTOR[match[2].toLowerCase()]);
+}
+
+// src/config/schema-values.ts
 function describeValue(value) {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null) return "an empty value";
@@ -60781,6 +60447,346 @@ var stringMap = (what) => external_exports.record(
   external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: expected("a string, number or true/false") }).transform(String),
   { error: expected(`a map of ${what}`) }
 );
+
+// src/config/request-body.ts
+var FORM = "application/x-www-form-urlencoded";
+function findHeader(headers, name) {
+  const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name);
+  return key === void 0 ? void 0 : { key, value: headers[key] };
+}
+function mediaType(contentType) {
+  return contentType.split(";")[0].trim().toLowerCase();
+}
+function isJsonType(type) {
+  return type === "application/json" || /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.+-]+\+json$/.test(type);
+}
+function encodeBody(endpoint2) {
+  const headers = { ...endpoint2.headers ?? {} };
+  const { body } = endpoint2;
+  if (body === void 0 || typeof body === "string") return { body, headers };
+  const contentType = findHeader(headers, "content-type");
+  if (contentType && mediaType(contentType.value) === FORM && !Array.isArray(body)) {
+    return { body: formOf(body), headers };
+  }
+  if (!contentType) headers["content-type"] = "application/json";
+  return { body: JSON.stringify(body), headers };
+}
+function formOf(body) {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(body)) {
+    for (const item of Array.isArray(value) ? value : [value]) form.append(key, String(item));
+  }
+  return form.toString();
+}
+function bodyProblem(endpoint2, index) {
+  const { body } = endpoint2;
+  const contentType = findHeader(endpoint2.headers, "content-type");
+  if (body === void 0 || typeof body === "string" || !contentType) return void 0;
+  const at = ["endpoints", index, "body"];
+  const type = mediaType(contentType.value);
+  if (isJsonType(type)) return void 0;
+  if (type !== FORM) {
+    return {
+      path: at,
+      text: `a map or list is sent as JSON or as a form, but headers.${contentType.key} is ${JSON.stringify(contentType.value)}; set it to application/json (or a +json type) or ${FORM}, or write the body as a string to send it as is`,
+      pointAt: "value"
+    };
+  }
+  if (Array.isArray(body)) {
+    return {
+      path: at,
+      text: `a form is a map of field names to values, got a list (headers.${contentType.key} is ${FORM})`,
+      pointAt: "value"
+    };
+  }
+  return nestedFormField(body, at);
+}
+var isFormScalar = (value) => ["string", "number", "boolean"].includes(typeof value);
+function nestedFormField(body, at) {
+  for (const [key, value] of Object.entries(body)) {
+    const items = Array.isArray(value) ? value.map((item, i) => ({ item, path: [...at, key, i] })) : [{ item: value, path: [...at, key] }];
+    const bad = items.find(({ item }) => !isFormScalar(item));
+    if (bad) {
+      return {
+        path: bad.path,
+        text: `a form field is a string, number, true/false or a list of them, got ${describeValue(bad.item)} (send nested data as JSON)`,
+        pointAt: "value"
+      };
+    }
+  }
+  return void 0;
+}
+function bodyWarning(endpoint2, index, name) {
+  if (typeof endpoint2.body !== "string" || endpoint2.body === "") return void 0;
+  if (findHeader(endpoint2.headers, "content-type")) return void 0;
+  return {
+    path: ["endpoints", index, "body"],
+    text: `${JSON.stringify(name)} sends this string with no content-type header, which servers may ignore or misread; set one in headers, such as content-type: application/json`,
+    pointAt: "value"
+  };
+}
+
+// src/config/to-gate-config.ts
+import path2 from "node:path";
+
+// src/config/address.ts
+function socketAddressOf(url2) {
+  const parsed = new URL(url2);
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80))
+  };
+}
+
+// src/config/to-gate-config.ts
+var DEFAULT_SLO = { errorRate: 0.01 };
+function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }) {
+  const baseDir = path2.dirname(path2.resolve(source));
+  const target = withoutTrailingSlash(raw.target);
+  const defaults2 = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
+  return {
+    source,
+    target,
+    service: raw.service && toServiceConfig(raw.service, baseDir, target),
+    load: {
+      durationMs: raw.load.duration,
+      warmupMs: raw.load.warmup,
+      connections: raw.load.connections,
+      ratePerSecond: raw.load.rate,
+      requestTimeoutMs: raw.load["request-timeout"]
+    },
+    endpoints: raw.endpoints.map((endpoint2) => toEndpointConfig(endpoint2, target, defaults2, raw.slo)),
+    baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
+    secrets: [...new Set(secrets)],
+    tooShortToMask,
+    warnings
+  };
+}
+function defaultName(endpoint2) {
+  return `${endpoint2.method} ${endpoint2.path}`;
+}
+function withoutTrailingSlash(url2) {
+  return url2.replace(/\/+$/, "");
+}
+function toEndpointConfig(endpoint2, target, defaults2, topSlo) {
+  const { body, headers } = encodeBody(endpoint2);
+  return {
+    name: endpoint2.name ?? defaultName(endpoint2),
+    method: endpoint2.method,
+    path: endpoint2.path,
+    url: target + endpoint2.path,
+    headers,
+    body,
+    expectStatus: endpoint2["expect-status"],
+    slo: { ...defaults2, ...toSloTargets(endpoint2.slo) },
+    maxRegression: endpoint2.slo?.["max-regression"] ?? topSlo?.["max-regression"]
+  };
+}
+function toBaselineConfig(raw, baseDir) {
+  const target = withoutTrailingSlash(raw.target);
+  return {
+    target,
+    service: raw.service && toServiceConfig(raw.service, baseDir, target),
+    ref: raw.ref,
+    setup: raw.setup,
+    env: raw.env,
+    rounds: raw.rounds,
+    roundDurationMs: raw["round-duration"],
+    maxRegression: raw["max-regression"]
+  };
+}
+function toSloTargets(slo) {
+  if (!slo) return {};
+  const targets = {
+    p50Ms: slo.p50,
+    p90Ms: slo.p90,
+    p95Ms: slo.p95,
+    p99Ms: slo.p99,
+    maxMs: slo.max,
+    errorRate: slo["error-rate"],
+    minRps: slo["min-rps"],
+    maxRssBytes: slo["max-rss"],
+    maxRssGrowthBytes: slo["max-rss-growth"],
+    maxCpuPerRequestMs: slo["max-cpu-per-request"]
+  };
+  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== void 0));
+}
+function toServiceConfig(raw, baseDir, target) {
+  const { url: url2, log, tcp } = raw.ready;
+  const healthUrl = url2 ?? (log === void 0 && tcp === void 0 ? "/health" : void 0);
+  return {
+    command: raw.command,
+    setup: raw.setup,
+    setupTimeoutMs: raw["setup-timeout"],
+    cwd: path2.resolve(baseDir, raw.cwd),
+    env: raw.env,
+    ready: {
+      url: healthUrl === void 0 || /^https?:\/\//.test(healthUrl) ? healthUrl : target + (healthUrl.startsWith("/") ? "" : "/") + healthUrl,
+      log,
+      tcp: tcp === void 0 ? void 0 : { host: socketAddressOf(target).host, port: tcp },
+      timeoutMs: raw.ready.timeout,
+      intervalMs: raw.ready.interval
+    },
+    stopTimeoutMs: raw["stop-timeout"]
+  };
+}
+
+// src/config/cross-field-rules.ts
+function crossFieldProblem(raw) {
+  return duplicateName(raw.endpoints) ?? baselineConflict(raw) ?? resourceTargetWithoutService(raw) ?? firstOf(raw.endpoints, (endpoint2, i) => duplicateHeader(endpoint2.headers, i) ?? bodyProblem(endpoint2, i));
+}
+function crossFieldWarnings(raw) {
+  return raw.endpoints.flatMap(
+    (endpoint2, i) => bodyWarning(endpoint2, i, endpoint2.name ?? defaultName(endpoint2)) ?? []
+  );
+}
+function firstOf(items, check2) {
+  for (const [index, item] of items.entries()) {
+    const problem = check2(item, index);
+    if (problem) return problem;
+  }
+  return void 0;
+}
+function duplicateHeader(headers, index) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const key of Object.keys(headers ?? {})) {
+    const first = seen.get(key.toLowerCase());
+    if (first !== void 0) {
+      return {
+        path: ["endpoints", index, "headers", key],
+        text: `the same header as ${JSON.stringify(first)} (header names ignore case); keep one`,
+        pointAt: "key"
+      };
+    }
+    seen.set(key.toLowerCase(), key);
+  }
+  return void 0;
+}
+function baselineConflict(raw) {
+  const baseline = raw.baseline;
+  if (!baseline) return void 0;
+  if (baseline.ref && baseline.service) {
+    return {
+      path: ["baseline", "ref"],
+      text: "give either ref (a worktree started with the service settings) or service, not both",
+      pointAt: "value"
+    };
+  }
+  if (baseline.ref && !raw.service) {
+    return {
+      path: ["baseline", "ref"],
+      text: "needs a top-level service block: the base copy is started with its settings",
+      pointAt: "value"
+    };
+  }
+  if (baseline.setup && !baseline.ref) {
+    return {
+      path: ["baseline", "setup"],
+      text: "only runs in a worktree made for `ref`; add ref",
+      pointAt: "value"
+    };
+  }
+  return void 0;
+}
+var RESOURCE_KEYS = ["max-rss", "max-rss-growth", "max-cpu-per-request"];
+function resourceTargetWithoutService(raw) {
+  if (raw.service) return void 0;
+  const places = [
+    { path: ["slo"], slo: raw.slo },
+    ...raw.endpoints.map((endpoint2, i) => ({ path: ["endpoints", i, "slo"], slo: endpoint2.slo }))
+  ];
+  for (const { path: path9, slo } of places) {
+    const key = RESOURCE_KEYS.find((k) => slo?.[k] !== void 0);
+    if (key) {
+      return {
+        path: [...path9, key],
+        text: "needs a service block: resources are read from the process tree of a service slo-gate starts",
+        pointAt: "key"
+      };
+    }
+  }
+  return void 0;
+}
+function duplicateName(endpoints) {
+  const firstIndexByName = /* @__PURE__ */ new Map();
+  for (const [index, endpoint2] of endpoints.entries()) {
+    const name = endpoint2.name ?? defaultName(endpoint2);
+    const first = firstIndexByName.get(name);
+    if (first === void 0) {
+      firstIndexByName.set(name, index);
+      continue;
+    }
+    const taken = `is already the name of endpoints[${first}]`;
+    return endpoint2.name === void 0 ? {
+      path: ["endpoints", index],
+      text: `its default name ${JSON.stringify(name)} (method and path) ${taken}; give one of them a name`,
+      pointAt: "value"
+    } : {
+      path: ["endpoints", index, "name"],
+      text: `${JSON.stringify(name)} ${taken}; give each endpoint its own name`,
+      pointAt: "value"
+    };
+  }
+  return void 0;
+}
+
+// src/config/expand-env.ts
+var MIN_SECRET_LENGTH = 4;
+var NOT_EXPANDED = /* @__PURE__ */ new Set(["service.command"]);
+var REFERENCE = /(\$?)\$\{([^}]*)(\}?)/g;
+var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var BadReference = class {
+  constructor(path9, problem) {
+    this.path = path9;
+    this.problem = problem;
+  }
+  path;
+  problem;
+};
+function expandEnv(value, env) {
+  const secrets = [];
+  const tooShortToMask = [];
+  const walk = (node2, at) => {
+    if (typeof node2 === "string") {
+      if (NOT_EXPANDED.has(at.join("."))) return node2;
+      return node2.replace(REFERENCE, (whole, escape, name, close) => {
+        if (escape) return whole.slice(1);
+        if (!close || !VARIABLE_NAME.test(name)) {
+          throw new BadReference(
+            at,
+            `expected \${NAME}, got ${JSON.stringify(whole)} (only plain names expand; write $\${ for a literal \${)`
+          );
+        }
+        const found = env[name];
+        if (found === void 0) throw new BadReference(at, `environment variable ${name} is not set`);
+        if (found.length >= MIN_SECRET_LENGTH) secrets.push(found);
+        else if (found !== "" && !tooShortToMask.includes(name)) tooShortToMask.push(name);
+        return found;
+      });
+    }
+    if (Array.isArray(node2)) return node2.map((item, i) => walk(item, [...at, i]));
+    if (node2 !== null && typeof node2 === "object") {
+      return Object.fromEntries(Object.entries(node2).map(([key, item]) => [key, walk(item, [...at, key])]));
+    }
+    return node2;
+  };
+  try {
+    return { ok: true, value: walk(value, []), secrets, tooShortToMask };
+  } catch (error63) {
+    if (error63 instanceof BadReference) return { ok: false, path: error63.path, problem: error63.problem };
+    throw error63;
+  }
+}
+function formatPath(path9) {
+  let text = "";
+  for (const part of path9) {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += text ? `.${String(part)}` : String(part);
+  }
+  return text || "(top level)";
+}
+
+// src/config/schema.ts
 var sloSchema = external_exports.strictObject(
   {
     p50: duration3("250ms").optional().meta({ description: 'Upper bound on the median latency, e.g. "50ms".' }),
@@ -60807,11 +60813,13 @@ var endpointSchema = external_exports.strictObject(
     // Any case is accepted and sent upper-case; the message shows what was written, not its upper case.
     method: external_exports.string({ error: expected(`one of ${methods.join(", ")}`) }).meta({ examples: [...methods] }).refine((method) => methods.includes(method.toUpperCase())).transform((method) => method.toUpperCase()).prefault("GET").meta({ description: `HTTP method, in any case: ${methods.join(", ")}. Default GET.` }),
     path: external_exports.string({ error: expected('a path such as "/items"') }).refine((p) => p.startsWith("/"), { error: expected('a path starting with "/", such as "/items"') }).meta({ description: "Request path, relative to `target`." }),
-    headers: stringMap("header names to values").optional().meta({ description: "Request headers; ${VAR} expands." }),
+    headers: stringMap("header names to values").optional().meta({
+      description: 'Request headers; ${VAR} expands. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).'
+    }),
     body: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()), external_exports.array(external_exports.unknown())], {
       error: expected("a string (sent as is) or a map or list (sent as JSON)")
     }).optional().meta({
-      description: "Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a string as is; ${VAR} expands."
+      description: "Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands."
     }),
     "expect-status": external_exports.union(
       [
@@ -60841,6 +60849,10 @@ var readySchema = external_exports.strictObject(
 var serviceSchema = external_exports.strictObject(
   {
     command: external_exports.string({ error: expected('the command that starts the service, such as "node server.js"') }).min(1).meta({ description: "Run through the shell in its own process group. ${VAR} is left to the shell." }),
+    setup: external_exports.string({ error: expected('a shell command such as "python3 seed.py"') }).min(1).optional().meta({
+      description: "Run through the shell in `cwd`, with `env`, before the service starts (seed, migrate, restore a fixture); its output opens the service log, and a failure stops the gate."
+    }),
+    "setup-timeout": positiveDuration("5m").prefault("5m").meta({ description: "service.setup is stopped, and the gate fails, after this long. Default 5m." }),
     cwd: external_exports.string({ error: expected("a folder, relative to the config file") }).default(".").meta({ description: 'Working directory, relative to the config file. Default ".".' }),
     env: stringMap("variable names to values").default({}).meta({ description: "Extra environment variables; ${VAR} expands." }),
     ready: readySchema.prefault({}).meta({ description: "How to tell the service is ready." }),
@@ -60898,71 +60910,8 @@ var configSchema = external_exports.strictObject(
   description: "slo-gate: load-test a service and gate pull requests on its SLOs."
 });
 
-// src/config/address.ts
-function socketAddressOf(url2) {
-  const parsed = new URL(url2);
-  return {
-    host: parsed.hostname.replace(/^\[|\]$/g, ""),
-    port: Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80))
-  };
-}
-
-// src/config/load-config.ts
-async function loadConfigFile(file2, env) {
-  let text;
-  try {
-    text = await readFile(file2, "utf8");
-  } catch (error63) {
-    const code = error63.code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? error63);
-    throw configError(`${file2}: cannot read the config: ${reason}`);
-  }
-  return parseConfig(text, file2, env);
-}
-function parseConfig(text, source, env) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const language = /\.json$/i.test(source) ? "JSON" : "YAML";
-  let secrets = [];
-  function fail(offset, at, what) {
-    let where = source;
-    if (offset !== void 0) {
-      const { line, col } = lineCounter.linePos(offset);
-      where += `:${line}:${col}`;
-    }
-    throw configError(
-      redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ""}${what}`, secrets)
-    );
-  }
-  function failWith(problem) {
-    return fail(offsetOf(doc, problem), problem.path, problem.text);
-  }
-  const syntaxError = doc.errors[0];
-  if (syntaxError) {
-    const problem = describeYamlError(doc, syntaxError, lineCounter, language);
-    fail(syntaxError.pos[0], problem.path, problem.text);
-  }
-  let raw;
-  try {
-    raw = doc.toJS();
-  } catch (error63) {
-    fail(void 0, [], `invalid ${language}: ${error63.message}`);
-  }
-  if (raw === null || raw === void 0)
-    fail(void 0, [], "the config is empty; expected a map with target and endpoints");
-  const expansion = expandEnv(raw, env);
-  if (!expansion.ok) failWith({ path: expansion.path, text: expansion.problem, pointAt: "value" });
-  secrets = expansion.secrets;
-  const parsed = configSchema.safeParse(expansion.value);
-  if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
-  const duplicate = duplicateName(parsed.data.endpoints);
-  if (duplicate) failWith(duplicate);
-  const baselineProblem = baselineConflict(parsed.data);
-  if (baselineProblem) failWith(baselineProblem);
-  const resourceProblem = resourceTargetWithoutService(parsed.data);
-  if (resourceProblem) failWith(resourceProblem);
-  return toGateConfig(parsed.data, source, expansion);
-}
+// src/config/yaml-positions.ts
+var import_yaml = __toESM(require_dist(), 1);
 function describeYamlError(doc, error63, lineCounter, language) {
   if (error63.code === "DUPLICATE_KEY") {
     const duplicate = findDuplicateKey(doc, error63.pos[0]);
@@ -61039,6 +60988,54 @@ function offsetOf(doc, problem) {
   const empty = (0, import_yaml.isScalar)(value) && value.range?.[0] === value.range?.[1];
   return (empty ? void 0 : value?.range?.[0]) ?? key?.range?.[0];
 }
+
+// src/config/schema-keys.ts
+function knownKeysAt(at) {
+  let schema = configSchema;
+  for (const part of at) {
+    schema = schema && unwrap(schema);
+    if (!schema) return [];
+    const def = schema._zod.def;
+    if (typeof part === "number") schema = def.element;
+    else schema = def.shape?.[String(part)];
+  }
+  schema = schema && unwrap(schema);
+  const shape = schema?._zod.def;
+  return shape?.shape ? Object.keys(shape.shape).filter((k) => k !== "$schema") : [];
+}
+function unwrap(schema) {
+  let current = schema;
+  for (; ; ) {
+    const def = current._zod.def;
+    const inner = def.innerType ?? (def.type === "pipe" ? def.in : void 0);
+    if (!inner) return current;
+    current = inner;
+  }
+}
+
+// src/config/suggest-keys.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
+function unknownKeyText(key, known) {
+  const suggestions = suggestKeys(key, known);
+  if (suggestions.length > 0)
+    return `unknown key; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?`;
+  return known.length > 0 ? `unknown key; expected one of ${known.join(", ")}` : "unknown key";
+}
+function suggestKeys(key, known) {
+  const loose = (text) => text.toLowerCase().replace(/[-_\s]/g, "");
+  const sameLoose = known.filter((candidate) => loose(candidate) === loose(key));
+  if (sameLoose.length > 0) return sameLoose;
+  const letters = (text) => [...loose(text)].sort().join("");
+  const anagrams = known.filter((candidate) => letters(candidate) === letters(key));
+  if (anagrams.length > 0) return anagrams.slice(0, 3);
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  const distances = known.map((candidate) => ({ candidate, edits: (0, import_fastest_levenshtein.distance)(key, candidate) }));
+  const fewest = Math.min(...distances.map((d) => d.edits));
+  if (fewest > limit) return [];
+  return distances.filter((d) => d.edits === fewest).map((d) => d.candidate).slice(0, 3);
+}
+
+// src/config/zod-issues.ts
 function firstProblem(issues, data, doc) {
   const ranked = issues.flatMap((issue3) => problemsOf(issue3, [], data)).map((problem, order) => ({ problem, order, offset: offsetOf(doc, problem) ?? Infinity }));
   ranked.sort(
@@ -61074,213 +61071,156 @@ function valueAt(data, at) {
   }
   return value;
 }
-function unknownKeyText(key, known) {
-  const suggestions = suggestKeys(key, known);
-  if (suggestions.length > 0)
-    return `unknown key; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?`;
-  return known.length > 0 ? `unknown key; expected one of ${known.join(", ")}` : "unknown key";
-}
-function suggestKeys(key, known) {
-  const loose = (text) => text.toLowerCase().replace(/[-_\s]/g, "");
-  const sameLoose = known.filter((candidate) => loose(candidate) === loose(key));
-  if (sameLoose.length > 0) return sameLoose;
-  const letters = (text) => [...loose(text)].sort().join("");
-  const anagrams = known.filter((candidate) => letters(candidate) === letters(key));
-  if (anagrams.length > 0) return anagrams.slice(0, 3);
-  const limit = Math.max(2, Math.floor(key.length / 3));
-  const distances = known.map((candidate) => ({ candidate, edits: (0, import_fastest_levenshtein.distance)(key, candidate) }));
-  const fewest = Math.min(...distances.map((d) => d.edits));
-  if (fewest > limit) return [];
-  return distances.filter((d) => d.edits === fewest).map((d) => d.candidate).slice(0, 3);
-}
-function knownKeysAt(at) {
-  let schema = configSchema;
-  for (const part of at) {
-    schema = schema && unwrap(schema);
-    if (!schema) return [];
-    const def = schema._zod.def;
-    if (typeof part === "number") schema = def.element;
-    else schema = def.shape?.[String(part)];
+
+// src/config/load-config.ts
+async function loadConfigFile(file2, env) {
+  let text;
+  try {
+    text = await readFile(file2, "utf8");
+  } catch (error63) {
+    const code = error63.code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? error63);
+    throw configError(`${file2}: cannot read the config: ${reason}`);
   }
-  schema = schema && unwrap(schema);
-  const shape = schema?._zod.def;
-  return shape?.shape ? Object.keys(shape.shape).filter((k) => k !== "$schema") : [];
+  return parseConfig(text, file2, env);
 }
-function unwrap(schema) {
-  let current = schema;
-  for (; ; ) {
-    const def = current._zod.def;
-    const inner = def.innerType ?? (def.type === "pipe" ? def.in : void 0);
-    if (!inner) return current;
-    current = inner;
-  }
-}
-function baselineConflict(raw) {
-  const baseline = raw.baseline;
-  if (!baseline) return void 0;
-  if (baseline.ref && baseline.service) {
-    return {
-      path: ["baseline", "ref"],
-      text: "give either ref (a worktree started with the service settings) or service, not both",
-      pointAt: "value"
-    };
-  }
-  if (baseline.ref && !raw.service) {
-    return {
-      path: ["baseline", "ref"],
-      text: "needs a top-level service block: the base copy is started with its settings",
-      pointAt: "value"
-    };
-  }
-  if (baseline.setup && !baseline.ref) {
-    return {
-      path: ["baseline", "setup"],
-      text: "only runs in a worktree made for `ref`; add ref",
-      pointAt: "value"
-    };
-  }
-  return void 0;
-}
-var RESOURCE_KEYS = ["max-rss", "max-rss-growth", "max-cpu-per-request"];
-function resourceTargetWithoutService(raw) {
-  if (raw.service) return void 0;
-  const places = [
-    { path: ["slo"], slo: raw.slo },
-    ...raw.endpoints.map((endpoint2, i) => ({ path: ["endpoints", i, "slo"], slo: endpoint2.slo }))
-  ];
-  for (const { path: path8, slo } of places) {
-    const key = RESOURCE_KEYS.find((k) => slo?.[k] !== void 0);
-    if (key) {
-      return {
-        path: [...path8, key],
-        text: "needs a service block: resources are read from the process tree of a service slo-gate starts",
-        pointAt: "key"
-      };
+function parseConfig(text, source, env) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const language = /\.json$/i.test(source) ? "JSON" : "YAML";
+  let secrets = [];
+  function placed(offset, at, what) {
+    let where = source;
+    if (offset !== void 0) {
+      const { line, col } = lineCounter.linePos(offset);
+      where += `:${line}:${col}`;
     }
+    return redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ""}${what}`, secrets);
   }
-  return void 0;
-}
-function duplicateName(endpoints) {
-  const firstIndexByName = /* @__PURE__ */ new Map();
-  for (const [index, endpoint2] of endpoints.entries()) {
-    const name = endpoint2.name ?? defaultName(endpoint2);
-    const first = firstIndexByName.get(name);
-    if (first === void 0) {
-      firstIndexByName.set(name, index);
-      continue;
-    }
-    const taken = `is already the name of endpoints[${first}]`;
-    return endpoint2.name === void 0 ? {
-      path: ["endpoints", index],
-      text: `its default name ${JSON.stringify(name)} (method and path) ${taken}; give one of them a name`,
-      pointAt: "value"
-    } : {
-      path: ["endpoints", index, "name"],
-      text: `${JSON.stringify(name)} ${taken}; give each endpoint its own name`,
-      pointAt: "value"
-    };
+  function fail(offset, at, what) {
+    throw configError(placed(offset, at, what));
   }
-  return void 0;
-}
-function defaultName(endpoint2) {
-  return `${endpoint2.method} ${endpoint2.path}`;
-}
-function toSloTargets(slo) {
-  if (!slo) return {};
-  const targets = {
-    p50Ms: slo.p50,
-    p90Ms: slo.p90,
-    p95Ms: slo.p95,
-    p99Ms: slo.p99,
-    maxMs: slo.max,
-    errorRate: slo["error-rate"],
-    minRps: slo["min-rps"],
-    maxRssBytes: slo["max-rss"],
-    maxRssGrowthBytes: slo["max-rss-growth"],
-    maxCpuPerRequestMs: slo["max-cpu-per-request"]
-  };
-  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== void 0));
-}
-var DEFAULT_SLO = { errorRate: 0.01 };
-function toGateConfig(raw, source, { secrets, tooShortToMask }) {
-  const baseDir = path2.dirname(path2.resolve(source));
-  const target = raw.target.replace(/\/+$/, "");
-  const defaults2 = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
-  const endpoints = raw.endpoints.map((endpoint2) => {
-    const headers = { ...endpoint2.headers ?? {} };
-    let body;
-    if (typeof endpoint2.body === "string") body = endpoint2.body;
-    else if (endpoint2.body !== void 0) {
-      body = JSON.stringify(endpoint2.body);
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
-        headers["content-type"] = "application/json";
-      }
-    }
-    return {
-      name: endpoint2.name ?? defaultName(endpoint2),
-      method: endpoint2.method,
-      path: endpoint2.path,
-      url: target + endpoint2.path,
-      headers,
-      body,
-      expectStatus: endpoint2["expect-status"],
-      slo: { ...defaults2, ...toSloTargets(endpoint2.slo) },
-      maxRegression: endpoint2.slo?.["max-regression"] ?? raw.slo?.["max-regression"]
-    };
-  });
-  const service = raw.service && toServiceConfig(raw.service, baseDir, target);
-  const baseline = raw.baseline && {
-    target: raw.baseline.target.replace(/\/+$/, ""),
-    service: raw.baseline.service && toServiceConfig(raw.baseline.service, baseDir, raw.baseline.target.replace(/\/+$/, "")),
-    ref: raw.baseline.ref,
-    setup: raw.baseline.setup,
-    env: raw.baseline.env,
-    rounds: raw.baseline.rounds,
-    roundDurationMs: raw.baseline["round-duration"],
-    maxRegression: raw.baseline["max-regression"]
-  };
-  return {
-    source,
-    target,
-    service,
-    load: {
-      durationMs: raw.load.duration,
-      warmupMs: raw.load.warmup,
-      connections: raw.load.connections,
-      ratePerSecond: raw.load.rate,
-      requestTimeoutMs: raw.load["request-timeout"]
-    },
-    endpoints,
-    baseline,
-    secrets: [...new Set(secrets)],
-    tooShortToMask
-  };
-}
-function toServiceConfig(raw, baseDir, target) {
-  const { url: url2, log, tcp } = raw.ready;
-  const healthUrl = url2 ?? (log === void 0 && tcp === void 0 ? "/health" : void 0);
-  return {
-    command: raw.command,
-    cwd: path2.resolve(baseDir, raw.cwd),
-    env: raw.env,
-    ready: {
-      url: healthUrl === void 0 || /^https?:\/\//.test(healthUrl) ? healthUrl : target + (healthUrl.startsWith("/") ? "" : "/") + healthUrl,
-      log,
-      tcp: tcp === void 0 ? void 0 : { host: socketAddressOf(target).host, port: tcp },
-      timeoutMs: raw.ready.timeout,
-      intervalMs: raw.ready.interval
-    },
-    stopTimeoutMs: raw["stop-timeout"]
-  };
+  const placedProblem = (problem) => placed(offsetOf(doc, problem), problem.path, problem.text);
+  function failWith(problem) {
+    throw configError(placedProblem(problem));
+  }
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    const problem = describeYamlError(doc, syntaxError, lineCounter, language);
+    fail(syntaxError.pos[0], problem.path, problem.text);
+  }
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (error63) {
+    fail(void 0, [], `invalid ${language}: ${error63.message}`);
+  }
+  if (raw === null || raw === void 0)
+    fail(void 0, [], "the config is empty; expected a map with target and endpoints");
+  const expansion = expandEnv(raw, env);
+  if (!expansion.ok) failWith({ path: expansion.path, text: expansion.problem, pointAt: "value" });
+  secrets = expansion.secrets;
+  const parsed = configSchema.safeParse(expansion.value);
+  if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
+  const crossField = crossFieldProblem(parsed.data);
+  if (crossField) failWith(crossField);
+  const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
+  const { tooShortToMask } = expansion;
+  return toGateConfig(parsed.data, source, { secrets, tooShortToMask, warnings });
 }
 
 // src/baseline/worktree.ts
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync as readFileSync3 } from "node:fs";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import os5 from "node:os";
 import path3 from "node:path";
 import { promisify } from "node:util";
+
+// src/service/setup-command.ts
+import { spawn } from "node:child_process";
+
+// src/service/output-lines.ts
+import { StringDecoder } from "node:string_decoder";
+var MAX_LINE_CHARS = 64 * 1024;
+function readLines(stream, take) {
+  const decoder = new StringDecoder("utf8");
+  let partial2 = "";
+  stream.on("data", (chunk) => {
+    const lines = (partial2 + decoder.write(chunk)).split("\n");
+    partial2 = lines.pop() ?? "";
+    for (const line of lines) take(line);
+    if (partial2.length > MAX_LINE_CHARS) {
+      take(partial2);
+      partial2 = "";
+    }
+  });
+  return { partial: () => partial2 };
+}
+
+// src/service/setup-command.ts
+var TAIL_LINES = 30;
+var PIPE_GRACE_MS = 1e3;
+function runSetupCommand(setup) {
+  const { key, command } = setup;
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", command], {
+      cwd: setup.cwd,
+      env: setup.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const tail = [];
+    const take = (line) => {
+      setup.onLine(line);
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+    };
+    const streams = [child.stdout, child.stderr].map((stream) => readLines(stream, take));
+    const flush = () => streams.forEach((s) => s.partial() && take(s.partial()));
+    const { settle: settle2, stoppedBecause } = bounded(child, setup);
+    child.on("error", (error63) => {
+      settle2();
+      reject(serviceError(`${key} could not start: ${error63.message}`));
+    });
+    child.on("exit", (code, signal) => {
+      settle2();
+      const closed = new Promise((done) => child.on("close", () => done()));
+      void Promise.race([closed, new Promise((done) => setTimeout(done, PIPE_GRACE_MS))]).then(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        flush();
+        if (code === 0 && !stoppedBecause()) return resolve();
+        const how = stoppedBecause() ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
+        reject(serviceError(`${key} "${command}" ${how}`, tail));
+      });
+    });
+  });
+}
+function bounded(child, { timeoutMs, signal }) {
+  let why;
+  const killGroup = (reason) => {
+    why ??= reason;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+    }
+  };
+  const timer = setTimeout(() => killGroup(`did not finish within ${formatMs(timeoutMs)}`), timeoutMs);
+  const onAbort = () => killGroup("was interrupted");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  return {
+    settle: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    },
+    stoppedBecause: () => why
+  };
+}
+
+// src/baseline/worktree.ts
+var BASELINE_SETUP_TIMEOUT_MS = 15 * 6e4;
 var run = promisify(execFile);
 async function git(cwd, args) {
   try {
@@ -61332,28 +61272,6 @@ async function addBaseWorktree(repoDir, ref, log) {
     }
   };
 }
-function runSetup(command, cwd, log, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    const tail = [];
-    const capture = (chunk) => {
-      for (const line of chunk.toString("utf8").split("\n")) {
-        if (!line) continue;
-        log.debug(line);
-        tail.push(line);
-        if (tail.length > 30) tail.shift();
-      }
-    };
-    child.stdout.on("data", capture);
-    child.stderr.on("data", capture);
-    child.on("error", (error63) => reject(serviceError(`baseline.setup could not start: ${error63.message}`)));
-    child.on("exit", (code, signal) => {
-      if (code === 0) return resolve();
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(serviceError(`baseline.setup "${command}" ${how}`, tail));
-    });
-  });
-}
 function baseServiceFrom(head, repoTop, worktreeDir, baseTarget, headTarget, env) {
   const relativeCwd = path3.relative(repoTop, head.cwd);
   if (relativeCwd.startsWith("..")) {
@@ -61395,7 +61313,17 @@ async function prepareBaseline(config2, env, log) {
     );
     if (baseline.setup) {
       const setup = baseline.setup;
-      await log.group(`Set up the base: ${setup}`, () => runSetup(setup, service.cwd, log, env));
+      await log.group(
+        `Set up the base: ${setup}`,
+        () => runSetupCommand({
+          key: "baseline.setup",
+          command: setup,
+          cwd: service.cwd,
+          env,
+          timeoutMs: BASELINE_SETUP_TIMEOUT_MS,
+          onLine: (line) => log.debug(line)
+        })
+      );
     }
     return { config: { ...config2, baseline: { ...baseline, service } }, worktree };
   } catch (error63) {
@@ -61405,12 +61333,389 @@ async function prepareBaseline(config2, env, log) {
 }
 
 // src/gate.ts
-import path5 from "node:path";
+import path6 from "node:path";
+
+// src/load/merge-measurements.ts
+function concatSamples(arrays) {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return out;
+}
+function addCounts(records) {
+  const sum2 = {};
+  for (const record3 of records) for (const [key, n] of Object.entries(record3)) sum2[key] = (sum2[key] ?? 0) + n;
+  return sum2;
+}
+function mergeMeasurements(windows) {
+  const last = windows.at(-1);
+  if (!last) throw new Error("mergeMeasurements needs at least one window");
+  return {
+    windowMs: windows.reduce((n, w) => n + w.windowMs, 0),
+    requests: windows.reduce((n, w) => n + w.requests, 0),
+    successes: windows.reduce((n, w) => n + w.successes, 0),
+    failures: {
+      status: windows.reduce((n, w) => n + w.failures.status, 0),
+      timeout: windows.reduce((n, w) => n + w.failures.timeout, 0),
+      socket: windows.reduce((n, w) => n + w.failures.socket, 0)
+    },
+    statusCodes: addCounts(windows.map((w) => w.statusCodes)),
+    socketErrors: addCounts(windows.map((w) => w.socketErrors)),
+    latenciesMs: concatSamples(windows.map((w) => w.latenciesMs)),
+    rawLatenciesMs: concatSamples(windows.map((w) => w.rawLatenciesMs)),
+    failedLatenciesMs: concatSamples(windows.map((w) => w.failedLatenciesMs)),
+    unloadedLatenciesMs: concatSamples(windows.map((w) => w.unloadedLatenciesMs ?? new Float64Array())),
+    lastAnswerMs: last.lastAnswerMs,
+    longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
+    trailingSilenceMs: last.trailingSilenceMs,
+    abortedAtMs: windows.find((w) => w.abortedAtMs !== void 0)?.abortedAtMs,
+    lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
+    queuedSends: windows.reduce((n, w) => n + w.queuedSends, 0)
+  };
+}
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction2 = idx - lower;
+    return x[lower] + fraction2 * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z3) {
+  var sum2 = z3;
+  var tmp = z3;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z3 * z3 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z2));
+}
+var z2;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// src/stats/latency-summary.ts
+var roundToMicroseconds = (ms) => Math.round(ms * 1e3) / 1e3;
+function summarizeLatencies(samplesMs) {
+  if (samplesMs.length === 0) return void 0;
+  const sorted = samplesMs.slice().sort();
+  let sum2 = 0;
+  for (const value of sorted) sum2 += value;
+  const at = (p) => roundToMicroseconds(quantileSorted(sorted, p));
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: roundToMicroseconds(sorted[sorted.length - 1]),
+    min: roundToMicroseconds(sorted[0]),
+    mean: roundToMicroseconds(sum2 / sorted.length)
+  };
+}
+
+// src/baseline/compare.ts
+var T_975 = [
+  12.706,
+  4.303,
+  3.182,
+  2.776,
+  2.571,
+  2.447,
+  2.365,
+  2.306,
+  2.262,
+  2.228,
+  2.201,
+  2.179,
+  2.16,
+  2.145,
+  2.131,
+  2.12,
+  2.11,
+  2.101,
+  2.093,
+  2.086,
+  2.08,
+  2.074,
+  2.069,
+  2.064,
+  2.06,
+  2.056,
+  2.052,
+  2.048,
+  2.045,
+  2.042
+];
+var t975 = (degreesOfFreedom) => degreesOfFreedom >= 1 && degreesOfFreedom <= T_975.length ? T_975[degreesOfFreedom - 1] : 1.96;
+function relativeChange(base, head) {
+  const logRatios = [];
+  for (let i = 0; i < Math.min(base.length, head.length); i++) {
+    const b = base[i];
+    const h = head[i];
+    if (b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h)) logRatios.push(Math.log(h / b));
+  }
+  if (logRatios.length < 2) return void 0;
+  const center = mean(logRatios);
+  const halfWidth = t975(logRatios.length - 1) * sampleStandardDeviation(logRatios) / Math.sqrt(logRatios.length);
+  return {
+    change: Math.exp(center) - 1,
+    low: Math.exp(center - halfWidth) - 1,
+    high: Math.exp(center + halfWidth) - 1,
+    rounds: logRatios.length
+  };
+}
+function judgeChange(change, maxRegression) {
+  if (change.change > maxRegression && change.low > 0) return "regressed";
+  if (change.change < -maxRegression && change.high < 0) return "improved";
+  return "within-noise";
+}
+function compareRounds(base, head, maxRegression) {
+  const perRound = (rounds) => rounds.map((m) => summarizeLatencies(m.latenciesMs));
+  const baseRounds = perRound(base);
+  const headRounds = perRound(head);
+  const pooled = (rounds) => summarizeLatencies(concatSamples(rounds.map((m) => m.latenciesMs)));
+  const basePooled = pooled(base);
+  const headPooled = pooled(head);
+  const statistic = (key) => {
+    const change = relativeChange(
+      baseRounds.map((s) => s?.[key] ?? NaN),
+      headRounds.map((s) => s?.[key] ?? NaN)
+    );
+    if (!change || !basePooled || !headPooled) return null;
+    return { baseMs: basePooled[key], headMs: headPooled[key], change };
+  };
+  const p95 = statistic("p95");
+  return {
+    rounds: Math.min(base.length, head.length),
+    p95,
+    mean: statistic("mean"),
+    maxRegression,
+    verdict: p95 ? judgeChange(p95.change, maxRegression) : "within-noise"
+  };
+}
+
+// src/baseline/rounds.ts
+function roundOrder(round2) {
+  return round2 % 2 === 0 ? ["base", "head"] : ["head", "base"];
+}
+async function runRounds(rounds, driver) {
+  await driver.warm("base");
+  await driver.warm("head");
+  const windows = { base: [], head: [] };
+  for (let round2 = 0; round2 < rounds && !driver.stopped(); round2++) {
+    for (const side of roundOrder(round2)) windows[side].push(await driver.measure(side, round2));
+    driver.onRound?.(round2, windows.base.at(-1), windows.head.at(-1));
+  }
+  return trimToPairs(windows);
+}
+function trimToPairs({ base, head }) {
+  const pairs = Math.min(base.length, head.length);
+  return { base: base.slice(0, pairs), head: head.slice(0, pairs) };
+}
+function judgeRounds({ base, head }, maxRegression) {
+  if (base.length === 0) return void 0;
+  const pooled = mergeMeasurements(base);
+  const comparison = compareRounds(base, head, maxRegression);
+  const baseErrors = pooled.failures.status + pooled.failures.timeout + pooled.failures.socket;
+  return {
+    baseline: {
+      latencyMs: summarizeLatencies(pooled.latenciesMs) ?? null,
+      requests: pooled.requests,
+      errorRate: pooled.requests > 0 ? baseErrors / pooled.requests : 0,
+      ...comparison
+    },
+    check: {
+      metric: "max-regression",
+      limit: maxRegression,
+      actual: comparison.p95?.change.change ?? null,
+      unit: "fraction",
+      passed: comparison.verdict !== "regressed"
+    },
+    problems: pooled.successes === 0 ? ["the base service gave no successful response"] : []
+  };
+}
 
 // src/load/gate-client.ts
 var import_httpClient = __toESM(require_httpClient(), 1);
 import { urlToHttpOptions } from "node:url";
 var nowNs = () => process.hrtime.bigint();
+var DEFAULT_HEADERS = { "accept-encoding": "gzip, deflate" };
+function requestHeaders(configured) {
+  const headers = {};
+  const configuredNames = new Set(Object.keys(configured).map((name) => name.toLowerCase()));
+  for (const [name, value] of Object.entries(DEFAULT_HEADERS)) {
+    if (!configuredNames.has(name)) headers[name] = value;
+  }
+  for (const [name, value] of Object.entries(configured)) {
+    if (value === "" && name.toLowerCase() in DEFAULT_HEADERS) continue;
+    headers[name] = value;
+  }
+  return headers;
+}
 var GateClient = class extends import_httpClient.default {
   constructor(spec, onResult) {
     const url2 = new URL(spec.url);
@@ -61418,7 +61723,7 @@ var GateClient = class extends import_httpClient.default {
       ...urlToHttpOptions(url2),
       host: url2.host,
       method: spec.method,
-      headers: spec.headers,
+      headers: requestHeaders(spec.headers),
       body: spec.body,
       pipelining: 1,
       timeout: spec.requestTimeoutMs / 1e3
@@ -61566,6 +61871,45 @@ var GateClient = class extends import_httpClient.default {
 };
 var times = (inFlight) => ({ intendedNs: inFlight.intendedNs, sentNs: inFlight.sentNs });
 
+// src/load/schedule.ts
+var LATE_SEND_MS = 5;
+var LATE_SEND_NS = BigInt(LATE_SEND_MS * 1e6);
+var MAX_BACKOFF_MS = 1e3;
+var nsFromMs = (ms) => BigInt(Math.round(ms * 1e6));
+function intendedAtNs(rate, index) {
+  return rate.startNs + BigInt(Math.round(index * 1e9 / rate.ratePerSecond));
+}
+function firstIndexDueFrom(rate, fromIndex, atNs) {
+  let index = fromIndex;
+  while (intendedAtNs(rate, index) < atNs) index += rate.connections;
+  return index;
+}
+function dueBefore(rate, fromIndex, untilNs) {
+  const due = [];
+  for (let index = fromIndex; intendedAtNs(rate, index) < untilNs; index += rate.connections) {
+    due.push(intendedAtNs(rate, index));
+  }
+  return due;
+}
+function fixedRateSend(lane, nowNs3) {
+  const intendedNs = lane.nextIntendedNs;
+  const idealFreeNs = lane.lastEndNs - lane.ownShiftNs;
+  const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
+  const ownShiftNs = nowNs3 > dueAndFreeNs ? nowNs3 - dueAndFreeNs : 0n;
+  return {
+    intendedNs,
+    timedFromNs: intendedNs + ownShiftNs,
+    ownShiftNs,
+    queued: lane.lastEndNs > intendedNs,
+    // Late: a perfect client would have sent it on time, and we did not. (Not the shift carried along a
+    // backlog, which grows by our few microseconds per request when the connection is never free.)
+    late: idealFreeNs <= intendedNs && nowNs3 - intendedNs > LATE_SEND_NS
+  };
+}
+function backoffMs(failuresInARow) {
+  return failuresInARow === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 10 * 2 ** (failuresInARow - 1));
+}
+
 // src/load/sample-buffer.ts
 var SampleBuffer = class {
   data = new Float64Array(4096);
@@ -61586,194 +61930,177 @@ var SampleBuffer = class {
   }
 };
 
-// src/load/run-load.ts
-var MAX_BACKOFF_MS = 1e3;
-var LATE_SEND_MS = 5;
-var LATE_SEND_NS = BigInt(LATE_SEND_MS * 1e6);
+// src/load/window.ts
 var msBetween = (fromNs, toNs) => Number(toNs - fromNs) / 1e6;
+var WindowAccounting = class {
+  constructor(bounds, isSuccess) {
+    this.bounds = bounds;
+    this.isSuccess = isSuccess;
+  }
+  bounds;
+  isSuccess;
+  latencies = new SampleBuffer();
+  rawLatencies = new SampleBuffer();
+  failedLatencies = new SampleBuffer();
+  unloadedLatencies = new SampleBuffer();
+  statusCodes = {};
+  socketErrors = {};
+  failures = { status: 0, timeout: 0, socket: 0 };
+  requests = 0;
+  successes = 0;
+  lateSends = 0;
+  queuedSends = 0;
+  lastAnswerNs;
+  longestGapNs = 0n;
+  lastTimeoutIntendedNs;
+  /** Whether a request due at `intendedNs` belongs to the window (the phase it was due in). */
+  isDueIn(intendedNs) {
+    return intendedNs >= this.bounds.startNs && intendedNs < this.bounds.endNs;
+  }
+  /** Counts a fixed-rate send that was queued or late, if it was due in the window. */
+  noteSend(send) {
+    if (!this.isDueIn(send.intendedNs)) return;
+    if (send.queued) this.queuedSends++;
+    if (send.late) this.lateSends++;
+  }
+  /**
+   * Records how a request ended, if it was due in the window. `timedFromNs`: where its latency starts
+   * (its intended time, at a fixed rate shifted by the gate's own lateness); by default its intended time.
+   */
+  record(result, timedFromNs = result.intendedNs) {
+    this.count(result, timedFromNs, true);
+  }
+  /** A fixed-rate request due in the window that never went out by `atNs` (the drain deadline). */
+  recordUnsent(intendedNs, atNs) {
+    if (this.isDueIn(intendedNs)) this.queuedSends++;
+    this.count({ outcome: { kind: "timeout" }, intendedNs, sentNs: atNs, endNs: atNs }, intendedNs, false);
+  }
+  count(result, timedFromNs, sent) {
+    if (result.outcome.kind === "response") this.noteAnswer(result.endNs);
+    if (!this.isDueIn(result.intendedNs)) return;
+    this.requests++;
+    const latencyMs = msBetween(timedFromNs, result.endNs);
+    const rawLatencyMs = msBetween(result.sentNs, result.endNs);
+    const { outcome } = result;
+    if (outcome.kind === "response") {
+      this.statusCodes[outcome.statusCode] = (this.statusCodes[outcome.statusCode] ?? 0) + 1;
+      if (this.isSuccess(outcome.statusCode)) {
+        this.successes++;
+        this.latencies.push(latencyMs);
+        this.rawLatencies.push(rawLatencyMs);
+      } else {
+        this.failures.status++;
+        this.failedLatencies.push(latencyMs);
+      }
+    } else if (outcome.kind === "timeout") {
+      this.failures.timeout++;
+      this.latencies.push(latencyMs);
+      if (sent && result.endNs - result.sentNs >= this.bounds.requestTimeoutNs) {
+        this.rawLatencies.push(rawLatencyMs);
+      }
+      if (this.lastTimeoutIntendedNs === void 0 || result.intendedNs > this.lastTimeoutIntendedNs) {
+        this.lastTimeoutIntendedNs = result.intendedNs;
+      }
+    } else {
+      this.failures.socket++;
+      this.socketErrors[outcome.code] = (this.socketErrors[outcome.code] ?? 0) + 1;
+      this.failedLatencies.push(latencyMs);
+    }
+  }
+  /**
+   * A request that was sent while no other was in flight, in any phase: if it succeeded, its raw latency
+   * is a sample of the service's latency unloaded.
+   */
+  recordUnloaded(result) {
+    if (result.outcome.kind === "response" && this.isSuccess(result.outcome.statusCode)) {
+      this.unloadedLatencies.push(msBetween(result.sentNs, result.endNs));
+    }
+  }
+  /** Requests ended in the window so far, and how many failed (for progress lines). */
+  progress() {
+    const { status, timeout, socket } = this.failures;
+    return { requests: this.requests, errors: status + timeout + socket };
+  }
+  /** Ends the accounting; `abortedAtNs` when the load was stopped early. */
+  close(abortedAtNs) {
+    const { startNs, endNs, requestTimeoutNs } = this.bounds;
+    const windowEndNs = abortedAtNs !== void 0 && abortedAtNs < endNs ? abortedAtNs : endNs;
+    const lastAnswerNs = this.lastAnswerNs ?? startNs;
+    const trailingNs = windowEndNs - lastAnswerNs;
+    const leftWaiting = this.lastTimeoutIntendedNs !== void 0 && this.lastTimeoutIntendedNs >= lastAnswerNs - requestTimeoutNs;
+    const longestSilenceNs = leftWaiting && trailingNs > this.longestGapNs ? trailingNs : this.longestGapNs;
+    return {
+      windowMs: Math.max(0, msBetween(startNs, windowEndNs)),
+      requests: this.requests,
+      successes: this.successes,
+      failures: { ...this.failures },
+      statusCodes: { ...this.statusCodes },
+      socketErrors: { ...this.socketErrors },
+      latenciesMs: this.latencies.toArray(),
+      rawLatenciesMs: this.rawLatencies.toArray(),
+      failedLatenciesMs: this.failedLatencies.toArray(),
+      unloadedLatenciesMs: this.unloadedLatencies.toArray(),
+      lastAnswerMs: this.lastAnswerNs === void 0 ? void 0 : msBetween(startNs, this.lastAnswerNs),
+      longestSilenceMs: Number(longestSilenceNs) / 1e6,
+      trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
+      abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(startNs, abortedAtNs),
+      lateSends: this.lateSends,
+      queuedSends: this.queuedSends
+    };
+  }
+  /** Tracks the longest gap between answers inside the window. */
+  noteAnswer(endNs) {
+    if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
+    const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
+    if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
+    if (this.lastAnswerNs === void 0 || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;
+  }
+};
+
+// src/load/run-load.ts
 function runLoad(plan, options = {}) {
-  return new Promise((resolve) => {
-    const { connections, ratePerSecond } = plan;
-    const startNs = process.hrtime.bigint();
-    const windowStartNs = startNs + BigInt(Math.round(plan.warmupMs * 1e6));
-    const windowEndNs = windowStartNs + BigInt(Math.round(plan.durationMs * 1e6));
-    const drainEndNs = windowEndNs + BigInt(Math.round(plan.requestTimeoutMs * 1e6));
-    const intervalNs = ratePerSecond ? BigInt(Math.round(connections / ratePerSecond * 1e9)) : 0n;
-    const isSuccess = plan.expectStatus ? (code) => plan.expectStatus.includes(code) : (code) => code >= 200 && code < 300;
-    const latencies = new SampleBuffer();
-    const rawLatencies = new SampleBuffer();
-    const failedLatencies = new SampleBuffer();
-    const statusCodes = {};
-    const socketErrors = {};
-    const failures = { status: 0, timeout: 0, socket: 0 };
-    let requests = 0;
-    let successes = 0;
-    let lastAnswerNs;
-    let longestGapNs = 0n;
-    let lastTimeoutIntendedNs;
-    let finished = false;
-    let abortedAtNs;
-    let lateSends = 0;
-    let queuedSends = 0;
-    const record3 = (result, timedFromNs = result.intendedNs) => {
-      if (result.intendedNs < windowStartNs || result.intendedNs >= windowEndNs) return;
-      requests++;
-      const latencyMs = msBetween(timedFromNs, result.endNs);
-      const { outcome } = result;
-      if (outcome.kind === "response") {
-        statusCodes[outcome.statusCode] = (statusCodes[outcome.statusCode] ?? 0) + 1;
-        noteAnswer(result.endNs);
-        if (isSuccess(outcome.statusCode)) {
-          successes++;
-          latencies.push(latencyMs);
-          rawLatencies.push(msBetween(result.sentNs, result.endNs));
-        } else {
-          failures.status++;
-          failedLatencies.push(latencyMs);
-        }
-      } else if (outcome.kind === "timeout") {
-        failures.timeout++;
-        latencies.push(latencyMs);
-        rawLatencies.push(msBetween(result.sentNs, result.endNs));
-        if (lastTimeoutIntendedNs === void 0 || result.intendedNs > lastTimeoutIntendedNs) {
-          lastTimeoutIntendedNs = result.intendedNs;
-        }
-      } else {
-        failures.socket++;
-        socketErrors[outcome.code] = (socketErrors[outcome.code] ?? 0) + 1;
-        failedLatencies.push(latencyMs);
-      }
-    };
-    const noteAnswer = (endNs) => {
-      if (endNs > windowEndNs) return;
-      const gapNs = endNs - (lastAnswerNs ?? windowStartNs);
-      if (gapNs > longestGapNs) longestGapNs = gapNs;
-      if (lastAnswerNs === void 0 || endNs > lastAnswerNs) lastAnswerNs = endNs;
-    };
-    const lanes = [];
-    const wakeAt = (lane, atNs, now) => {
-      lane.timer = setTimeout(
-        () => {
-          lane.timer = void 0;
-          schedule(lane);
-        },
-        Number(atNs - now) / 1e6
-      );
-    };
-    const schedule = (lane) => {
-      if (finished || lane.client.busy || lane.timer) return;
-      const now = process.hrtime.bigint();
-      if (ratePerSecond) {
-        if (lane.nextIntendedNs >= windowEndNs) return maybeFinish();
-        if (lane.nextIntendedNs > now) return wakeAt(lane, lane.nextIntendedNs, now);
-        const intendedNs = lane.nextIntendedNs;
-        lane.nextIntendedNs += intervalNs;
-        const idealFreeNs = lane.lastEndNs - lane.ownShiftNs;
-        const dueAndFreeNs = idealFreeNs > intendedNs ? idealFreeNs : intendedNs;
-        lane.ownShiftNs = now > dueAndFreeNs ? now - dueAndFreeNs : 0n;
-        lane.timedFromNs = intendedNs + lane.ownShiftNs;
-        if (intendedNs >= windowStartNs) {
-          if (lane.lastEndNs > intendedNs) queuedSends++;
-          if (idealFreeNs <= intendedNs && now - intendedNs > LATE_SEND_NS) lateSends++;
-        }
-        return lane.client.send(intendedNs);
-      }
-      if (now >= windowEndNs) return maybeFinish();
-      if (lane.notBeforeNs > now) return wakeAt(lane, lane.notBeforeNs, now);
-      lane.timedFromNs = now;
-      lane.client.send(now);
-    };
-    const onResult = (lane, result) => {
-      lane.lastEndNs = result.endNs;
-      record3(result, lane.timedFromNs);
-      if (result.outcome.kind === "socket") {
-        lane.failuresInARow++;
-        const backoffMs = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (lane.failuresInARow - 1));
-        lane.notBeforeNs = result.endNs + BigInt(Math.round(backoffMs * 1e6));
-      } else {
-        lane.failuresInARow = 0;
-      }
-      schedule(lane);
-    };
-    const maybeFinish = () => {
-      if (finished || process.hrtime.bigint() < windowEndNs) return;
-      const allIdle = lanes.every((lane) => !lane.client.busy);
-      const allSent = !ratePerSecond || lanes.every((lane) => lane.nextIntendedNs >= windowEndNs);
-      if (allIdle && allSent) finish();
-    };
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      const now = process.hrtime.bigint();
-      for (const lane of lanes) {
-        clearTimeout(lane.timer);
-        const abandoned = lane.client.abandon(now);
-        if (abandoned && abortedAtNs === void 0) record3(abandoned, lane.timedFromNs);
-        lane.client.destroy();
-        for (let due = lane.nextIntendedNs; ratePerSecond && abortedAtNs === void 0 && due < windowEndNs; due += intervalNs) {
-          record3({ outcome: { kind: "timeout" }, intendedNs: due, sentNs: now, endNs: now });
-        }
-      }
-      clearTimeout(windowStartTimer);
-      clearTimeout(windowTimer);
-      clearTimeout(drainTimer);
-      windowEdgeReached("end");
-      clearInterval(progressTimer);
-      options.signal?.removeEventListener("abort", onAbort);
-      const windowEnd = abortedAtNs !== void 0 && abortedAtNs < windowEndNs ? abortedAtNs : windowEndNs;
-      const trailingNs = windowEnd - (lastAnswerNs ?? windowStartNs);
-      const leftWaiting = lastTimeoutIntendedNs !== void 0 && lastTimeoutIntendedNs >= (lastAnswerNs ?? windowStartNs) - BigInt(Math.round(plan.requestTimeoutMs * 1e6));
-      const longestSilenceNs = leftWaiting && trailingNs > longestGapNs ? trailingNs : longestGapNs;
-      resolve({
-        windowMs: Math.max(0, msBetween(windowStartNs, windowEnd)),
-        requests,
-        successes,
-        failures,
-        statusCodes,
-        socketErrors,
-        latenciesMs: latencies.toArray(),
-        rawLatenciesMs: rawLatencies.toArray(),
-        failedLatenciesMs: failedLatencies.toArray(),
-        lastAnswerMs: lastAnswerNs === void 0 ? void 0 : msBetween(windowStartNs, lastAnswerNs),
-        longestSilenceMs: Number(longestSilenceNs) / 1e6,
-        trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
-        abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(windowStartNs, abortedAtNs),
-        lateSends,
-        queuedSends
-      });
-    };
-    const onAbort = () => {
-      abortedAtNs = process.hrtime.bigint();
-      finish();
-    };
-    const phaseAt = (now) => now < windowStartNs ? "warmup" : now < windowEndNs ? "measure" : "drain";
-    const progressTimer = setInterval(() => {
-      const now = process.hrtime.bigint();
-      options.onProgress?.({
-        phase: phaseAt(now),
-        elapsedMs: msBetween(now < windowStartNs ? startNs : windowStartNs, now),
-        requests,
-        errors: failures.status + failures.timeout + failures.socket
-      });
-    }, options.progressIntervalMs ?? 1e3);
-    let windowEdge = "before";
-    const windowEdgeReached = (edge) => {
-      if (edge === "start" && windowEdge === "before") windowEdge = "open";
-      else if (edge === "end" && windowEdge === "open") windowEdge = "closed";
-      else return;
-      options.onWindow?.(edge);
-    };
-    const windowStartTimer = setTimeout(() => windowEdgeReached("start"), plan.warmupMs);
-    const windowTimer = setTimeout(
-      () => {
-        windowEdgeReached("end");
-        maybeFinish();
-      },
-      Math.ceil(msBetween(startNs, windowEndNs)) + 1
+  return new Promise((resolve) => new LoadRun(plan, options, resolve).start());
+}
+var nowNs2 = () => process.hrtime.bigint();
+var LoadRun = class {
+  constructor(plan, options, resolve) {
+    this.plan = plan;
+    this.options = options;
+    this.resolve = resolve;
+    this.windowStartNs = this.startNs + nsFromMs(plan.warmupMs);
+    this.windowEndNs = this.windowStartNs + nsFromMs(plan.durationMs);
+    const requestTimeoutNs = nsFromMs(plan.requestTimeoutMs);
+    this.drainEndNs = this.windowEndNs + requestTimeoutNs;
+    this.rate = plan.ratePerSecond ? { startNs: this.startNs, ratePerSecond: plan.ratePerSecond, connections: plan.connections } : void 0;
+    const expected2 = plan.expectStatus;
+    this.window = new WindowAccounting(
+      { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs },
+      expected2 ? (code) => expected2.includes(code) : (code) => code >= 200 && code < 300
     );
-    const drainTimer = setTimeout(() => finish(), Math.ceil(msBetween(startNs, drainEndNs)) + 50);
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+  }
+  plan;
+  options;
+  resolve;
+  startNs = nowNs2();
+  windowStartNs;
+  windowEndNs;
+  /** In-flight requests time out by themselves; the fixed-rate backlog gets the same bound. */
+  drainEndNs;
+  rate;
+  window;
+  lanes = [];
+  timers = [];
+  finished = false;
+  /** Requests in flight over all lanes. */
+  inFlight = 0;
+  abortedAtNs;
+  windowEdge = "before";
+  start() {
+    this.startTimers();
+    const { signal } = this.options;
+    if (signal?.aborted) return this.onAbort();
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+    const { plan } = this;
     const spec = {
       url: plan.url,
       method: plan.method,
@@ -61781,23 +62108,134 @@ function runLoad(plan, options = {}) {
       body: plan.body,
       requestTimeoutMs: plan.requestTimeoutMs
     };
-    for (let i = 0; i < connections; i++) {
+    for (let i = 0; i < plan.connections; i++) {
       const lane = {
         client: void 0,
-        // Stagger the lanes so the total arrival rate is even.
-        nextIntendedNs: ratePerSecond ? startNs + BigInt(Math.round(i / ratePerSecond * 1e9)) : startNs,
-        failuresInARow: 0,
-        notBeforeNs: 0n,
+        nextIndex: i,
+        nextIntendedNs: this.rate ? intendedAtNs(this.rate, i) : this.startNs,
         lastEndNs: 0n,
         ownShiftNs: 0n,
-        timedFromNs: 0n
+        timedFromNs: 0n,
+        sentAlone: false,
+        failuresInARow: 0,
+        notBeforeNs: 0n
       };
-      lane.client = new GateClient(spec, (result) => onResult(lane, result));
-      lanes.push(lane);
+      lane.client = new GateClient(spec, (result) => this.onResult(lane, result));
+      this.lanes.push(lane);
     }
-    for (const lane of lanes) schedule(lane);
-  });
-}
+    for (const lane of this.lanes) this.schedule(lane);
+  }
+  startTimers() {
+    const untilNs = (atNs) => Math.ceil(msBetween(this.startNs, atNs));
+    const progressTimer = setInterval(() => this.reportProgress(), this.options.progressIntervalMs ?? 1e3);
+    const windowStartTimer = setTimeout(() => this.windowEdgeReached("start"), this.plan.warmupMs);
+    const windowTimer = setTimeout(
+      () => {
+        this.windowEdgeReached("end");
+        this.maybeFinish();
+      },
+      untilNs(this.windowEndNs) + 1
+    );
+    const drainTimer = setTimeout(() => this.finish(), untilNs(this.drainEndNs) + 50);
+    this.timers.push(progressTimer, windowStartTimer, windowTimer, drainTimer);
+  }
+  schedule(lane) {
+    if (this.finished || lane.client.busy || lane.timer) return;
+    const now = nowNs2();
+    if (this.rate) {
+      if (now >= this.windowStartNs && lane.nextIntendedNs < this.windowStartNs) {
+        lane.nextIndex = firstIndexDueFrom(this.rate, lane.nextIndex, this.windowStartNs);
+        lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
+      }
+      if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
+      if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
+      const send = fixedRateSend(lane, now);
+      lane.nextIndex += this.rate.connections;
+      lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
+      lane.ownShiftNs = send.ownShiftNs;
+      lane.timedFromNs = send.timedFromNs;
+      this.window.noteSend(send);
+      return this.send(lane, send.intendedNs);
+    }
+    if (now >= this.windowEndNs) return this.maybeFinish();
+    if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
+    lane.timedFromNs = now;
+    this.send(lane, now);
+  }
+  send(lane, intendedNs) {
+    lane.sentAlone = this.inFlight === 0;
+    this.inFlight++;
+    lane.client.send(intendedNs);
+  }
+  wakeAt(lane, atNs, now) {
+    lane.timer = setTimeout(
+      () => {
+        lane.timer = void 0;
+        this.schedule(lane);
+      },
+      msBetween(now, atNs)
+    );
+  }
+  onResult(lane, result) {
+    lane.lastEndNs = result.endNs;
+    this.inFlight--;
+    this.window.record(result, lane.timedFromNs);
+    if (lane.sentAlone) this.window.recordUnloaded(result);
+    lane.failuresInARow = result.outcome.kind === "socket" ? lane.failuresInARow + 1 : 0;
+    if (lane.failuresInARow > 0) lane.notBeforeNs = result.endNs + nsFromMs(backoffMs(lane.failuresInARow));
+    this.schedule(lane);
+  }
+  maybeFinish() {
+    if (this.finished || nowNs2() < this.windowEndNs) return;
+    const allIdle = this.lanes.every((lane) => !lane.client.busy);
+    const allSent = !this.rate || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
+    if (allIdle && allSent) this.finish();
+  }
+  finish() {
+    if (this.finished) return;
+    this.finished = true;
+    const now = nowNs2();
+    const aborted2 = this.abortedAtNs !== void 0;
+    for (const lane of this.lanes) {
+      clearTimeout(lane.timer);
+      const abandoned = lane.client.abandon(now);
+      if (abandoned && !aborted2) this.window.record(abandoned, lane.timedFromNs);
+      lane.client.destroy();
+      if (aborted2 || !this.rate) continue;
+      for (const due of dueBefore(this.rate, lane.nextIndex, this.windowEndNs)) {
+        this.window.recordUnsent(due, now);
+      }
+    }
+    for (const timer of this.timers) clearTimeout(timer);
+    this.windowEdgeReached("end");
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+    this.resolve(this.window.close(this.abortedAtNs));
+  }
+  onAbort = () => {
+    this.abortedAtNs = nowNs2();
+    this.finish();
+  };
+  reportProgress() {
+    const now = nowNs2();
+    const phase = now < this.windowStartNs ? "warmup" : now < this.windowEndNs ? "measure" : "drain";
+    this.options.onProgress?.({
+      phase,
+      elapsedMs: msBetween(now < this.windowStartNs ? this.startNs : this.windowStartNs, now),
+      ...this.window.progress()
+    });
+  }
+  windowEdgeReached(edge) {
+    if (edge === "start" && this.windowEdge === "before") this.windowEdge = "open";
+    else if (edge === "end" && this.windowEdge === "open") this.windowEdge = "closed";
+    else return;
+    this.options.onWindow?.(edge);
+  }
+};
+
+// src/service/lifecycle.ts
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path5 from "node:path";
 
 // src/service/readiness.ts
 import http from "node:http";
@@ -61838,7 +62276,6 @@ function describeUnhealthyDependencies(report) {
 import { spawn as spawn2 } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path4 from "node:path";
-import { StringDecoder } from "node:string_decoder";
 
 // src/service/process-group.ts
 import { readdirSync, readFileSync as readFileSync4 } from "node:fs";
@@ -61888,7 +62325,21 @@ function groupAlive(pgid) {
 }
 
 // src/service/service-process.ts
-var TAIL_LINES = 200;
+var AFTER_KILL_WAIT_MS = 5e3;
+function describeStop({ how, stopTimeoutMs }, exit) {
+  const noStop = `did not stop within ${formatMs(stopTimeoutMs)} of SIGTERM`;
+  switch (how) {
+    case "gone":
+      return exit ? `had already stopped (${describeExit(exit)})` : "had already stopped";
+    case "term":
+      return "stopped by SIGTERM";
+    case "kill":
+      return `${noStop}; killed with SIGKILL`;
+    case "stuck":
+      return `${noStop}, and was still running ${formatMs(AFTER_KILL_WAIT_MS)} after SIGKILL`;
+  }
+}
+var TAIL_LINES2 = 200;
 function describeExit(exit) {
   return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
@@ -61896,10 +62347,46 @@ var liveGroups = /* @__PURE__ */ new Set();
 function killServicesNow() {
   for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
 }
-var MAX_LINE_CHARS = 64 * 1024;
 function startService(config2, logFile, redact = (line) => line) {
   mkdirSync(path4.dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile);
+  const log = createWriteStream(logFile, { flags: "a" });
+  const child = spawnGroup(config2, log);
+  const pid = child.pid;
+  liveGroups.add(pid);
+  const output2 = captureOutput(child, log, redact);
+  let exitInfo;
+  const exited = new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on("error", () => {
+      exitInfo ??= { code: 127, signal: null };
+      resolve(exitInfo);
+    });
+  });
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      const outcome = await stopGroup(pid, config2.stopTimeoutMs);
+      await Promise.race([exited, deadline(1e3)]);
+      output2.flush();
+      await new Promise((resolve) => log.end(resolve));
+      return outcome;
+    })();
+    return stopping;
+  };
+  return {
+    pid,
+    logFile,
+    exited,
+    exit: () => exitInfo,
+    logTail: output2.logTail,
+    watchOutput: output2.watchOutput,
+    stop
+  };
+}
+function spawnGroup(config2, log) {
   let child;
   try {
     child = spawn2("/bin/sh", ["-c", config2.command], {
@@ -61917,8 +62404,9 @@ function startService(config2, logFile, redact = (line) => line) {
     log.end();
     throw serviceError(`service.command could not be started in ${config2.cwd} (does the folder exist?)`);
   }
-  const pid = child.pid;
-  liveGroups.add(pid);
+  return child;
+}
+function captureOutput(child, log, redact) {
   const tail = [];
   const watches = [];
   const takeLine = (line) => {
@@ -61926,57 +62414,11 @@ function startService(config2, logFile, redact = (line) => line) {
 `);
     for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
     tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+    if (tail.length > TAIL_LINES2) tail.shift();
   };
-  const streams = [child.stdout, child.stderr].map((stream) => {
-    const state = { partial: "", decoder: new StringDecoder("utf8") };
-    stream.on("data", (chunk) => {
-      const lines = (state.partial + state.decoder.write(chunk)).split("\n");
-      state.partial = lines.pop() ?? "";
-      for (const line of lines) takeLine(line);
-      if (state.partial.length > MAX_LINE_CHARS) {
-        takeLine(state.partial);
-        state.partial = "";
-      }
-    });
-    return state;
-  });
-  const partials = () => streams.map((s) => s.partial).filter((p) => p !== "");
-  let exitInfo;
-  const exited = new Promise((resolve) => {
-    child.on("exit", (code, signal) => {
-      exitInfo = { code, signal };
-      resolve(exitInfo);
-    });
-    child.on("error", () => {
-      exitInfo ??= { code: 127, signal: null };
-      resolve(exitInfo);
-    });
-  });
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      signalGroup(pid, "SIGTERM");
-      const graceOver = await Promise.race([
-        groupGone(pid).then(() => false),
-        deadline(config2.stopTimeoutMs).then(() => true)
-      ]);
-      if (graceOver) {
-        signalGroup(pid, "SIGKILL");
-        await Promise.race([groupGone(pid), deadline(5e3)]);
-      }
-      if (!groupAlive(pid)) liveGroups.delete(pid);
-      await Promise.race([exited, deadline(1e3)]);
-      for (const line of partials()) log.write(redact(line));
-      await new Promise((resolve) => log.end(resolve));
-    })();
-    return stopping;
-  };
+  const streams = [child.stdout, child.stderr].map((stream) => readLines(stream, takeLine));
+  const partials = () => streams.map((s) => s.partial()).filter((p) => p !== "");
   return {
-    pid,
-    logFile,
-    exited,
-    exit: () => exitInfo,
     logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
     watchOutput: (text) => {
       const inPartial = () => partials().some((line) => line.includes(text));
@@ -61984,8 +62426,30 @@ function startService(config2, logFile, redact = (line) => line) {
       watches.push(watch);
       return () => watch.seen || inPartial();
     },
-    stop
+    flush: () => {
+      for (const line of partials()) log.write(redact(line));
+    }
   };
+}
+async function stopGroup(pid, stopTimeoutMs) {
+  const outcome = await signalUntilGone(pid, stopTimeoutMs);
+  if (!groupAlive(pid)) liveGroups.delete(pid);
+  return { how: outcome, stopTimeoutMs };
+}
+async function signalUntilGone(pid, stopTimeoutMs) {
+  if (!groupAlive(pid)) return "gone";
+  signalGroup(pid, "SIGTERM");
+  const graceOver = await Promise.race([
+    groupGone(pid).then(() => false),
+    deadline(stopTimeoutMs).then(() => true)
+  ]);
+  if (!graceOver) return "term";
+  signalGroup(pid, "SIGKILL");
+  const gone = await Promise.race([
+    groupGone(pid).then(() => true),
+    deadline(AFTER_KILL_WAIT_MS).then(() => false)
+  ]);
+  return gone ? "kill" : "stuck";
 }
 function signalGroup(pid, signal) {
   try {
@@ -62030,62 +62494,84 @@ function judge(statusCode2, body) {
   const health = parseHealthBody(body);
   const statusLine = `HTTP ${statusCode2}`;
   const ok = statusCode2 >= 200 && statusCode2 < 300;
-  if (!health) return { ready: ok, summary: statusLine };
+  if (!health) return { ready: ok, statusCode: statusCode2, summary: statusLine };
   const unhealthy = describeUnhealthyDependencies(health);
   return {
     ready: ok && READY_STATES.has(health.status),
+    statusCode: statusCode2,
     summary: `${statusLine}, status "${health.status}"${unhealthy ? ` (${unhealthy})` : ""}`,
     health
   };
 }
-async function waitUntilReady(service, config2, log, signal) {
+var NOT_FOUND_WARN_AFTER = 3;
+async function waitUntilReady(service, config2, options) {
+  const { log, signal, name } = options;
   const { ready } = config2;
   const startedAt = Date.now();
   const deadline2 = startedAt + ready.timeoutMs;
   const sawLogLine = ready.log === void 0 ? () => true : service.watchOutput(ready.log);
-  const what = describeReadiness(config2);
+  const notFound = notFoundWatch(ready.url, options);
   let lastProgressAt = startedAt;
   for (; ; ) {
     const exit = service.exit();
-    if (exit)
-      throw serviceError(
-        `the service ${describeExit(exit)} before it was ready (${what})`,
-        service.logTail()
-      );
-    if (signal?.aborted) throw serviceError("interrupted while waiting for the service to be ready");
+    if (exit) {
+      const what = describeReadiness(config2);
+      throw serviceError(`${name} ${describeExit(exit)} before it was ready (${what})`, service.logTail());
+    }
+    if (signal?.aborted) throw serviceError(`interrupted while waiting for ${name} to be ready`);
     const probeTimeoutMs = Math.min(2e3, Math.max(100, deadline2 - Date.now()));
-    let waitingFor;
-    let health;
-    if (!sawLogLine()) waitingFor = `no output line contained ${JSON.stringify(ready.log)}`;
-    if (!waitingFor && ready.tcp) {
-      const open3 = await portOpen(ready.tcp.host, ready.tcp.port, probeTimeoutMs);
-      if (open3 !== true) waitingFor = `port ${ready.tcp.port} refused connections (${open3})`;
-    }
-    if (!waitingFor && ready.url) {
-      const probe = await probeHealth(ready.url, probeTimeoutMs);
-      health = probe.health;
-      if (!probe.ready) waitingFor = `${ready.url} answered ${probe.summary}`;
-    }
+    const { waitingFor, health, statusCode: statusCode2 } = await checkConditions(ready, sawLogLine, probeTimeoutMs);
     if (!waitingFor) {
       if (health?.status === "degraded") {
         const unhealthy = describeUnhealthyDependencies(health);
-        log.warn(`the service is ready but degraded${unhealthy ? `: ${unhealthy}` : ""}`);
+        log.warn(`${name} is ready but degraded${unhealthy ? `: ${unhealthy}` : ""}`);
       }
       return { readyAfterMs: Date.now() - startedAt, health };
     }
+    notFound.saw(statusCode2);
     const now = Date.now();
     if (now >= deadline2) {
+      const why = notFound.explain() ?? waitingFor;
       throw serviceError(
-        `the service was not ready after ${formatMs(ready.timeoutMs)}: ${waitingFor}`,
+        `${name} was not ready after ${formatMs(ready.timeoutMs)}: ${why}`,
         service.logTail()
       );
     }
     if (now - lastProgressAt >= 5e3) {
       lastProgressAt = now;
-      log.info(`still waiting for the service (${Math.round((now - startedAt) / 1e3)} s): ${waitingFor}`);
+      log.info(`still waiting for ${name} (${Math.round((now - startedAt) / 1e3)} s): ${waitingFor}`);
     }
     await Promise.race([service.exited, sleep(Math.min(ready.intervalMs, deadline2 - now))]);
   }
+}
+async function checkConditions(ready, sawLogLine, probeTimeoutMs) {
+  if (!sawLogLine()) return { waitingFor: `no output line contained ${JSON.stringify(ready.log)}` };
+  if (ready.tcp) {
+    const open3 = await portOpen(ready.tcp.host, ready.tcp.port, probeTimeoutMs);
+    if (open3 !== true) return { waitingFor: `port ${ready.tcp.port} refused connections (${open3})` };
+  }
+  if (!ready.url) return {};
+  const probe = await probeHealth(ready.url, probeTimeoutMs);
+  const waitingFor = probe.ready ? void 0 : `${ready.url} answered ${probe.summary}`;
+  return { waitingFor, health: probe.health, statusCode: probe.statusCode };
+}
+function notFoundWatch(url2, { log, name, readyKey }) {
+  const advice = `set ${readyKey}.url to the path of its health check, or wait on ${readyKey}.tcp or ${readyKey}.log instead`;
+  let inARow = 0;
+  return {
+    saw(statusCode2) {
+      inARow = statusCode2 === 404 ? inARow + 1 : 0;
+      if (inARow === NOT_FOUND_WARN_AFTER) {
+        log.warn(
+          `${name} has no route GET ${url2}: it answered 404 Not Found ${inARow} times in a row; ${advice}`
+        );
+      }
+    },
+    /** The timeout's reason when the probes up to the end were 404s. */
+    explain() {
+      return inARow > 0 ? `GET ${url2} answered 404 Not Found ${inARow} times; ${advice}` : void 0;
+    }
+  };
 }
 function describeReadiness(config2) {
   const parts = [];
@@ -62109,6 +62595,99 @@ function portOpen(host, port, timeoutMs) {
   });
 }
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// src/service/lifecycle.ts
+var SERVICE_NAMES = {
+  head: "the service",
+  base: "the base service"
+};
+var PORT_CHECK_TIMEOUT_MS = 1e3;
+async function bootService({ role, service: config2, target, info: info2, secrets, readyKey }, result, { log, signal }) {
+  const name = SERVICE_NAMES[role];
+  return log.group(`Start ${name}: ${config2.command}`, async () => {
+    await checkPortFree(target, name);
+    const redact = (line) => redactSecrets(line, secrets);
+    await startLogFile(info2.logFile);
+    if (config2.setup) await runServiceSetup(config2, info2, redact, { log, signal });
+    const running = startService(config2, info2.logFile, redact);
+    log.info(`started (pid ${running.pid}); output in ${info2.logFile}`);
+    try {
+      const readiness = await waitUntilReady(running, config2, { log, signal, name, readyKey });
+      info2.readyAfterMs = readiness.readyAfterMs;
+      if (readiness.health) {
+        info2.status = readiness.health.status;
+        info2.version = readiness.health.version;
+        info2.dependencies = readiness.health.dependencies;
+        if (readiness.health.status === "degraded") {
+          result.warnings.push(`${name} reported itself degraded at start`);
+        }
+      }
+      log.info(
+        `ready after ${formatMs(readiness.readyAfterMs)}${info2.version ? `, version ${info2.version}` : ""}`
+      );
+      return { role, name, process: running, info: info2 };
+    } catch (error63) {
+      await running.stop();
+      info2.logTail = running.logTail();
+      showOutput(log, name, running);
+      throw error63;
+    }
+  });
+}
+async function startLogFile(logFile) {
+  await mkdir2(path5.dirname(logFile), { recursive: true });
+  await writeFile2(logFile, "");
+}
+async function runServiceSetup(config2, info2, redact, { log, signal }) {
+  const command = config2.setup;
+  log.info(`setup: ${command}`);
+  const out = createWriteStream2(info2.logFile, { flags: "a" });
+  const startedMs = Date.now();
+  try {
+    await runSetupCommand({
+      key: "service.setup",
+      command,
+      cwd: config2.cwd,
+      env: { ...process.env, ...config2.env },
+      timeoutMs: config2.setupTimeoutMs,
+      signal,
+      onLine: (line) => out.write(`${redact(line)}
+`)
+    });
+  } catch (error63) {
+    if (!(error63 instanceof GateError)) throw error63;
+    info2.logTail = error63.details.map(redact);
+    log.output(`Output of service.setup (all of it in ${info2.logFile})`, info2.logTail);
+    throw new GateError(error63.kind, redact(error63.message), info2.logTail);
+  } finally {
+    await new Promise((resolve) => out.end(resolve));
+  }
+  log.info(`setup done after ${formatMs(Date.now() - startedMs)}`);
+}
+async function checkPortFree(target, name) {
+  const { host, port } = socketAddressOf(target);
+  if (await portOpen(host, port, PORT_CHECK_TIMEOUT_MS) === true) {
+    throw new GateError(
+      "service",
+      `port ${port} is in use before ${name} started: something already answers at ${new URL(target).origin} (a copy left running, or another service); stop it, or give ${name} another port`
+    );
+  }
+}
+async function stopServices(started, log) {
+  for (const { name, process: running, info: info2 } of started) {
+    await log.group(`Stop ${name}`, async () => {
+      const outcome = await running.stop();
+      const what = describeStop(outcome, running.exit());
+      if (outcome.how === "kill" || outcome.how === "stuck") log.warn(`${name} ${what}`);
+      else log.info(what);
+    });
+    info2.logTail = running.logTail();
+    showOutput(log, name, running);
+  }
+}
+function showOutput(log, name, running) {
+  log.output(`Output of ${name} (the last lines; all of it in ${running.logFile})`, running.logTail(200));
+}
 
 // src/service/resources.ts
 import { readFileSync as readFileSync5 } from "node:fs";
@@ -62220,6 +62799,25 @@ var ResourceMonitor = class {
   }
 };
 
+// src/verdict/decide.ts
+function decideVerdict(result) {
+  const broken = result.endpoints.find((e) => e.problems.length > 0);
+  const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
+  if (broken) {
+    result.verdict = "failed";
+    result.reason = `${broken.name}: ${broken.problems[0]}`;
+  } else if (breached.length > 0) {
+    result.verdict = "breached";
+    const names = breached.map(
+      (e) => `${e.name} (${e.checks.filter((c) => !c.passed).map((c) => c.metric).join(", ")})`
+    );
+    result.reason = `SLO breached: ${names.join("; ")}`;
+  } else {
+    result.verdict = "passed";
+  }
+  result.passed = result.verdict === "passed";
+}
+
 // src/slo/evaluate.ts
 var DEFINITIONS = [
   {
@@ -62301,288 +62899,140 @@ function evaluateSlo(slo, measured) {
 }
 
 // src/stats/latency-histogram.ts
-function latencyHistogram(samplesMs, buckets = 12) {
+var MAX_BINS = 10;
+var MIN_LOG_BINS = 5;
+var LOG_LADDERS = [[1, 2, 5], [1]];
+var LINEAR_STEPS = [1, 2, 2.5, 5];
+var SIGNIFICANT_DIGITS = 4;
+var FLOOR_MS = 1e-3;
+var EPSILON = 1e-9;
+var roundValue = (value) => Number(value.toPrecision(12));
+function ladderEdges(lowMs, highMs, mantissas) {
+  const edges = [];
+  for (let exponent = Math.floor(Math.log10(lowMs)); ; exponent++) {
+    for (const mantissa of mantissas) {
+      const edge = roundValue(mantissa * 10 ** exponent);
+      if (edge >= lowMs || edges.length > 0) edges.push(edge);
+      if (edge >= highMs) return edges;
+    }
+  }
+}
+function linearEdges(lowMs, highMs, maxBins) {
+  for (let exponent = Math.floor(Math.log10(highMs)) - SIGNIFICANT_DIGITS + 1; ; exponent++) {
+    for (const mantissa of LINEAR_STEPS) {
+      const step = mantissa * 10 ** exponent;
+      const first = Math.ceil(lowMs / step - EPSILON);
+      const last = Math.ceil(highMs / step - EPSILON);
+      if (last - first + 1 <= maxBins) {
+        return Array.from({ length: last - first + 1 }, (_, i) => roundValue((first + i) * step));
+      }
+    }
+  }
+}
+function histogramEdgesMs(minMs, maxMs, maxBins = MAX_BINS) {
+  if (!Number.isFinite(minMs) || !Number.isFinite(maxMs))
+    throw new RangeError(`histogram of ${minMs}\u2026${maxMs} ms`);
+  const lowMs = Math.max(minMs, FLOOR_MS);
+  const highMs = Math.max(maxMs, lowMs);
+  const wide = ladderEdges(lowMs, highMs, LOG_LADDERS[0]).length >= Math.min(MIN_LOG_BINS, maxBins);
+  if (!wide) return linearEdges(lowMs, highMs, maxBins);
+  for (const ladder of LOG_LADDERS) {
+    const edges = ladderEdges(lowMs, highMs, ladder);
+    if (edges.length <= maxBins) return edges;
+  }
+  const decades = ladderEdges(lowMs, highMs, [1]);
+  const stride = Math.ceil(decades.length / maxBins);
+  return decades.filter((_, i) => (decades.length - 1 - i) % stride === 0);
+}
+function bucketOf(upperMs, valueMs) {
+  let low = 0;
+  let high = upperMs.length - 1;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (valueMs <= upperMs[middle]) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+function latencyHistogram(samplesMs, maxBins = MAX_BINS) {
   if (samplesMs.length === 0) return void 0;
   let min = Infinity;
   let max = -Infinity;
   for (const v of samplesMs) {
+    if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const low = Math.max(min, 1e-3);
-  const high = Math.max(max, low * 1.0001);
-  const ratio = Math.log(high / low) / buckets;
-  const upperMs = Array.from(
-    { length: buckets },
-    (_, i) => Math.round(low * Math.exp(ratio * (i + 1)) * 1e3) / 1e3
-  );
-  upperMs[buckets - 1] = Math.round(high * 1e3) / 1e3;
-  const counts = new Array(buckets).fill(0);
-  for (const v of samplesMs) {
-    const index = v <= low ? 0 : Math.min(buckets - 1, Math.floor(Math.log(v / low) / ratio));
-    counts[index]++;
-  }
+  if (min > max) return void 0;
+  const upperMs = histogramEdgesMs(min, max, maxBins);
+  const counts = new Array(upperMs.length).fill(0);
+  for (const v of samplesMs) counts[bucketOf(upperMs, v)]++;
   return { upperMs, counts };
 }
 
-// src/gate.ts
+// src/verdict/endpoint-result.ts
 var STOPPED_ANSWERING_MS = 1e3;
-var PORT_CHECK_TIMEOUT_MS = 1e3;
-var QUEUED_SENDS_WARN_SHARE = 0.5;
-var LATE_SENDS_WARN_SHARE = 0.01;
-async function runGate(config2, options) {
-  const { log } = options;
-  const startedAt = /* @__PURE__ */ new Date();
-  const result = {
-    passed: false,
-    verdict: "failed",
-    target: config2.target,
-    configFile: config2.source,
-    startedAt: startedAt.toISOString(),
-    durationMs: 0,
-    load: { ...config2.load },
-    endpoints: [],
-    warnings: config2.tooShortToMask.map(
-      (name) => `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`
-    )
+function toEndpointResult(endpoint2, m, fixedRate, usage) {
+  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
+  const windowSeconds = m.windowMs / 1e3;
+  const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
+  const resources = usage && {
+    ...usage,
+    cpuMsPerRequest: m.requests > 0 ? usage.cpuSeconds * 1e3 / m.requests : 0
   };
-  const workDir = options.workDir ?? path5.join(path5.dirname(path5.resolve(config2.source)), ".slo-gate");
-  const started = [];
-  try {
-    if (config2.service) {
-      result.service = { logFile: path5.join(workDir, "service.log") };
-      const head2 = { label: "the service", service: config2.service, target: config2.target };
-      started.push(await boot(head2, result.service, config2.secrets, result, options));
-    }
-    if (config2.baseline?.service) {
-      result.baselineService = { logFile: path5.join(workDir, "base-service.log") };
-      const { service, target } = config2.baseline;
-      const base = { label: "the base service", service, target };
-      started.push(await boot(base, result.baselineService, config2.secrets, result, options));
-    }
-    const head = started.find((s) => s.label === "the service")?.process;
-    for (const endpoint2 of config2.endpoints) {
-      const measured = await log.group(
-        `Load ${endpoint2.name}`,
-        () => measureEndpoint(config2, endpoint2, head, started, options)
-      );
-      result.endpoints.push(measured);
-      result.warnings.push(...fixedRateWarnings(measured, config2.load));
-      if (options.signal?.aborted) throw new GateError("service", "interrupted");
-      const dead = started.find((s) => s.process.exit());
-      if (dead) {
-        throw new GateError(
-          "service",
-          `${dead.label} ${describeExit(dead.process.exit())} while ${endpoint2.name} was under load`
-        );
-      }
-    }
-    decideVerdict(result);
-  } catch (error63) {
-    if (!(error63 instanceof GateError) || error63.kind !== "service") throw error63;
-    result.verdict = "failed";
-    result.passed = false;
-    result.reason = error63.message;
-  } finally {
-    for (const { label, process: running } of started) {
-      await log.group(`Stop ${label}`, async () => {
-        await running.stop();
-        log.info(`stopped (${describeExit(running.exit() ?? { code: null, signal: null })})`);
-      });
-      const info2 = label === "the service" ? result.service : result.baselineService;
-      if (info2) info2.logTail = running.logTail();
-      log.output(
-        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
-        running.logTail(200)
-      );
-    }
-    result.durationMs = Date.now() - startedAt.getTime();
-  }
-  return result;
-}
-async function boot({ label, service: config2, target }, info2, secrets, result, options) {
-  const { log } = options;
-  const name = label === "the service" ? "the service" : "the base service";
-  return log.group(`Start ${name}: ${config2.command}`, async () => {
-    const { host, port } = socketAddressOf(target);
-    if (await portOpen(host, port, PORT_CHECK_TIMEOUT_MS) === true) {
-      throw new GateError(
-        "service",
-        `port ${port} is in use before ${name} started: something already answers at ${new URL(target).origin} (a copy left running, or another service); stop it, or give ${name} another port`
-      );
-    }
-    const running = startService(config2, info2.logFile, (line) => redactSecrets(line, secrets));
-    const entry = { label, process: running };
-    log.info(`started (pid ${running.pid}); output in ${info2.logFile}`);
-    try {
-      const readiness = await waitUntilReady(running, config2, log, options.signal);
-      info2.readyAfterMs = readiness.readyAfterMs;
-      if (readiness.health) {
-        info2.status = readiness.health.status;
-        info2.version = readiness.health.version;
-        info2.dependencies = readiness.health.dependencies;
-        if (readiness.health.status === "degraded") {
-          result.warnings.push(`${name} reported itself degraded at start`);
-        }
-      }
-      log.info(
-        `ready after ${formatMs(readiness.readyAfterMs)}${info2.version ? `, version ${info2.version}` : ""}`
-      );
-      return entry;
-    } catch (error63) {
-      await running.stop();
-      info2.logTail = running.logTail();
-      log.output(
-        `Output of ${label} (the last lines; all of it in ${running.logFile})`,
-        running.logTail(200)
-      );
-      if (error63 instanceof GateError && label === "the base service") {
-        throw new GateError(
-          error63.kind,
-          error63.message.replace(/^the service/, "the base service"),
-          error63.details
-        );
-      }
-      throw error63;
-    }
-  });
-}
-async function measureEndpoint(config2, endpoint2, head, started, options) {
-  const { log } = options;
-  const { load, baseline } = config2;
-  const stopLoad = new AbortController();
-  const onAbort = () => stopLoad.abort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  for (const s of started) void s.process.exited.then(onAbort);
-  const monitor = head ? new ResourceMonitor(head.pid) : void 0;
-  let resources;
-  const plan = (url2, warmupMs, durationMs) => ({
-    url: url2,
+  const partial2 = {
+    latencyMs,
+    rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
+    errorRate: m.requests > 0 ? errors / m.requests : 0,
+    resources
+  };
+  const checks = evaluateSlo(endpoint2.slo, partial2);
+  const problems = windowProblems(m);
+  return {
+    name: endpoint2.name,
     method: endpoint2.method,
-    headers: endpoint2.headers,
-    body: endpoint2.body,
-    expectStatus: endpoint2.expectStatus,
-    connections: load.connections,
-    ratePerSecond: load.ratePerSecond,
-    warmupMs,
-    durationMs,
-    requestTimeoutMs: load.requestTimeoutMs
-  });
-  const progress = (label, totalMs) => ({
-    signal: stopLoad.signal,
-    onProgress: (p) => {
-      const total = p.phase === "warmup" ? load.warmupMs : totalMs;
-      const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1e3)}/${Math.round(total / 1e3)} s`;
-      const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
-      const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
-      log.info(`  ${label}: ${phase} ${seconds}${counts}`);
-    }
-  });
-  const shape = load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
-  let measurement;
-  let baseRounds = [];
-  let headRounds = [];
-  try {
-    if (!baseline) {
-      log.info(
-        `${endpoint2.method} ${endpoint2.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${shape}`
-      );
-      measurement = await runLoad(plan(endpoint2.url, load.warmupMs, load.durationMs), {
-        ...progress(endpoint2.name, load.durationMs),
-        onWindow: (edge) => {
-          if (edge === "start") monitor?.start();
-          else resources = monitor?.stop();
-        }
-      });
-    } else {
-      const baseUrl2 = baseline.target + endpoint2.path;
-      log.info(
-        `${endpoint2.method} ${endpoint2.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${shape}`
-      );
-      await runLoad(plan(baseUrl2, load.warmupMs, 0), progress(`${endpoint2.name} (base)`, 0));
-      await runLoad(plan(endpoint2.url, load.warmupMs, 0), progress(endpoint2.name, 0));
-      for (let round2 = 0; round2 < baseline.rounds && !stopLoad.signal.aborted; round2++) {
-        const order = round2 % 2 === 0 ? ["base", "head"] : ["head", "base"];
-        for (const side of order) {
-          const url2 = side === "base" ? baseUrl2 : endpoint2.url;
-          const window2 = await runLoad(plan(url2, 0, baseline.roundDurationMs), {
-            signal: stopLoad.signal,
-            onWindow: (edge) => {
-              if (side !== "head") return;
-              if (edge === "start" && round2 === 0) monitor?.start();
-              if (edge === "end" && round2 === baseline.rounds - 1) resources = monitor?.stop();
-            }
-          });
-          (side === "base" ? baseRounds : headRounds).push(window2);
-        }
-        const p95 = (m) => {
-          const summary2 = m && summarizeLatencies(m.latenciesMs);
-          return summary2 ? formatMs(summary2.p95) : "n/a";
-        };
-        log.info(
-          `  round ${round2 + 1}/${baseline.rounds}: p95 base ${p95(baseRounds.at(-1))}, head ${p95(headRounds.at(-1))}`
-        );
-      }
-      const pairs = Math.min(baseRounds.length, headRounds.length);
-      baseRounds = baseRounds.slice(0, pairs);
-      headRounds = headRounds.slice(0, pairs);
-      measurement = headRounds.length > 0 ? mergeMeasurements(headRounds) : emptyWindow();
-    }
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    resources ??= monitor?.stop();
-  }
-  const result = toEndpointResult(endpoint2, measurement, load.ratePerSecond !== void 0, resources);
-  if (baseline && baseRounds.length > 0) {
-    const base = mergeMeasurements(baseRounds);
-    const maxRegression = endpoint2.maxRegression ?? baseline.maxRegression;
-    const comparison = compareRounds(baseRounds, headRounds, maxRegression);
-    const baseErrors = base.failures.status + base.failures.timeout + base.failures.socket;
-    result.baseline = {
-      latencyMs: summarizeLatencies(base.latenciesMs) ?? null,
-      requests: base.requests,
-      errorRate: base.requests > 0 ? baseErrors / base.requests : 0,
-      ...comparison
-    };
-    result.checks.push({
-      metric: "max-regression",
-      limit: maxRegression,
-      actual: comparison.p95?.change.change ?? null,
-      unit: "fraction",
-      passed: comparison.verdict !== "regressed"
-    });
-    if (base.successes === 0) result.problems.push("the base service gave no successful response");
-  }
-  for (const s of started) {
-    const exit = s.process.exit();
-    if (exit) result.problems.push(`${s.label} ${describeExit(exit)} during the run`);
-  }
-  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
-  const change = result.baseline?.p95 ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}` : "";
-  log.info(
-    `${endpoint2.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors${change}`
-  );
-  return result;
+    path: endpoint2.path,
+    requests: m.requests,
+    ...partial2,
+    successes: m.successes,
+    errors,
+    failures: m.failures,
+    statusCodes: m.statusCodes,
+    socketErrors: m.socketErrors,
+    ...fixedRate ? {
+      rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+      unloadedLatencyMs: summarizeLatencies(m.unloadedLatenciesMs ?? new Float64Array())?.p50 ?? null,
+      lateSends: m.lateSends,
+      queuedSends: m.queuedSends
+    } : {},
+    latencyHistogram: latencyHistogram(m.latenciesMs),
+    failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
+    windowMs: m.windowMs,
+    longestSilenceMs: m.longestSilenceMs,
+    checks,
+    problems,
+    passed: problems.length === 0 && checks.every((c) => c.passed)
+  };
 }
-function fixedRateWarnings(e, load) {
-  const rate = load.ratePerSecond;
-  if (!rate || e.requests === 0) return [];
-  const warnings = [];
-  const queued = e.queuedSends ?? 0;
-  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
-    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
-    const needed = Math.ceil(rate * rawMeanMs / 1e3);
-    warnings.push(
-      `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: ${load.connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` + (needed > load.connections ? ` (it takes at least ${needed}); raise load.connections` : "")
+function windowProblems(m) {
+  const problems = [];
+  if (m.requests === 0) problems.push("no request completed in the measured window");
+  else if (m.successes === 0) problems.push(`no successful response (${describeFailures(m)})`);
+  if (m.trailingSilenceMs >= STOPPED_ANSWERING_MS) {
+    const at = m.lastAnswerMs === void 0 ? "from the start" : `${(m.lastAnswerMs / 1e3).toFixed(1)} s into the window`;
+    problems.push(
+      `the target stopped answering ${at}: nothing for the last ${formatMs(m.trailingSilenceMs)}, ${m.failures.timeout} requests timed out`
     );
   }
-  const late = e.lateSends ?? 0;
-  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
-    warnings.push(
-      `${e.name}: slo-gate could not hold ${rate} req/s: ${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
-    );
-  }
-  return warnings;
+  return problems;
+}
+function describeFailures(m) {
+  const parts = [];
+  const statuses = Object.entries(m.statusCodes).map(([code, n]) => `${n}\xD7 HTTP ${code}`);
+  parts.push(...statuses);
+  parts.push(...Object.entries(m.socketErrors).map(([code, n]) => `${n}\xD7 ${code}`));
+  if (m.failures.timeout) parts.push(`${m.failures.timeout} timeouts`);
+  return parts.join(", ") || "nothing answered";
 }
 function emptyWindow() {
   return {
@@ -62601,79 +63051,253 @@ function emptyWindow() {
     queuedSends: 0
   };
 }
-function toEndpointResult(endpoint2, m, fixedRate, usage) {
-  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
-  const windowSeconds = m.windowMs / 1e3;
-  const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
-  const resources = usage && {
-    ...usage,
-    cpuMsPerRequest: m.requests > 0 ? usage.cpuSeconds * 1e3 / m.requests : 0
-  };
-  const partial2 = {
-    latencyMs,
-    rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
-    errorRate: m.requests > 0 ? errors / m.requests : 0,
-    resources
-  };
-  const checks = evaluateSlo(endpoint2.slo, partial2);
-  const problems = [];
-  if (m.requests === 0) problems.push("no request completed in the measured window");
-  else if (m.successes === 0) problems.push(`no successful response (${describeFailures(m)})`);
-  if (m.trailingSilenceMs >= STOPPED_ANSWERING_MS) {
-    const at = m.lastAnswerMs === void 0 ? "from the start" : `${(m.lastAnswerMs / 1e3).toFixed(1)} s into the window`;
-    problems.push(
-      `the target stopped answering ${at}: nothing for the last ${formatMs(m.trailingSilenceMs)}, ${m.failures.timeout} requests timed out`
+
+// src/load/queue-diagnosis.ts
+var SATURATED_LATENCY_FACTOR = 2;
+function diagnoseQueueing(figures) {
+  const { connections, ratePerSecond, rawMeanMs, unloadedLatencyMs } = figures;
+  if (unloadedLatencyMs !== void 0 && unloadedLatencyMs > 0 && rawMeanMs >= SATURATED_LATENCY_FACTOR * unloadedLatencyMs) {
+    return {
+      kind: "saturated",
+      throughputPerSecond: rawMeanMs > 0 ? connections * 1e3 / rawMeanMs : 0,
+      unloadedLatencyMs
+    };
+  }
+  return { kind: "too-few-connections", connectionsNeeded: Math.ceil(ratePerSecond * rawMeanMs / 1e3) };
+}
+
+// src/verdict/load-warnings.ts
+var QUEUED_SENDS_WARN_SHARE = 0.5;
+var LATE_SENDS_WARN_SHARE = 0.01;
+var MIN_WARNING_REQUESTS = 20;
+function fixedRateWarnings(e, load) {
+  const rate = load.ratePerSecond;
+  if (!rate || e.requests < MIN_WARNING_REQUESTS) return [];
+  const warnings = [];
+  const queued = e.queuedSends ?? 0;
+  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
+    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
+    const { connections } = load;
+    const why = diagnoseQueueing({
+      connections,
+      ratePerSecond: rate,
+      rawMeanMs,
+      unloadedLatencyMs: e.unloadedLatencyMs ?? void 0
+    });
+    const waited = `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: `;
+    warnings.push(
+      why.kind === "saturated" ? waited + `the service is saturated, not short of connections: it answered about ${why.throughputPerSecond.toFixed(1)} req/s of the ${rate} asked, at ${formatMs(rawMeanMs)} a request against ${formatMs(why.unloadedLatencyMs)} unloaded; more connections would only queue longer inside it` : waited + `${connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` + (why.connectionsNeeded > connections ? ` (it takes at least ${why.connectionsNeeded}); raise load.connections` : "")
     );
   }
-  return {
-    name: endpoint2.name,
-    method: endpoint2.method,
-    path: endpoint2.path,
-    requests: m.requests,
-    ...partial2,
-    successes: m.successes,
-    errors,
-    failures: m.failures,
-    statusCodes: m.statusCodes,
-    socketErrors: m.socketErrors,
-    ...fixedRate ? {
-      rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
-      lateSends: m.lateSends,
-      queuedSends: m.queuedSends
-    } : {},
-    latencyHistogram: latencyHistogram(m.latenciesMs),
-    failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
-    windowMs: m.windowMs,
-    longestSilenceMs: m.longestSilenceMs,
-    checks,
-    problems,
-    passed: problems.length === 0 && checks.every((c) => c.passed)
-  };
+  const late = e.lateSends ?? 0;
+  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
+    warnings.push(
+      `${e.name}: slo-gate could not hold ${rate} req/s: ${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
+    );
+  }
+  return warnings;
 }
-function describeFailures(m) {
-  const parts = [];
-  const statuses = Object.entries(m.statusCodes).map(([code, n]) => `${n}\xD7 HTTP ${code}`);
-  parts.push(...statuses);
-  parts.push(...Object.entries(m.socketErrors).map(([code, n]) => `${n}\xD7 ${code}`));
-  if (m.failures.timeout) parts.push(`${m.failures.timeout} timeouts`);
-  return parts.join(", ") || "nothing answered";
-}
-function decideVerdict(result) {
-  const broken = result.endpoints.find((e) => e.problems.length > 0);
-  const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
-  if (broken) {
+
+// src/gate.ts
+async function runGate(config2, options) {
+  const { log } = options;
+  const startedAt = /* @__PURE__ */ new Date();
+  const result = emptyResult(config2, startedAt);
+  const workDir = options.workDir ?? path6.join(path6.dirname(path6.resolve(config2.source)), ".slo-gate");
+  const started = [];
+  try {
+    await bootServices(config2, workDir, result, started, options);
+    for (const endpoint2 of config2.endpoints) {
+      const measured = await log.group(
+        `Load ${endpoint2.name}`,
+        () => measureEndpoint(config2, endpoint2, started, options)
+      );
+      result.endpoints.push(measured);
+      result.warnings.push(...fixedRateWarnings(measured, config2.load));
+      if (options.signal?.aborted) throw new GateError("service", "interrupted");
+      const dead = started.find((s) => s.process.exit());
+      if (dead) {
+        throw new GateError(
+          "service",
+          `${dead.name} ${describeExit(dead.process.exit())} while ${endpoint2.name} was under load`
+        );
+      }
+    }
+    decideVerdict(result);
+  } catch (error63) {
+    if (!(error63 instanceof GateError) || error63.kind !== "service") throw error63;
     result.verdict = "failed";
-    result.reason = `${broken.name}: ${broken.problems[0]}`;
-  } else if (breached.length > 0) {
-    result.verdict = "breached";
-    const names = breached.map(
-      (e) => `${e.name} (${e.checks.filter((c) => !c.passed).map((c) => c.metric).join(", ")})`
-    );
-    result.reason = `SLO breached: ${names.join("; ")}`;
-  } else {
-    result.verdict = "passed";
+    result.passed = false;
+    result.reason = error63.message;
+  } finally {
+    await stopServices(started, log);
+    result.durationMs = Date.now() - startedAt.getTime();
   }
-  result.passed = result.verdict === "passed";
+  return result;
+}
+function emptyResult(config2, startedAt) {
+  return {
+    passed: false,
+    verdict: "failed",
+    target: config2.target,
+    configFile: config2.source,
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    load: { ...config2.load },
+    endpoints: [],
+    warnings: [
+      ...config2.warnings,
+      ...config2.tooShortToMask.map(
+        (name) => `\${${name}} is under ${MIN_SECRET_LENGTH} characters, too short to mask: its value shows as it is in logs and reports`
+      )
+    ]
+  };
+}
+async function bootServices(config2, workDir, result, started, options) {
+  if (config2.service) {
+    result.service = { logFile: path6.join(workDir, "service.log") };
+    const head = {
+      service: config2.service,
+      target: config2.target,
+      info: result.service,
+      readyKey: "service.ready"
+    };
+    started.push(await bootService({ role: "head", ...head, secrets: config2.secrets }, result, options));
+  }
+  if (config2.baseline?.service) {
+    result.baselineService = { logFile: path6.join(workDir, "base-service.log") };
+    const { service, target, ref } = config2.baseline;
+    const readyKey = ref ? "service.ready" : "baseline.service.ready";
+    const base = { service, target, info: result.baselineService, readyKey };
+    started.push(await bootService({ role: "base", ...base, secrets: config2.secrets }, result, options));
+  }
+}
+async function measureEndpoint(config2, endpoint2, started, options) {
+  const stopLoad = new AbortController();
+  const onAbort = () => stopLoad.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  for (const s of started) void s.process.exited.then(onAbort);
+  const head = started.find((s) => s.role === "head")?.process;
+  const usage = usageWindow(head && new ResourceMonitor(head.pid));
+  const run3 = { config: config2, endpoint: endpoint2, log: options.log, signal: stopLoad.signal, usage };
+  let measurement;
+  let rounds;
+  try {
+    if (!config2.baseline) measurement = await measureAlone(run3);
+    else {
+      rounds = await measureAgainstBase(run3, config2.baseline);
+      measurement = rounds.head.length > 0 ? mergeMeasurements(rounds.head) : emptyWindow();
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    usage.stop();
+  }
+  const result = toEndpointResult(
+    endpoint2,
+    measurement,
+    config2.load.ratePerSecond !== void 0,
+    usage.usage
+  );
+  if (config2.baseline && rounds) {
+    const judged = judgeRounds(rounds, endpoint2.maxRegression ?? config2.baseline.maxRegression);
+    if (judged) {
+      result.baseline = judged.baseline;
+      result.checks.push(judged.check);
+      result.problems.push(...judged.problems);
+    }
+  }
+  for (const s of started) {
+    const exit = s.process.exit();
+    if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
+  }
+  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+  logSummary(options.log, result);
+  return result;
+}
+function measureAlone({ config: config2, endpoint: endpoint2, log, signal, usage }) {
+  const { load } = config2;
+  log.info(
+    `${endpoint2.method} ${endpoint2.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`
+  );
+  return runLoad(loadPlan(endpoint2, load, endpoint2.url, load.warmupMs, load.durationMs), {
+    signal,
+    onProgress: progressLine(log, load, endpoint2.name, load.durationMs),
+    onWindow: (edge) => edge === "start" ? usage.start() : usage.stop()
+  });
+}
+function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal, usage }, baseline) {
+  const { load } = config2;
+  const urls = { base: baseline.target + endpoint2.path, head: endpoint2.url };
+  const labels = { base: `${endpoint2.name} (base)`, head: endpoint2.name };
+  log.info(
+    `${endpoint2.method} ${endpoint2.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
+  );
+  const p95 = (m) => {
+    const summary2 = m && summarizeLatencies(m.latenciesMs);
+    return summary2 ? formatMs(summary2.p95) : "n/a";
+  };
+  return runRounds(baseline.rounds, {
+    warm: async (side) => {
+      await runLoad(loadPlan(endpoint2, load, urls[side], load.warmupMs, 0), {
+        signal,
+        onProgress: progressLine(log, load, labels[side], 0)
+      });
+    },
+    measure: (side, round2) => runLoad(loadPlan(endpoint2, load, urls[side], 0, baseline.roundDurationMs), {
+      signal,
+      onWindow: (edge) => {
+        if (side !== "head") return;
+        if (edge === "start" && round2 === 0) usage.start();
+        if (edge === "end" && round2 === baseline.rounds - 1) usage.stop();
+      }
+    }),
+    stopped: () => signal.aborted,
+    onRound: (round2, base, head) => log.info(`  round ${round2 + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`)
+  });
+}
+function usageWindow(monitor) {
+  let usage;
+  return {
+    start: () => monitor?.start(),
+    stop: () => {
+      usage ??= monitor?.stop();
+    },
+    get usage() {
+      return usage;
+    }
+  };
+}
+function loadPlan(endpoint2, load, url2, warmupMs, durationMs) {
+  return {
+    url: url2,
+    method: endpoint2.method,
+    headers: endpoint2.headers,
+    body: endpoint2.body,
+    expectStatus: endpoint2.expectStatus,
+    connections: load.connections,
+    ratePerSecond: load.ratePerSecond,
+    warmupMs,
+    durationMs,
+    requestTimeoutMs: load.requestTimeoutMs
+  };
+}
+function progressLine(log, load, label, totalMs) {
+  return (p) => {
+    const total = p.phase === "warmup" ? load.warmupMs : totalMs;
+    const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1e3)}/${Math.round(total / 1e3)} s`;
+    const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
+    const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
+    log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+  };
+}
+function describeShape(load) {
+  return load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
+}
+function logSummary(log, result) {
+  const change = result.baseline?.p95 ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}` : "";
+  log.info(
+    `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors${change}`
+  );
 }
 
 // src/run.ts
@@ -62708,8 +63332,8 @@ async function runFromConfigFile(options) {
   return { result: redacted, exitCode: exitCodeForResult(redacted), markdown, json: json2, secrets: config2.secrets };
 }
 async function writeText(file2, text) {
-  await mkdir2(path6.dirname(path6.resolve(file2)), { recursive: true });
-  await writeFile2(file2, text);
+  await mkdir3(path7.dirname(path7.resolve(file2)), { recursive: true });
+  await writeFile3(file2, text);
 }
 function redactingLogger(log, secrets) {
   if (secrets.length === 0) return log;
@@ -62718,8 +63342,8 @@ function redactingLogger(log, secrets) {
     info: (message) => log.info(clean(message)),
     warn: (message) => log.warn(clean(message)),
     debug: (message) => log.debug(clean(message)),
-    group: (title2, body) => log.group(clean(title2), body),
-    output: (title2, lines) => log.output(clean(title2), lines.map(clean))
+    group: (title, body) => log.group(clean(title), body),
+    output: (title, lines) => log.output(clean(title), lines.map(clean))
   };
 }
 function failedBeforeStart(config2, error63) {
@@ -62791,7 +63415,7 @@ async function publish(settings, report, log, cancelled) {
   for (const [name, value] of Object.entries(outputsFor(report))) setOutput(name, value);
   if (report.kind === "result") log.info(`JSON report: ${report.reportPath}`);
   if (report.kind === "result" && !cancelled) {
-    const file2 = path7.isAbsolute(settings.configPath) ? void 0 : settings.configPath;
+    const file2 = path8.isAbsolute(settings.configPath) ? void 0 : settings.configPath;
     for (const a of annotationsFor(report.result, settings.failOnBreach)) {
       (a.level === "error" ? error : warning)(a.message, { title: a.title, file: file2 });
     }
