@@ -66,7 +66,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
 }
 
 /** The result before anything ran: failed until a verdict says otherwise. */
-function emptyResult(config: GateConfig, startedAt: Date): GateResult {
+export function emptyResult(config: GateConfig, startedAt: Date): GateResult {
   return {
     passed: false,
     verdict: 'failed',

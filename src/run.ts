@@ -8,7 +8,7 @@ import { loadConfigFile } from './config/load-config.js';
 import type { GateConfig } from './config/types.js';
 import { prepareBaseline } from './baseline/worktree.js';
 import { ExitCode, GateError } from './errors.js';
-import { runGate } from './gate.js';
+import { emptyResult, runGate } from './gate.js';
 import type { Logger } from './log.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { GateResult } from './report/model.js';
@@ -90,16 +90,7 @@ function redactingLogger(log: Logger, secrets: readonly string[]): Logger {
 
 /** The result of a gate that could not start (the base would not check out or set up). */
 function failedBeforeStart(config: GateConfig, error: GateError): GateResult {
-  return {
-    passed: false,
-    verdict: 'failed',
-    reason: error.message,
-    target: config.target,
-    configFile: config.source,
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    load: { ...config.load },
-    endpoints: [],
-    warnings: error.details.length > 0 ? [`last lines: ${error.details.slice(-5).join(' | ')}`] : [],
-  };
+  const result = emptyResult(config, new Date());
+  if (error.details.length > 0) result.warnings.push(`last lines: ${error.details.slice(-5).join(' | ')}`);
+  return { ...result, reason: error.message };
 }
