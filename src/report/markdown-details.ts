@@ -11,8 +11,8 @@ import {
   formatSignedMegabytes,
   plural,
 } from './format.js';
-import { cleanLogLine, fenced, userText } from './markdown-escape.js';
-import { metricName } from './markdown-sections.js';
+import { cleanLogLine, fenced, keepUnits, userText } from './markdown-escape.js';
+import { latencyDetails, metricName } from './markdown-sections.js';
 import type { EndpointResult, GateResult, ServiceInfo } from './model.js';
 
 /** A folded section. */
@@ -31,7 +31,9 @@ function statusDetails(result: GateResult): string[] {
     '|---|---|---|--:|--:|',
     ...result.endpoints.map((e) => {
       const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : '—';
-      return `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`,
+      );
     }),
   ];
 }
@@ -75,7 +77,9 @@ function resourceDetails(result: GateResult): string[] {
     '|---|--:|--:|--:|--:|',
     ...measured.map((e) => {
       const r = e.resources!;
-      return `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`,
+      );
     }),
   ];
 }
@@ -92,10 +96,10 @@ function baselineDetails(result: GateResult): string[] {
     ...compared.map((e) => {
       const b = e.baseline!;
       const p95 = b.p95;
-      return (
+      return keepUnits(
         `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : 'n/a'} | ${p95 ? formatMs(p95.headMs) : 'n/a'} | ` +
-        `${p95 ? formatChange(p95.change) : 'n/a'} | ${b.mean ? formatChange(b.mean.change) : 'n/a'} | ` +
-        `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`
+          `${p95 ? formatChange(p95.change) : 'n/a'} | ${b.mean ? formatChange(b.mean.change) : 'n/a'} | ` +
+          `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`,
       );
     }),
   ];
@@ -125,8 +129,8 @@ function configDetails(result: GateResult): string[] {
       '',
       '| Endpoint | Request | Targets |',
       '|---|---|---|',
-      ...result.endpoints.map(
-        (e) => `| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`,
+      ...result.endpoints.map((e) =>
+        keepUnits(`| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`),
       ),
     );
   }
@@ -136,7 +140,10 @@ function configDetails(result: GateResult): string[] {
 /** The folded sections in the order they are shown, and kept when the report must shrink. */
 export function detailSections(result: GateResult): string[][] {
   const sections: string[][] = [];
-  if (result.endpoints.length > 0) sections.push(details('Status codes and failures', statusDetails(result)));
+  if (result.endpoints.length > 0) {
+    sections.push(details('Requests, p50, p99 and margins', latencyDetails(result)));
+    sections.push(details('Status codes and failures', statusDetails(result)));
+  }
   const baseline = baselineDetails(result);
   if (baseline.length > 0) sections.push(details('Against the base', baseline));
   const resources = resourceDetails(result);
