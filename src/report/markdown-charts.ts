@@ -96,7 +96,7 @@ function shareOfTargetChart(result: GateResult): string[] {
   return [
     ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, TARGET], true, true),
     `  title "p95 as % of its target (line: 100%, on target)${note}"`,
-    `  x-axis [${shown.map((s) => label(s.endpoint, `${Math.round(s.percentOfTarget)}%`)).join(', ')}]`,
+    `  x-axis [${shown.map((s) => label(s.endpoint, `${Math.round((100 * s.p95Ms) / s.targetMs)}%`)).join(', ')}]`,
     `  y-axis "% of the p95 target" 0 --> ${axisTop([100, ...shown.map((s) => s.percentOfTarget)])}`,
     `  bar [${shown.map((s) => (s.breached ? '0' : share(s))).join(', ')}]`,
     `  bar [${shown.map((s) => (s.breached ? share(s) : '0')).join(', ')}]`,
