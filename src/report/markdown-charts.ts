@@ -56,8 +56,11 @@ function chartHeader(heightPx: number, colours: string[], horizontal: boolean, b
   ];
 }
 
-/** A horizontal chart's height: room for each bar's label, the title and the value axis. */
-const barsHeightPx = (bars: number) => 110 + 26 * bars;
+/**
+ * A horizontal chart's height: room for each bar's label, the title and the value axis (mermaid drops the
+ * axis's numbers and title when they do not fit, as they did at 136 px for one bar).
+ */
+const barsHeightPx = (bars: number) => 150 + 26 * bars;
 
 /** The top of a percentage axis: past the largest bar and the reference line, at a multiple of 10. */
 const axisTop = (values: number[]) => Math.max(10, Math.ceil((Math.max(...values) * 1.08) / 10) * 10);

@@ -140,11 +140,21 @@ export function marginText(e: EndpointResult): string {
   return closest ? describeMargin(closest) : 'no targets';
 }
 
+/** Names in the narrow table are cut to this; the details table has them whole. */
+const MAX_TABLE_NAME_CHARS = 60;
+
 /** The endpoint's name, with its request under it when the name is not the request itself. */
-export function endpointCell(e: EndpointResult): string {
+function endpointCell(e: EndpointResult): string {
   const request = `${e.method} ${e.path}`;
-  return e.name === request ? userText(e.name) : `${userText(e.name)}<br><sub>${userText(request)}</sub>`;
+  const name = userText(e.name, MAX_TABLE_NAME_CHARS);
+  return e.name === request ? name : `${name}<br><sub>${userText(request, MAX_TABLE_NAME_CHARS)}</sub>`;
 }
+
+/**
+ * A value against its target on one line ("120&nbsp;ms&nbsp;/&nbsp;100&nbsp;ms&nbsp;❌"): the table gives such
+ * cells their whole width and wraps the names, which can break, instead of the numbers.
+ */
+const oneLine = (cell: string) => cell.replace(/ /g, '&nbsp;');
 
 /** The p95 change against the base, for the table: "+20% ❌", "+3.1%, noise", "−12%, faster". */
 function baseCell(e: EndpointResult): string {
@@ -181,9 +191,9 @@ export function endpointTable(result: GateResult): string[] {
         e.passed ? '✅' : '❌',
         endpointCell(e),
         formatRateValue(e.rps),
-        valueCell(e, 'p95'),
-        errorCell(e),
-        ...(withBase ? [baseCell(e)] : []),
+        oneLine(valueCell(e, 'p95')),
+        oneLine(errorCell(e)),
+        ...(withBase ? [oneLine(baseCell(e))] : []),
       ]),
     ),
   ];
@@ -198,9 +208,9 @@ export function latencyDetails(result: GateResult): string[] {
       tableRow([
         userText(e.name),
         formatCount(e.requests),
-        valueCell(e, 'p50'),
+        oneLine(valueCell(e, 'p50')),
         e.latencyMs ? formatMs(e.latencyMs.p95) : 'n/a',
-        valueCell(e, 'p99'),
+        oneLine(valueCell(e, 'p99')),
         marginText(e),
       ]),
     ),

@@ -160,4 +160,20 @@ describe('table cells', () => {
     // The break goes in before escaping, so no entity is cut.
     expect(userText(`${'a'.repeat(29)}&b`)).toBe(`${'a'.repeat(29)}&amp;<wbr>b`);
   });
+
+  it('cuts a long name in the main table and keeps it whole in the details table', () => {
+    const result = loadResult('breached');
+    result.endpoints[0]!.name = `${'word '.repeat(30)}end`;
+    const text = renderMarkdown(result);
+    const main = text.split('\n').find((l) => l.startsWith('| ❌ | word'))!;
+    expect(main).toContain(`| ❌ | ${'word '.repeat(11)}word…<br><sub>GET /items</sub> |`);
+    expect(text).toContain(`| ${'word '.repeat(30)}end | 5,012 |`);
+  });
+
+  it('keeps a value, its target and the mark on one line in the main table', () => {
+    const row = renderMarkdown(loadResult('breached'))
+      .split('\n')
+      .find((l) => l.startsWith('| ❌ | list items'))!;
+    expect(row).toContain('| 120&nbsp;ms&nbsp;/&nbsp;100&nbsp;ms&nbsp;❌ |');
+  });
 });
