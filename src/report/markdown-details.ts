@@ -3,7 +3,7 @@
  * resources, the service itself, the config used and, when the gate failed, the services' last lines.
  */
 import {
-  formatChange,
+  formatChangeParts,
   formatCheckValue,
   formatMegabytes,
   formatMs,
@@ -11,9 +11,9 @@ import {
   formatSignedMegabytes,
   plural,
 } from './format.js';
-import { cleanLogLine, fenced, keepUnits, userText } from './markdown-escape.js';
+import { cleanLogLine, fenced, keepUnits, oneLine, userText } from './markdown-escape.js';
 import { latencyDetails, metricName } from './markdown-sections.js';
-import type { EndpointResult, GateResult, ServiceInfo } from './model.js';
+import type { EndpointResult, GateResult, RelativeChange, ServiceInfo } from './model.js';
 
 /** A folded section. */
 export function details(summary: string, body: string[]): string[] {
@@ -84,6 +84,12 @@ function resourceDetails(result: GateResult): string[] {
   ];
 }
 
+/** "+32% (+21…+44%)" on one line: the heading says the bracket is the 95% interval. */
+function changeCell(change: RelativeChange): string {
+  const parts = formatChangeParts(change);
+  return oneLine(`${parts.change} (${parts.interval.replace(/^95% CI /, '')})`);
+}
+
 function baselineDetails(result: GateResult): string[] {
   const compared = result.endpoints.filter((e) => e.baseline);
   if (compared.length === 0) return [];
@@ -91,14 +97,14 @@ function baselineDetails(result: GateResult): string[] {
   return [
     'Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.',
     '',
-    '| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |',
+    '| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Mean change (95% CI) | Rounds | Budget | Verdict |',
     '|---|--:|--:|---|---|--:|--:|---|',
     ...compared.map((e) => {
       const b = e.baseline!;
       const p95 = b.p95;
       return keepUnits(
         `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : 'n/a'} | ${p95 ? formatMs(p95.headMs) : 'n/a'} | ` +
-          `${p95 ? formatChange(p95.change) : 'n/a'} | ${b.mean ? formatChange(b.mean.change) : 'n/a'} | ` +
+          `${p95 ? changeCell(p95.change) : 'n/a'} | ${b.mean ? changeCell(b.mean.change) : 'n/a'} | ` +
           `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`,
       );
     }),

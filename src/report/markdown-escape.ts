@@ -58,6 +58,12 @@ export function userText(text: string, max = MAX_CELL_CHARS): string {
 /** A number and its unit ("4.29 ms", "80.0 req/s", "5 %") in a table cell; the unit must not follow. */
 const NUMBER_SPACE_UNIT = /(\d) (?=(?:req\/s|ms|µs|s|MB|GB|kB|KB|%)(?![\p{L}\p{N}/]))/gu;
 
+/**
+ * A table cell that must not wrap, such as a value against its target ("120&nbsp;ms&nbsp;/&nbsp;100&nbsp;ms&nbsp;❌"):
+ * the table then gives it its whole width and wraps the names, which can break, instead of the numbers.
+ */
+export const oneLine = (cell: string): string => cell.replace(/ /g, '&nbsp;');
+
 /** Glues each number in a table cell to its unit with `&nbsp;`, so a narrow column never splits them. */
 export const keepUnits = (cell: string): string => cell.replace(NUMBER_SPACE_UNIT, '$1&nbsp;');
 

@@ -12,7 +12,7 @@ import {
   formatSignedPercent,
   plural,
 } from './format.js';
-import { keepUnits, MAX_VERDICT_CHARS, userText } from './markdown-escape.js';
+import { keepUnits, MAX_VERDICT_CHARS, oneLine, userText } from './markdown-escape.js';
 import type { BaselineComparison, CheckResult, EndpointResult, GateResult } from './model.js';
 
 /** How a markdown report is rendered: its size limit and the gate's label. */
@@ -149,12 +149,6 @@ function endpointCell(e: EndpointResult): string {
   const name = userText(e.name, MAX_TABLE_NAME_CHARS);
   return e.name === request ? name : `${name}<br><sub>${userText(request, MAX_TABLE_NAME_CHARS)}</sub>`;
 }
-
-/**
- * A value against its target on one line ("120&nbsp;ms&nbsp;/&nbsp;100&nbsp;ms&nbsp;❌"): the table gives such
- * cells their whole width and wraps the names, which can break, instead of the numbers.
- */
-const oneLine = (cell: string) => cell.replace(/ /g, '&nbsp;');
 
 /** The p95 change against the base, for the table: "+20% ❌", "+3.1%, noise", "−12%, faster". */
 function baseCell(e: EndpointResult): string {
