@@ -10,6 +10,7 @@ import { prepareBaseline } from './baseline/worktree.js';
 import { ExitCode, GateError } from './errors.js';
 import { emptyResult, runGate } from './gate.js';
 import type { Logger } from './log.js';
+import { withCharts } from './report/chart-data.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { GateResult } from './report/model.js';
 import { redactDeep, redactSecrets } from './report/redact.js';
@@ -63,7 +64,7 @@ export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome
       await prepared.worktree?.remove();
     }
   }
-  const redacted = redactDeep(result, config.secrets);
+  const redacted = withCharts(redactDeep(result, config.secrets));
   const json = JSON.stringify(redacted, null, 2) + '\n';
   const markdown = renderMarkdown(redacted);
   if (options.reportPath) await writeText(options.reportPath, json);

@@ -1,71 +1,175 @@
 /**
- * Two small charts GitHub draws from mermaid: each endpoint's p95 (bars) against its target (line), and how
- * the worst endpoint's latencies spread.
+ * The charts GitHub draws from mermaid (xychart-beta): which endpoints broke their p95 target and by how
+ * much (each p95 as a share of its own target, breaches in red, the target at 100%), with a baseline the
+ * p95 change against the base against its budget, and the latency spread of the worst endpoint. Bar charts
+ * lie horizontally, so endpoint names have room; with many endpoints only the worst are drawn, and the
+ * title says so. Colours and sizes go in an init directive, which GitHub honours.
  */
-import { formatChartNumber, formatHistogramEdge } from './format.js';
+import { formatChartNumber, formatHistogramEdge, formatSignedPercent } from './format.js';
+import { histogramEndpoint, p95ChangeAgainstBase, p95ShareOfTarget } from './chart-data.js';
 import { clip } from './markdown-escape.js';
-import { checkOf } from './markdown-sections.js';
-import type { EndpointResult, GateResult } from './model.js';
+import type { GateResult } from './model.js';
+
+/** The most bars a chart draws: more and their labels crowd at the comment's width. */
+export const MAX_CHART_BARS = 12;
+/** Endpoint names in a chart are cut to this many characters (the table has them whole). */
+const MAX_LABEL_CHARS = 22;
+
+/** GitHub's own colours: green within budget, red over it, grey for the target line. */
+const WITHIN = '#1a7f37';
+const OVER = '#cf222e';
+const TARGET = '#57606a';
+const NEUTRAL = '#0969da';
+
+/** Mermaid reads quotes, brackets and a few others as syntax, and decodes no entities: such characters go. */
+function mermaidText(text: string, max: number): string {
+  const cleaned = text
+    .replace(/["\\[\]{}<>`;#%&|]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return clip(cleaned, max) || '?';
+}
+
+/** A quoted label: the endpoint's name, cut, and what its bar means ("list items 120%"). */
+const label = (name: string, suffix: string) => `"${mermaidText(name, MAX_LABEL_CHARS)} ${suffix}"`;
 
 /**
- * A name inside a mermaid chart: mermaid reads quotes, brackets and a few others as syntax, and HTML
- * entities are not decoded there, so such characters are dropped rather than escaped.
+ * The init directive: the size of the chart and the colours of its series, in the order they are declared.
+ * `bareValues` hides the value axis's numbers: mermaid pads an axis by half its widest number and starts
+ * every bar at the padding's edge, so a 0 in one series would still draw a stub of its colour under a bar
+ * of the other (the labels carry each bar's value instead).
  */
-function mermaidLabel(text: string): string {
-  const cleaned = clip(
-    text
-      .replace(/["\\[\]{}<>`;#%&|]/g, '')
-      .replace(/\s+/g, ' ')
-      .trim(),
-    30,
-  );
-  return `"${cleaned || '?'}"`;
-}
-
-/** The endpoint furthest over (or nearest to) its p95 target, else the slowest at p95. */
-function worstEndpoint(result: GateResult): EndpointResult | undefined {
-  const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
-  const load = (e: EndpointResult) => {
-    const p95 = checkOf(e, 'p95');
-    return p95 && p95.actual !== null ? p95.actual / p95.limit : -1 / (1 + e.latencyMs!.p95);
+function chartHeader(heightPx: number, colours: string[], horizontal: boolean, bareValues = false): string[] {
+  const config = {
+    xyChart: {
+      width: 760,
+      height: heightPx,
+      ...(horizontal ? { chartOrientation: 'horizontal' } : {}),
+      ...(bareValues ? { yAxis: { showLabel: false, showTick: false } } : {}),
+    },
+    themeVariables: { xyChart: { plotColorPalette: colours.join(',') } },
   };
-  return measured.reduce<EndpointResult | undefined>(
-    (worst, e) => (!worst || load(e) > load(worst) ? e : worst),
-    undefined,
-  );
+  return [
+    '```mermaid',
+    `%%{init: ${JSON.stringify(config)}}%%`,
+    `xychart-beta${horizontal ? ' horizontal' : ''}`,
+  ];
 }
 
-/** Each endpoint's p95 as bars, with its target as a line when every endpoint has one. */
-function p95Chart(measured: EndpointResult[]): string[] {
-  const targets = measured.map((e) => checkOf(e, 'p95')?.limit);
-  const withTargets = targets.every((t) => t !== undefined);
-  const top = Math.max(
-    ...measured.map((e) => e.latencyMs!.p95),
-    ...(withTargets ? (targets as number[]) : []),
+/**
+ * A horizontal chart's height: room for each bar's label, the title and the value axis (mermaid drops the
+ * axis's numbers and title when they do not fit, as they did at 136 px for one bar).
+ */
+const barsHeightPx = (bars: number) => 150 + 26 * bars;
+
+/** The top of a percentage axis: past the largest bar and the reference line, at a multiple of 10. */
+const axisTop = (values: number[]) => Math.max(10, Math.ceil((Math.max(...values) * 1.08) / 10) * 10);
+
+/** Under a chart that leaves endpoints out: how many it draws, and where the rest are. */
+const shownOf = (shown: number, total: number): string[] =>
+  shown < total
+    ? [
+        '',
+        `<sub>The ${shown} worst of ${total} endpoints (breaches first); the table above has them all.</sub>`,
+      ]
+    : [];
+
+/**
+ * The worst `MAX_CHART_BARS` entries by `badness`, breaches first, kept in their original (config) order.
+ */
+function worstFirst<T>(items: T[], breached: (item: T) => boolean, badness: (item: T) => number): T[] {
+  if (items.length <= MAX_CHART_BARS) return items;
+  const score = (item: T) => (breached(item) ? 1e12 : 0) + badness(item);
+  const kept = new Set([...items].sort((a, b) => score(b) - score(a)).slice(0, MAX_CHART_BARS));
+  return items.filter((item) => kept.has(item));
+}
+
+/** Each endpoint's p95 as a percentage of its own target: within budget green, breaches red, 100% a line. */
+function shareOfTargetChart(result: GateResult): string[] {
+  const all = p95ShareOfTarget(result);
+  if (all.length === 0) return [];
+  const shown = worstFirst(
+    all,
+    (s) => s.breached,
+    (s) => s.percentOfTarget,
   );
-  const lines = [
-    '```mermaid',
-    'xychart-beta',
-    `  title "p95 latency${withTargets ? ' (bars) and its target (line)' : ''}, ms"`,
-    `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(', ')}]`,
-    `  y-axis "ms" 0 --> ${formatChartNumber(top * 1.15)}`,
-    `  bar [${measured.map((e) => formatChartNumber(e.latencyMs!.p95)).join(', ')}]`,
+  const share = (s: (typeof all)[number]) => formatChartNumber(s.percentOfTarget);
+  const untargeted = result.endpoints.filter((e) => e.latencyMs).length - all.length;
+  const note = untargeted > 0 ? ` (${untargeted} without a p95 target left out)` : '';
+  return [
+    ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, TARGET], true, true),
+    `  title "p95 as % of its target (line: 100%, on target)${note}"`,
+    `  x-axis [${shown.map((s) => label(s.endpoint, `${Math.round((100 * s.p95Ms) / s.targetMs)}%`)).join(', ')}]`,
+    `  y-axis "% of the p95 target" 0 --> ${axisTop([100, ...shown.map((s) => s.percentOfTarget)])}`,
+    `  bar [${shown.map((s) => (s.breached ? '0' : share(s))).join(', ')}]`,
+    `  bar [${shown.map((s) => (s.breached ? share(s) : '0')).join(', ')}]`,
+    `  line [${shown.map(() => '100').join(', ')}]`,
+    '```',
+    ...shownOf(shown.length, all.length),
   ];
-  if (withTargets) lines.push(`  line [${(targets as number[]).map(formatChartNumber).join(', ')}]`);
-  lines.push('```');
-  return lines;
+}
+
+/** Without any p95 target: each endpoint's p95 in ms. */
+function p95Chart(result: GateResult): string[] {
+  const all = result.endpoints.filter((e) => e.latencyMs);
+  const shown = worstFirst(
+    all,
+    (e) => !e.passed,
+    (e) => e.latencyMs!.p95,
+  );
+  const top = Math.max(...shown.map((e) => e.latencyMs!.p95));
+  return [
+    ...chartHeader(barsHeightPx(shown.length), [NEUTRAL], true),
+    `  title "p95 latency, ms"`,
+    `  x-axis [${shown.map((e) => label(e.name, `${formatChartNumber(e.latencyMs!.p95)} ms`)).join(', ')}]`,
+    `  y-axis "ms" 0 --> ${formatChartNumber(top * 1.1)}`,
+    `  bar [${shown.map((e) => formatChartNumber(e.latencyMs!.p95)).join(', ')}]`,
+    '```',
+    ...shownOf(shown.length, all.length),
+  ];
+}
+
+/**
+ * With a baseline: each endpoint's p95 as a percentage of the base's (100% = as fast as the base), the
+ * regressions red, and the budget (100% + the largest regression allowed) as a line. The interval is in
+ * the label; xychart draws no error bars, and a bar cannot go below its axis, hence percentages of the base
+ * rather than signed changes.
+ */
+function baselineChart(result: GateResult): string[] {
+  const all = p95ChangeAgainstBase(result);
+  if (all.length === 0) return [];
+  const shown = worstFirst(
+    all,
+    (c) => c.verdict === 'regressed',
+    (c) => c.changePercent,
+  );
+  const ofBase = (c: (typeof all)[number]) => formatChartNumber(100 + c.changePercent);
+  const interval = (c: (typeof all)[number]) =>
+    `${formatSignedPercent(c.changePercent / 100)} (${formatSignedPercent(c.lowPercent / 100)}…${formatSignedPercent(c.highPercent / 100)})`;
+  const top = axisTop(shown.flatMap((c) => [100 + c.changePercent, 100 + c.budgetPercent]));
+  return [
+    '',
+    ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, TARGET], true, true),
+    `  title "p95 as % of the base's (line: the regression budget)"`,
+    `  x-axis [${shown.map((c) => label(c.endpoint, interval(c))).join(', ')}]`,
+    `  y-axis "% of the base's p95" 0 --> ${top}`,
+    `  bar [${shown.map((c) => (c.verdict === 'regressed' ? '0' : ofBase(c))).join(', ')}]`,
+    `  bar [${shown.map((c) => (c.verdict === 'regressed' ? ofBase(c) : '0')).join(', ')}]`,
+    `  line [${shown.map((c) => formatChartNumber(100 + c.budgetPercent)).join(', ')}]`,
+    '```',
+    ...shownOf(shown.length, all.length),
+  ];
 }
 
 /** How the worst endpoint's requests spread over latency, one bar per histogram bin. */
 function histogramChart(result: GateResult): string[] {
-  const worst = worstEndpoint(result);
+  const worst = histogramEndpoint(result);
   const histogram = worst?.latencyHistogram;
   if (!worst || !histogram) return [];
   return [
     '',
-    '```mermaid',
-    'xychart-beta',
-    `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
+    ...chartHeader(260, [worst.passed ? NEUTRAL : OVER], false),
+    `  title "${mermaidText(worst.name, 40)}: requests by latency"`,
     `  x-axis [${histogram.upperMs.map((ms) => `"≤ ${formatHistogramEdge(ms)}"`).join(', ')}]`,
     '  y-axis "requests"',
     `  bar [${histogram.counts.join(', ')}]`,
@@ -75,8 +179,8 @@ function histogramChart(result: GateResult): string[] {
 
 /** The charts section, open by default; none when no endpoint has latencies. */
 export function chartSections(result: GateResult): string[][] {
-  const measured = result.endpoints.filter((e) => e.latencyMs);
-  if (measured.length === 0) return [];
-  const charts = [...p95Chart(measured), ...histogramChart(result)];
+  if (!result.endpoints.some((e) => e.latencyMs)) return [];
+  const first = p95ShareOfTarget(result).length > 0 ? shareOfTargetChart(result) : p95Chart(result);
+  const charts = [...first, ...baselineChart(result), ...histogramChart(result)];
   return [['<details open>', '<summary>Charts</summary>', '', ...charts, '', '</details>']];
 }

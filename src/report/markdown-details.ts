@@ -3,7 +3,7 @@
  * resources, the service itself, the config used and, when the gate failed, the services' last lines.
  */
 import {
-  formatChange,
+  formatChangeParts,
   formatCheckValue,
   formatMegabytes,
   formatMs,
@@ -11,9 +11,9 @@ import {
   formatSignedMegabytes,
   plural,
 } from './format.js';
-import { cleanLogLine, fenced, userText } from './markdown-escape.js';
-import { metricName } from './markdown-sections.js';
-import type { EndpointResult, GateResult, ServiceInfo } from './model.js';
+import { cleanLogLine, fenced, keepUnits, oneLine, userText } from './markdown-escape.js';
+import { latencyDetails, metricName } from './markdown-sections.js';
+import type { EndpointResult, GateResult, RelativeChange, ServiceInfo } from './model.js';
 
 /** A folded section. */
 export function details(summary: string, body: string[]): string[] {
@@ -31,7 +31,9 @@ function statusDetails(result: GateResult): string[] {
     '|---|---|---|--:|--:|',
     ...result.endpoints.map((e) => {
       const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : '—';
-      return `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`,
+      );
     }),
   ];
 }
@@ -75,9 +77,17 @@ function resourceDetails(result: GateResult): string[] {
     '|---|--:|--:|--:|--:|',
     ...measured.map((e) => {
       const r = e.resources!;
-      return `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1000)} | ${formatMs(r.cpuMsPerRequest)} |`,
+      );
     }),
   ];
+}
+
+/** "+32% (+21…+44%)" on one line: the heading says the bracket is the 95% interval. */
+function changeCell(change: RelativeChange): string {
+  const parts = formatChangeParts(change);
+  return oneLine(`${parts.change} (${parts.interval.replace(/^95% CI /, '')})`);
 }
 
 function baselineDetails(result: GateResult): string[] {
@@ -87,15 +97,15 @@ function baselineDetails(result: GateResult): string[] {
   return [
     'Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.',
     '',
-    '| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |',
+    '| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Mean change (95% CI) | Rounds | Budget | Verdict |',
     '|---|--:|--:|---|---|--:|--:|---|',
     ...compared.map((e) => {
       const b = e.baseline!;
       const p95 = b.p95;
-      return (
+      return keepUnits(
         `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : 'n/a'} | ${p95 ? formatMs(p95.headMs) : 'n/a'} | ` +
-        `${p95 ? formatChange(p95.change) : 'n/a'} | ${b.mean ? formatChange(b.mean.change) : 'n/a'} | ` +
-        `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`
+          `${p95 ? changeCell(p95.change) : 'n/a'} | ${b.mean ? changeCell(b.mean.change) : 'n/a'} | ` +
+          `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`,
       );
     }),
   ];
@@ -125,8 +135,8 @@ function configDetails(result: GateResult): string[] {
       '',
       '| Endpoint | Request | Targets |',
       '|---|---|---|',
-      ...result.endpoints.map(
-        (e) => `| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`,
+      ...result.endpoints.map((e) =>
+        keepUnits(`| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`),
       ),
     );
   }
@@ -136,7 +146,10 @@ function configDetails(result: GateResult): string[] {
 /** The folded sections in the order they are shown, and kept when the report must shrink. */
 export function detailSections(result: GateResult): string[][] {
   const sections: string[][] = [];
-  if (result.endpoints.length > 0) sections.push(details('Status codes and failures', statusDetails(result)));
+  if (result.endpoints.length > 0) {
+    sections.push(details('Requests, p50, p99 and margins', latencyDetails(result)));
+    sections.push(details('Status codes and failures', statusDetails(result)));
+  }
   const baseline = baselineDetails(result);
   if (baseline.length > 0) sections.push(details('Against the base', baseline));
   const resources = resourceDetails(result);

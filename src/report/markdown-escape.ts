@@ -39,8 +39,33 @@ export function clip(text: string, max: number): string {
   return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
-/** A user string for one line of the report: clipped, then escaped. */
-export const userText = (text: string, max = MAX_CELL_CHARS): string => escapeMarkdown(clip(text, max));
+/** A run of this many characters with no space gets a break opportunity, so no name widens a table. */
+const MAX_UNBROKEN_CHARS = 30;
+/** Marks a break opportunity before escaping (a private-use character no user string keeps: see below). */
+const BREAK_MARK = '\uE000';
+
+/**
+ * A user string for one line of the report: clipped, escaped, and breakable every 30 characters of a
+ * run without spaces (`<wbr>`, which GitHub keeps and which is not copied with the text).
+ */
+export function userText(text: string, max = MAX_CELL_CHARS): string {
+  const marked = clip(text, max)
+    .replace(/\uE000/g, '')
+    .replace(new RegExp(`\\S{${MAX_UNBROKEN_CHARS}}(?=\\S)`, 'gu'), (run) => run + BREAK_MARK);
+  return escapeMarkdown(marked).replace(/\uE000/g, '<wbr>');
+}
+
+/** A number and its unit ("4.29 ms", "80.0 req/s", "5 %") in a table cell; the unit must not follow. */
+const NUMBER_SPACE_UNIT = /(\d) (?=(?:req\/s|ms|µs|s|MB|GB|kB|KB|%)(?![\p{L}\p{N}/]))/gu;
+
+/**
+ * A table cell that must not wrap, such as a value against its target ("120&nbsp;ms&nbsp;/&nbsp;100&nbsp;ms&nbsp;❌"):
+ * the table then gives it its whole width and wraps the names, which can break, instead of the numbers.
+ */
+export const oneLine = (cell: string): string => cell.replace(/ /g, '&nbsp;');
+
+/** Glues each number in a table cell to its unit with `&nbsp;`, so a narrow column never splits them. */
+export const keepUnits = (cell: string): string => cell.replace(NUMBER_SPACE_UNIT, '$1&nbsp;');
 
 /** Log lines as they may go into a fenced block: no terminal colours, no control characters, clipped. */
 export function cleanLogLine(line: string): string {

@@ -12,7 +12,7 @@ import {
   formatSignedPercent,
   plural,
 } from './format.js';
-import { MAX_VERDICT_CHARS, userText } from './markdown-escape.js';
+import { keepUnits, MAX_VERDICT_CHARS, oneLine, userText } from './markdown-escape.js';
 import type { BaselineComparison, CheckResult, EndpointResult, GateResult } from './model.js';
 
 /** How a markdown report is rendered: its size limit and the gate's label. */
@@ -122,10 +122,10 @@ export function describeMargin(check: CheckResult, baseline?: BaselineComparison
 }
 
 /**
- * The margin column: the endpoint's first problem; else its worst failed check; else its p95 budget; else
- * the check closest to its limit.
+ * The endpoint's margin, for the details table: its first problem; else its worst failed check; else its
+ * p95 budget; else the check closest to its limit.
  */
-function marginCell(e: EndpointResult): string {
+export function marginText(e: EndpointResult): string {
   if (e.problems.length > 0) return userText(e.problems[0]!);
   const worst = (checks: CheckResult[]) =>
     checks.reduce<CheckResult | undefined>(
@@ -140,9 +140,14 @@ function marginCell(e: EndpointResult): string {
   return closest ? describeMargin(closest) : 'no targets';
 }
 
+/** Names in the narrow table are cut to this; the details table has them whole. */
+const MAX_TABLE_NAME_CHARS = 60;
+
+/** The endpoint's name, with its request under it when the name is not the request itself. */
 function endpointCell(e: EndpointResult): string {
   const request = `${e.method} ${e.path}`;
-  return e.name === request ? userText(e.name) : `${userText(e.name)}<br><sub>${userText(request)}</sub>`;
+  const name = userText(e.name, MAX_TABLE_NAME_CHARS);
+  return e.name === request ? name : `${name}<br><sub>${userText(request, MAX_TABLE_NAME_CHARS)}</sub>`;
 }
 
 /** The p95 change against the base, for the table: "+20% ❌", "+3.1%, noise", "−12%, faster". */
@@ -154,35 +159,53 @@ function baseCell(e: EndpointResult): string {
   return `${formatSignedPercent(change.change)}${verdict}`;
 }
 
-/** The endpoint table: header, alignment row, one row per endpoint; empty when there is no endpoint. */
+/** A table row whose numbers stay beside their units; the status column has no heading: "| |". */
+export const tableRow = (cells: string[]): string =>
+  `| ${cells.map(keepUnits).join(' | ')} |`.replace(/^\| {2}\|/, '| |');
+
+/**
+ * The endpoint table, narrow enough for a comment: status, endpoint, rate, p95 and errors against their
+ * targets (and the change against the base). Requests, p50, p99 and the margin are in the details table
+ * (markdown-details). Empty when there is no endpoint.
+ */
 export function endpointTable(result: GateResult): string[] {
   if (result.endpoints.length === 0) return [];
   const withBase = result.endpoints.some((e) => e.baseline);
-  const header = ['', 'Endpoint', 'Requests', 'Req/s', 'p50', 'p95 / target', 'p99', 'Errors / target'];
-  const align = [':-:', '---', '--:', '--:', '--:', '--:', '--:', '--:'];
+  const header = ['', 'Endpoint', 'Req/s', 'p95 / target', 'Errors / target'];
+  const align = [':-:', '---', '--:', '--:', '--:'];
   if (withBase) {
     header.push('p95 vs base');
     align.push('--:');
   }
-  header.push('Margin');
-  align.push('---');
-  // The status column has no heading: "| |", not "|  |".
-  const row = (cells: string[]) => `| ${cells.join(' | ')} |`.replace(/^\| {2}\|/, '| |');
   return [
-    row(header),
+    tableRow(header),
     `|${align.join('|')}|`,
     ...result.endpoints.map((e) =>
-      row([
+      tableRow([
         e.passed ? '✅' : '❌',
         endpointCell(e),
-        formatCount(e.requests),
         formatRateValue(e.rps),
-        valueCell(e, 'p50'),
-        valueCell(e, 'p95'),
-        valueCell(e, 'p99'),
-        errorCell(e),
-        ...(withBase ? [baseCell(e)] : []),
-        marginCell(e),
+        oneLine(valueCell(e, 'p95')),
+        oneLine(errorCell(e)),
+        ...(withBase ? [oneLine(baseCell(e))] : []),
+      ]),
+    ),
+  ];
+}
+
+/** The details table: everything the narrow table leaves out, one row per endpoint. */
+export function latencyDetails(result: GateResult): string[] {
+  return [
+    tableRow(['Endpoint', 'Requests', 'p50', 'p95', 'p99', 'Margin']),
+    '|---|--:|--:|--:|--:|---|',
+    ...result.endpoints.map((e) =>
+      tableRow([
+        userText(e.name),
+        formatCount(e.requests),
+        oneLine(valueCell(e, 'p50')),
+        e.latencyMs ? formatMs(e.latencyMs.p95) : 'n/a',
+        oneLine(valueCell(e, 'p99')),
+        marginText(e),
       ]),
     ),
   ];

@@ -12,8 +12,8 @@ import type { GateResult } from './model.js';
 
 /**
  * The whole report. When it is over the limit, details go first (the log tails shrink and then go, then the
- * config, the service, its resources, the comparison with the base, the status codes and the charts), then
- * the list of breaches, then table rows.
+ * config, the service, its resources, the comparison with the base, the status codes, the requests, p50,
+ * p99 and margins, and the charts), then the list of breaches, then table rows.
  */
 export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}): string {
   return fitMarkdown(

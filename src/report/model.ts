@@ -110,6 +110,8 @@ export interface GateResult {
   endpoints: EndpointResult[];
   /** Problems that were recovered from or worth a look (a degraded dependency, say). */
   warnings: string[];
+  /** What the comment's charts show, added to the JSON report (withCharts); absent in older reports. */
+  charts?: ReportCharts;
 }
 
 /** How head compares with base, once the interval is weighed against the budget. */
@@ -145,4 +147,41 @@ export interface BaselineComparison {
   maxRegression: number;
   /** regressed fails the endpoint; within-noise and improved do not. */
   verdict: ChangeVerdict;
+}
+
+/** One endpoint's p95 against its own p95 target, for a chart of "who broke the budget, by how much". */
+export interface P95ShareOfTarget {
+  endpoint: string;
+  p95Ms: number;
+  targetMs: number;
+  /** p95 / target × 100: 100 is on target, 218 is more than twice over. */
+  percentOfTarget: number;
+  /** The p95 check failed. */
+  breached: boolean;
+}
+
+/** One endpoint's p95 against the base branch, as percentages, with the interval and the budget. */
+export interface P95ChangeAgainstBase {
+  endpoint: string;
+  /** head/base - 1, in percent: 32 is 32% slower. */
+  changePercent: number;
+  /** The 95% confidence interval of the change, in percent. */
+  lowPercent: number;
+  highPercent: number;
+  /** The largest regression allowed, in percent. */
+  budgetPercent: number;
+  verdict: ChangeVerdict;
+}
+
+/**
+ * What the comment's charts show, as data, so other tools can draw their own. In the JSON report as
+ * `charts`; derived from the endpoints (src/report/chart-data.ts), never measured separately.
+ */
+export interface ReportCharts {
+  /** Every endpoint with a p95 target and a measured p95, in config order. */
+  p95ShareOfTarget: P95ShareOfTarget[];
+  /** Every endpoint compared with the base (with enough rounds), in config order; empty without a baseline. */
+  p95ChangeAgainstBase: P95ChangeAgainstBase[];
+  /** The endpoint whose latency histogram the comment draws: the furthest over its p95 target. */
+  histogramEndpoint: string | null;
 }

@@ -165,7 +165,7 @@ describe.skipIf(!runnable)('the PR comment in a real browser', () => {
 
   describe('saved results: layout at the comment width (the chart/table redesign, #15)', () => {
     // enabled by the chart/table redesign (#15)
-    it.skip.each(fixtures)(
+    it.each(fixtures)(
       '%s: labels apart, main table within the comment, numbers beside units',
       async (name) => {
         await renderComment(page(), renderMarkdown(loadResult(name)));

@@ -126,6 +126,15 @@ endpoints:
       'error-rate',
       'min-rps',
     ]);
+    // What the comment's charts draw, as data: each p95 as a share of its own target.
+    expect(report.charts.p95ShareOfTarget.map((s: { endpoint: string }) => s.endpoint)).toEqual([
+      'GET /work',
+      'work again',
+    ]);
+    expect(report.charts.p95ShareOfTarget[0].percentOfTarget).toBeCloseTo(
+      (first.latencyMs.p95 / first.checks[0].limit) * 100,
+      0,
+    );
     const markdown = await readFile(path.join(run.dir, 'out/report.md'), 'utf8');
     expect(markdown).toContain('all SLOs met');
     // A value too short to mask is used as it is, and said so, rather than turning every "eu" into ***.

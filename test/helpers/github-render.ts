@@ -7,7 +7,8 @@
  *
  * Fonts are the machine's: on Debian that is DejaVu Sans for GitHub's system-font stack (and for mermaid's
  * "trebuchet ms"), wider than Segoe UI or San Francisco, so a layout that passes here has room to spare for
- * most readers. Without an emoji font ✅ and ❌ show as boxes of about the same width.
+ * most readers. Without an emoji font ✅ and ❌ show as boxes of about the same width; the screenshots in
+ * docs/images are taken with fonts-noto-color-emoji, and the checks pass with it or without it.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -40,8 +40,11 @@ describe('mermaid charts', () => {
         : undefined;
     }
     const charts = chartsIn(renderMarkdown(result));
-    // Two charts (p95 per endpoint, the worst endpoint's histogram) whenever anything was measured.
-    const expected = result.endpoints.some((e) => e.latencyMs) ? 2 : 0;
+    // Two charts (p95 per endpoint, the worst endpoint's histogram) whenever anything was measured, and one
+    // more for the change against the base when there is one.
+    const measured = result.endpoints.some((e) => e.latencyMs);
+    const compared = result.endpoints.some((e) => e.baseline?.p95);
+    const expected = measured ? 2 + (compared ? 1 : 0) : 0;
     expect.assertions(1 + expected);
     expect(charts).toHaveLength(expected);
     for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
