@@ -14661,11 +14661,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -34993,8 +34993,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -35464,10 +35464,10 @@ function formatMs(ms) {
   return `${ms.toFixed(2)} ms`;
 }
 function formatPercent(fraction2) {
-  const percent = fraction2 * 100;
-  if (percent === 0) return "0%";
-  if (percent < 0.01) return "<0.01%";
-  return `${percent < 0.995 ? percent.toFixed(2) : percent.toFixed(1)}%`;
+  const percent2 = fraction2 * 100;
+  if (percent2 === 0) return "0%";
+  if (percent2 < 0.01) return "<0.01%";
+  return `${percent2 < 0.995 ? percent2.toFixed(2) : percent2.toFixed(1)}%`;
 }
 var withSign = (value, format) => `${value >= 0 ? "+" : "\u2212"}${format(Math.abs(value))}`;
 var signedPercentDigits = (fraction2) => withSign(fraction2, (magnitude) => (magnitude * 100).toFixed(magnitude < 0.1 ? 1 : 0));
@@ -35518,7 +35518,15 @@ function clip(text, max) {
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "\u2026";
 }
-var userText = (text, max = MAX_CELL_CHARS) => escapeMarkdown(clip(text, max));
+var MAX_UNBROKEN_CHARS = 30;
+var BREAK_MARK = "\uE000";
+function userText(text, max = MAX_CELL_CHARS) {
+  const marked = clip(text, max).replace(/\uE000/g, "").replace(new RegExp(`\\S{${MAX_UNBROKEN_CHARS}}(?=\\S)`, "gu"), (run3) => run3 + BREAK_MARK);
+  return escapeMarkdown(marked).replace(/\uE000/g, "<wbr>");
+}
+var NUMBER_SPACE_UNIT = /(\d) (?=(?:req\/s|ms|µs|s|MB|GB|kB|KB|%)(?![\p{L}\p{N}/]))/gu;
+var oneLine = (cell) => cell.replace(/ /g, "&nbsp;");
+var keepUnits = (cell) => cell.replace(NUMBER_SPACE_UNIT, "$1&nbsp;");
 function cleanLogLine(line) {
   const plain = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD");
   return clip(plain, MAX_LOG_LINE_CHARS);
@@ -35598,7 +35606,7 @@ function describeMargin(check2, baseline) {
   if (check2.passed) return `${name} ${value(check2.actual)} of a ${value(check2.limit)} budget`;
   return `${name} ${value(check2.actual)}, ${value(check2.actual - check2.limit)} over its ${value(check2.limit)} budget`;
 }
-function marginCell(e) {
+function marginText(e) {
   if (e.problems.length > 0) return userText(e.problems[0]);
   const worst = (checks) => checks.reduce(
     (best, c) => best === void 0 || overshoot(c) > overshoot(best) ? c : best,
@@ -35611,9 +35619,11 @@ function marginCell(e) {
   const closest = worst(e.checks.filter((c) => c.metric !== "max-regression"));
   return closest ? describeMargin(closest) : "no targets";
 }
+var MAX_TABLE_NAME_CHARS = 60;
 function endpointCell(e) {
   const request2 = `${e.method} ${e.path}`;
-  return e.name === request2 ? userText(e.name) : `${userText(e.name)}<br><sub>${userText(request2)}</sub>`;
+  const name = userText(e.name, MAX_TABLE_NAME_CHARS);
+  return e.name === request2 ? name : `${name}<br><sub>${userText(request2, MAX_TABLE_NAME_CHARS)}</sub>`;
 }
 function baseCell(e) {
   const change = e.baseline?.p95?.change;
@@ -35622,33 +35632,43 @@ function baseCell(e) {
   const verdict = { regressed: " \u274C", "within-noise": ", noise", improved: ", faster" }[e.baseline.verdict];
   return `${formatSignedPercent(change.change)}${verdict}`;
 }
+var tableRow = (cells) => `| ${cells.map(keepUnits).join(" | ")} |`.replace(/^\| {2}\|/, "| |");
 function endpointTable(result) {
   if (result.endpoints.length === 0) return [];
   const withBase = result.endpoints.some((e) => e.baseline);
-  const header = ["", "Endpoint", "Requests", "Req/s", "p50", "p95 / target", "p99", "Errors / target"];
-  const align = [":-:", "---", "--:", "--:", "--:", "--:", "--:", "--:"];
+  const header = ["", "Endpoint", "Req/s", "p95 / target", "Errors / target"];
+  const align = [":-:", "---", "--:", "--:", "--:"];
   if (withBase) {
     header.push("p95 vs base");
     align.push("--:");
   }
-  header.push("Margin");
-  align.push("---");
-  const row = (cells) => `| ${cells.join(" | ")} |`.replace(/^\| {2}\|/, "| |");
   return [
-    row(header),
+    tableRow(header),
     `|${align.join("|")}|`,
     ...result.endpoints.map(
-      (e) => row([
+      (e) => tableRow([
         e.passed ? "\u2705" : "\u274C",
         endpointCell(e),
-        formatCount(e.requests),
         formatRateValue(e.rps),
-        valueCell(e, "p50"),
-        valueCell(e, "p95"),
-        valueCell(e, "p99"),
-        errorCell(e),
-        ...withBase ? [baseCell(e)] : [],
-        marginCell(e)
+        oneLine(valueCell(e, "p95")),
+        oneLine(errorCell(e)),
+        ...withBase ? [oneLine(baseCell(e))] : []
+      ])
+    )
+  ];
+}
+function latencyDetails(result) {
+  return [
+    tableRow(["Endpoint", "Requests", "p50", "p95", "p99", "Margin"]),
+    "|---|--:|--:|--:|--:|---|",
+    ...result.endpoints.map(
+      (e) => tableRow([
+        userText(e.name),
+        formatCount(e.requests),
+        oneLine(valueCell(e, "p50")),
+        e.latencyMs ? formatMs(e.latencyMs.p95) : "n/a",
+        oneLine(valueCell(e, "p99")),
+        marginText(e)
       ])
     )
   ];
@@ -40366,7 +40386,9 @@ function statusDetails(result) {
     "|---|---|---|--:|--:|",
     ...result.endpoints.map((e) => {
       const failed = e.failedLatencyMs ? formatMs(e.failedLatencyMs.p95) : "\u2014";
-      return `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${countsCell(e.statusCodes)} | ${countsCell(e.socketErrors)} | ${e.failures.timeout} | ${failed} |`
+      );
     })
   ];
 }
@@ -40406,9 +40428,15 @@ function resourceDetails(result) {
     "|---|--:|--:|--:|--:|",
     ...measured.map((e) => {
       const r = e.resources;
-      return `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1e3)} | ${formatMs(r.cpuMsPerRequest)} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${formatMegabytes(r.rssPeakBytes)} | ${formatSignedMegabytes(r.rssGrowthBytes)} | ${formatMs(r.cpuSeconds * 1e3)} | ${formatMs(r.cpuMsPerRequest)} |`
+      );
     })
   ];
+}
+function changeCell(change) {
+  const parts = formatChangeParts(change);
+  return oneLine(`${parts.change} (${parts.interval.replace(/^95% CI /, "")})`);
 }
 function baselineDetails(result) {
   const compared = result.endpoints.filter((e) => e.baseline);
@@ -40417,12 +40445,14 @@ function baselineDetails(result) {
   return [
     "Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.",
     "",
-    "| Endpoint | Base p95 | This p95 | p95 change | Mean change | Rounds | Budget | Verdict |",
+    "| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Mean change (95% CI) | Rounds | Budget | Verdict |",
     "|---|--:|--:|---|---|--:|--:|---|",
     ...compared.map((e) => {
       const b = e.baseline;
       const p95 = b.p95;
-      return `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : "n/a"} | ${p95 ? formatMs(p95.headMs) : "n/a"} | ${p95 ? formatChange(p95.change) : "n/a"} | ${b.mean ? formatChange(b.mean.change) : "n/a"} | ${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`;
+      return keepUnits(
+        `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : "n/a"} | ${p95 ? formatMs(p95.headMs) : "n/a"} | ${p95 ? changeCell(p95.change) : "n/a"} | ${b.mean ? changeCell(b.mean.change) : "n/a"} | ${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`
+      );
     })
   ];
 }
@@ -40443,7 +40473,7 @@ function configDetails(result) {
       "| Endpoint | Request | Targets |",
       "|---|---|---|",
       ...result.endpoints.map(
-        (e) => `| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`
+        (e) => keepUnits(`| ${userText(e.name)} | ${userText(`${e.method} ${e.path}`)} | ${targetsText(e)} |`)
       )
     );
   }
@@ -40451,7 +40481,10 @@ function configDetails(result) {
 }
 function detailSections(result) {
   const sections = [];
-  if (result.endpoints.length > 0) sections.push(details("Status codes and failures", statusDetails(result)));
+  if (result.endpoints.length > 0) {
+    sections.push(details("Requests, p50, p99 and margins", latencyDetails(result)));
+    sections.push(details("Status codes and failures", statusDetails(result)));
+  }
   const baseline = baselineDetails(result);
   if (baseline.length > 0) sections.push(details("Against the base", baseline));
   const resources = resourceDetails(result);
@@ -40542,53 +40575,179 @@ function renderErrorMarkdown(error63, options = {}) {
   return cutAtLine(text + "\n", limit);
 }
 
-// src/report/markdown-charts.ts
-function mermaidLabel(text) {
-  const cleaned = clip(
-    text.replace(/["\\[\]{}<>`;#%&|]/g, "").replace(/\s+/g, " ").trim(),
-    30
-  );
-  return `"${cleaned || "?"}"`;
+// src/report/chart-data.ts
+var p95CheckOf = (e) => e.checks.find((c) => c.metric === "p95");
+var percent = (fraction2) => Math.round(fraction2 * 1e3) / 10;
+function p95ShareOfTarget(result) {
+  return result.endpoints.flatMap((e) => {
+    const check2 = p95CheckOf(e);
+    if (!check2 || !e.latencyMs || check2.limit <= 0) return [];
+    const p95Ms = e.latencyMs.p95;
+    return [
+      {
+        endpoint: e.name,
+        p95Ms,
+        targetMs: check2.limit,
+        percentOfTarget: percent(p95Ms / check2.limit),
+        breached: !check2.passed
+      }
+    ];
+  });
 }
-function worstEndpoint(result) {
-  const measured = result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram);
-  const load = (e) => {
-    const p95 = checkOf(e, "p95");
-    return p95 && p95.actual !== null ? p95.actual / p95.limit : -1 / (1 + e.latencyMs.p95);
-  };
-  return measured.reduce(
-    (worst, e) => !worst || load(e) > load(worst) ? e : worst,
+function p95ChangeAgainstBase(result) {
+  return result.endpoints.flatMap((e) => {
+    const change = e.baseline?.p95?.change;
+    if (!e.baseline || !change) return [];
+    return [
+      {
+        endpoint: e.name,
+        changePercent: percent(change.change),
+        lowPercent: percent(change.low),
+        highPercent: percent(change.high),
+        budgetPercent: percent(e.baseline.maxRegression),
+        verdict: e.baseline.verdict
+      }
+    ];
+  });
+}
+function latencyRank(e) {
+  const check2 = p95CheckOf(e);
+  const p95Ms = e.latencyMs?.p95 ?? 0;
+  const ratio = check2 && check2.limit > 0 ? p95Ms / check2.limit : -1 / (1 + p95Ms);
+  return [check2 && !check2.passed ? 1 : 0, e.passed ? 0 : 1, ratio];
+}
+var ranksAbove = (a, b) => {
+  const i = a.findIndex((v, k) => v !== b[k]);
+  return i >= 0 && a[i] > b[i];
+};
+function histogramEndpoint(result) {
+  return result.endpoints.filter((e) => e.latencyMs && e.latencyHistogram).reduce(
+    (worst, e) => !worst || ranksAbove(latencyRank(e), latencyRank(worst)) ? e : worst,
     void 0
   );
 }
-function p95Chart(measured) {
-  const targets = measured.map((e) => checkOf(e, "p95")?.limit);
-  const withTargets = targets.every((t) => t !== void 0);
-  const top = Math.max(
-    ...measured.map((e) => e.latencyMs.p95),
-    ...withTargets ? targets : []
-  );
-  const lines = [
+function reportCharts(result) {
+  return {
+    p95ShareOfTarget: p95ShareOfTarget(result),
+    p95ChangeAgainstBase: p95ChangeAgainstBase(result),
+    histogramEndpoint: histogramEndpoint(result)?.name ?? null
+  };
+}
+var withCharts = (result) => ({ ...result, charts: reportCharts(result) });
+
+// src/report/markdown-charts.ts
+var MAX_CHART_BARS = 12;
+var MAX_LABEL_CHARS = 22;
+var WITHIN = "#1a7f37";
+var OVER = "#cf222e";
+var TARGET = "#57606a";
+var NEUTRAL = "#0969da";
+function mermaidText(text, max) {
+  const cleaned = text.replace(/["\\[\]{}<>`;#%&|]/g, "").replace(/\s+/g, " ").trim();
+  return clip(cleaned, max) || "?";
+}
+var label = (name, suffix) => `"${mermaidText(name, MAX_LABEL_CHARS)} ${suffix}"`;
+function chartHeader(heightPx, colours, horizontal, bareValues = false) {
+  const config2 = {
+    xyChart: {
+      width: 760,
+      height: heightPx,
+      ...horizontal ? { chartOrientation: "horizontal" } : {},
+      ...bareValues ? { yAxis: { showLabel: false, showTick: false } } : {}
+    },
+    themeVariables: { xyChart: { plotColorPalette: colours.join(",") } }
+  };
+  return [
     "```mermaid",
-    "xychart-beta",
-    `  title "p95 latency${withTargets ? " (bars) and its target (line)" : ""}, ms"`,
-    `  x-axis [${measured.map((e) => mermaidLabel(e.name)).join(", ")}]`,
-    `  y-axis "ms" 0 --> ${formatChartNumber(top * 1.15)}`,
-    `  bar [${measured.map((e) => formatChartNumber(e.latencyMs.p95)).join(", ")}]`
+    `%%{init: ${JSON.stringify(config2)}}%%`,
+    `xychart-beta${horizontal ? " horizontal" : ""}`
   ];
-  if (withTargets) lines.push(`  line [${targets.map(formatChartNumber).join(", ")}]`);
-  lines.push("```");
-  return lines;
+}
+var barsHeightPx = (bars) => 150 + 26 * bars;
+var axisTop = (values) => Math.max(10, Math.ceil(Math.max(...values) * 1.08 / 10) * 10);
+var shownOf = (shown, total) => shown < total ? [
+  "",
+  `<sub>The ${shown} worst of ${total} endpoints (breaches first); the table above has them all.</sub>`
+] : [];
+function worstFirst(items, breached, badness) {
+  if (items.length <= MAX_CHART_BARS) return items;
+  const score2 = (item) => (breached(item) ? 1e12 : 0) + badness(item);
+  const kept = new Set([...items].sort((a, b) => score2(b) - score2(a)).slice(0, MAX_CHART_BARS));
+  return items.filter((item) => kept.has(item));
+}
+function shareOfTargetChart(result) {
+  const all = p95ShareOfTarget(result);
+  if (all.length === 0) return [];
+  const shown = worstFirst(
+    all,
+    (s) => s.breached,
+    (s) => s.percentOfTarget
+  );
+  const share = (s) => formatChartNumber(s.percentOfTarget);
+  const untargeted = result.endpoints.filter((e) => e.latencyMs).length - all.length;
+  const note = untargeted > 0 ? ` (${untargeted} without a p95 target left out)` : "";
+  return [
+    ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, TARGET], true, true),
+    `  title "p95 as % of its target (line: 100%, on target)${note}"`,
+    `  x-axis [${shown.map((s) => label(s.endpoint, `${Math.round(100 * s.p95Ms / s.targetMs)}%`)).join(", ")}]`,
+    `  y-axis "% of the p95 target" 0 --> ${axisTop([100, ...shown.map((s) => s.percentOfTarget)])}`,
+    `  bar [${shown.map((s) => s.breached ? "0" : share(s)).join(", ")}]`,
+    `  bar [${shown.map((s) => s.breached ? share(s) : "0").join(", ")}]`,
+    `  line [${shown.map(() => "100").join(", ")}]`,
+    "```",
+    ...shownOf(shown.length, all.length)
+  ];
+}
+function p95Chart(result) {
+  const all = result.endpoints.filter((e) => e.latencyMs);
+  const shown = worstFirst(
+    all,
+    (e) => !e.passed,
+    (e) => e.latencyMs.p95
+  );
+  const top = Math.max(...shown.map((e) => e.latencyMs.p95));
+  return [
+    ...chartHeader(barsHeightPx(shown.length), [NEUTRAL], true),
+    `  title "p95 latency, ms"`,
+    `  x-axis [${shown.map((e) => label(e.name, `${formatChartNumber(e.latencyMs.p95)} ms`)).join(", ")}]`,
+    `  y-axis "ms" 0 --> ${formatChartNumber(top * 1.1)}`,
+    `  bar [${shown.map((e) => formatChartNumber(e.latencyMs.p95)).join(", ")}]`,
+    "```",
+    ...shownOf(shown.length, all.length)
+  ];
+}
+function baselineChart(result) {
+  const all = p95ChangeAgainstBase(result);
+  if (all.length === 0) return [];
+  const shown = worstFirst(
+    all,
+    (c) => c.verdict === "regressed",
+    (c) => c.changePercent
+  );
+  const ofBase = (c) => formatChartNumber(100 + c.changePercent);
+  const interval = (c) => `${formatSignedPercent(c.changePercent / 100)} (${formatSignedPercent(c.lowPercent / 100)}\u2026${formatSignedPercent(c.highPercent / 100)})`;
+  const top = axisTop(shown.flatMap((c) => [100 + c.changePercent, 100 + c.budgetPercent]));
+  return [
+    "",
+    ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, TARGET], true, true),
+    `  title "p95 as % of the base's (line: the regression budget)"`,
+    `  x-axis [${shown.map((c) => label(c.endpoint, interval(c))).join(", ")}]`,
+    `  y-axis "% of the base's p95" 0 --> ${top}`,
+    `  bar [${shown.map((c) => c.verdict === "regressed" ? "0" : ofBase(c)).join(", ")}]`,
+    `  bar [${shown.map((c) => c.verdict === "regressed" ? ofBase(c) : "0").join(", ")}]`,
+    `  line [${shown.map((c) => formatChartNumber(100 + c.budgetPercent)).join(", ")}]`,
+    "```",
+    ...shownOf(shown.length, all.length)
+  ];
 }
 function histogramChart(result) {
-  const worst = worstEndpoint(result);
+  const worst = histogramEndpoint(result);
   const histogram = worst?.latencyHistogram;
   if (!worst || !histogram) return [];
   return [
     "",
-    "```mermaid",
-    "xychart-beta",
-    `  title "${mermaidLabel(worst.name).slice(1, -1)}: requests by latency"`,
+    ...chartHeader(260, [worst.passed ? NEUTRAL : OVER], false),
+    `  title "${mermaidText(worst.name, 40)}: requests by latency"`,
     `  x-axis [${histogram.upperMs.map((ms) => `"\u2264 ${formatHistogramEdge(ms)}"`).join(", ")}]`,
     '  y-axis "requests"',
     `  bar [${histogram.counts.join(", ")}]`,
@@ -40596,9 +40755,9 @@ function histogramChart(result) {
   ];
 }
 function chartSections(result) {
-  const measured = result.endpoints.filter((e) => e.latencyMs);
-  if (measured.length === 0) return [];
-  const charts = [...p95Chart(measured), ...histogramChart(result)];
+  if (!result.endpoints.some((e) => e.latencyMs)) return [];
+  const first = p95ShareOfTarget(result).length > 0 ? shareOfTargetChart(result) : p95Chart(result);
+  const charts = [...first, ...baselineChart(result), ...histogramChart(result)];
   return [["<details open>", "<summary>Charts</summary>", "", ...charts, "", "</details>"]];
 }
 
@@ -53867,9 +54026,9 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
+function numericOperand(value, label2) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`${label2} bound of type ${typeof value}`);
   }
   return `${value}`;
 }
@@ -61538,8 +61697,8 @@ PerceptronModel.prototype.predict = function predict(features) {
     return 0;
   }
 };
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
+PerceptronModel.prototype.train = function train2(features, label2) {
+  if (label2 !== 0 && label2 !== 1) {
     return null;
   }
   if (features.length !== this.weights.length) {
@@ -61547,8 +61706,8 @@ PerceptronModel.prototype.train = function train2(features, label) {
     this.bias = 1;
   }
   var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
+  if (typeof prediction === "number" && prediction !== label2) {
+    var gradient = label2 - prediction;
     for (var i = 0; i < this.weights.length; i++) {
       this.weights[i] += gradient * features[i];
     }
@@ -63281,13 +63440,13 @@ function loadPlan(endpoint2, load, url2, warmupMs, durationMs) {
     requestTimeoutMs: load.requestTimeoutMs
   };
 }
-function progressLine(log, load, label, totalMs) {
+function progressLine(log, load, label2, totalMs) {
   return (p) => {
     const total = p.phase === "warmup" ? load.warmupMs : totalMs;
     const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1e3)}/${Math.round(total / 1e3)} s`;
     const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
     const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
-    log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+    log.info(`  ${label2}: ${phase} ${seconds}${counts}`);
   };
 }
 function describeShape(load) {
@@ -63324,7 +63483,7 @@ async function runFromConfigFile(options) {
       await prepared.worktree?.remove();
     }
   }
-  const redacted = redactDeep(result, config2.secrets);
+  const redacted = withCharts(redactDeep(result, config2.secrets));
   const json2 = JSON.stringify(redacted, null, 2) + "\n";
   const markdown = renderMarkdown(redacted);
   if (options.reportPath) await writeText(options.reportPath, json2);
@@ -63347,18 +63506,9 @@ function redactingLogger(log, secrets) {
   };
 }
 function failedBeforeStart(config2, error63) {
-  return {
-    passed: false,
-    verdict: "failed",
-    reason: error63.message,
-    target: config2.target,
-    configFile: config2.source,
-    startedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    durationMs: 0,
-    load: { ...config2.load },
-    endpoints: [],
-    warnings: error63.details.length > 0 ? [`last lines: ${error63.details.slice(-5).join(" | ")}`] : []
-  };
+  const result = emptyResult(config2, /* @__PURE__ */ new Date());
+  if (error63.details.length > 0) result.warnings.push(`last lines: ${error63.details.slice(-5).join(" | ")}`);
+  return { ...result, reason: error63.message };
 }
 
 // src/main.ts
@@ -63410,8 +63560,8 @@ async function measure(settings, env, log, signal, secrets) {
   }
 }
 async function publish(settings, report, log, cancelled) {
-  const label = settings.gateId || void 0;
-  const render = (limit) => report.kind === "result" ? renderMarkdown(report.result, { label, limit }) : renderErrorMarkdown(report, { label, limit });
+  const label2 = settings.gateId || void 0;
+  const render = (limit) => report.kind === "result" ? renderMarkdown(report.result, { label: label2, limit }) : renderErrorMarkdown(report, { label: label2, limit });
   for (const [name, value] of Object.entries(outputsFor(report))) setOutput(name, value);
   if (report.kind === "result") log.info(`JSON report: ${report.reportPath}`);
   if (report.kind === "result" && !cancelled) {
