@@ -129,7 +129,7 @@ describe('on a pull request with 150 other comments', () => {
     const body = comments().at(-1)!.body;
     expect(body.split('\n')[0]).toBe('### ❌ slo-gate: SLO breached on 1 of 2 endpoints: slow report (p95)');
     expect(body).toMatch(
-      /\| ❌ \| slow report<br><sub>GET \/slow<\/sub> \| [\d,]+ \| [\d.]+ \| .* \| .* \/ 5\.00 ms ❌ \|/,
+      /\| ❌ \| slow report<br><sub>GET \/slow<\/sub> \| [\d.]+ \| [\d.]+&nbsp;ms&nbsp;\/&nbsp;5\.00&nbsp;ms&nbsp;❌ \| [\d.]+%&nbsp;\/&nbsp;1\.0% \|/,
     );
     expect(body).toMatch(/\| ✅ \| list items<br><sub>GET \/items<\/sub> \|/);
     expect(body).toContain('<summary>Status codes and failures</summary>');
