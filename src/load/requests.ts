@@ -176,7 +176,8 @@ export function renderBody(parts: NonNullable<EndpointTemplates['body']>, fill: 
   for (const part of parts) {
     if (typeof part === 'string') body += part;
     else if (part.as === 'raw') body += renderText(part.template, fill, same);
-    else if (part.as === 'form') body += renderText(part.template, fill, formEncode);
+    // The whole value is encoded, its literal text too: a form value is one encoded string.
+    else if (part.as === 'form') body += formEncode(renderText(part.template, fill, same));
     else if (isWholeSlot(part.template))
       body += JSON.stringify(slotValue(part.template[0] as Slot, fill)) ?? 'null';
     else body += JSON.stringify(renderText(part.template, fill, same));
