@@ -160,4 +160,36 @@ describe('request data under load', () => {
     expect(refs.size).toBe(seen.length);
     expect(result.endpoints[0]!.data).toEqual([{ set: 'items', rows: 2, order: 'random' }]);
   });
+
+  it('with a baseline, fills each side against its own target and never reuses a unique row across them', async () => {
+    const head = await recordingServer();
+    const base = await recordingServer();
+    const file = writeCsv('both.csv', 100_000);
+    const config = parseConfig(
+      [
+        `target: ${head.server.url}`,
+        load('warmup: 100ms, duration: 1s'),
+        `baseline: { target: '${base.server.url}', rounds: 2, round-duration: 300ms }`,
+        `data: { users: { file: ${file}, order: unique } }`,
+        'endpoints:',
+        "  - path: '/u/{{ users.id }}'",
+      ].join('\n'),
+      path.join(dir, 'd.yml'),
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(head.seen.length).toBeGreaterThan(20);
+    expect(base.seen.length).toBeGreaterThan(20);
+    const ids = [...head.seen, ...base.seen].map((r) => {
+      expect(r.url).toMatch(/^\/u\/\d+$/);
+      return r.url;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+    // Each side's requests name its own host.
+    for (const side of [head, base]) {
+      expect(new Set(side.seen.map((r) => r.headers.host))).toEqual(new Set([new URL(side.server.url).host]));
+    }
+    expect(result.endpoints[0]!.baseline?.rounds).toBe(2);
+    expect(result.endpoints[0]!.data).toEqual([{ set: 'users', rows: 100_000, order: 'unique' }]);
+  });
 });
