@@ -187,21 +187,23 @@ function compileForm(
 }
 
 /**
- * Reads the data sets the config defines, relative to its folder, and checks every row has each field the
+ * Reads the data sets the config defines (at `source`), relative to its folder, and checks every row has each field the
  * templates use. Throws a config error naming the data file and line.
  */
 export function readDataSets(
   raw: RawConfig,
   templates: readonly (EndpointTemplates | undefined)[],
-  baseDir: string,
+  source: string,
 ): Record<string, DataSetConfig> | undefined {
   if (!raw.data) return undefined;
   const uses = fieldUses(templates);
   const sets: Record<string, DataSetConfig> = {};
   for (const [name, { file, order }] of Object.entries(raw.data)) {
-    const data = readDataFile(path.resolve(baseDir, file), file);
-    if (data.rows.length === 0) throw configError(`${file}: data set "${name}" has no rows`);
-    checkRows(data, file, uses.get(name) ?? []);
+    // Named in messages as the config file is named, so the user finds it from where they ran slo-gate.
+    const shownAs = path.join(path.dirname(source), file);
+    const data = readDataFile(path.resolve(path.dirname(path.resolve(source)), file), shownAs);
+    if (data.rows.length === 0) throw configError(`${shownAs}: data set "${name}" has no rows`);
+    checkRows(data, shownAs, uses.get(name) ?? []);
     sets[name] = { name, file, order, rows: data.rows };
   }
   return sets;

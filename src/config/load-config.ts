@@ -6,7 +6,6 @@
  * schema issue to show), cross-field-rules (checks across keys) and to-gate-config (the typed mapping).
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { configError } from '../errors.js';
 import { redactSecrets } from '../report/redact.js';
@@ -88,7 +87,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   const templates = checkTemplates(parsed.data);
   if (!templates.ok) failWith(templates.problem);
   // Data files are read only once the config itself is sound; their errors name the data file and line.
-  const data = readDataSets(parsed.data, templates.templates, path.dirname(path.resolve(source)));
+  const data = readDataSets(parsed.data, templates.templates, source);
   const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
   const { tooShortToMask } = expansion;
   return toGateConfig(
