@@ -30,8 +30,9 @@ export function addDataUse(
   const sets = endpoint.templates?.dataSets ?? [];
   if (sets.length > 0) result.data = sets.map((set) => cursors.describe(set));
   const ranOut = sets.find((set) => cursors.exhausted.has(set));
-  if (measurement.dataRanOutAtMs !== undefined && ranOut)
-    result.dataRanOut = { set: ranOut, atMs: measurement.dataRanOutAtMs };
+  // Rounds against a baseline are merged, and the merge keeps no single moment: then the data ran out
+  // after the head's measured windows so far.
+  if (ranOut) result.dataRanOut = { set: ranOut, atMs: measurement.dataRanOutAtMs ?? measurement.windowMs };
 }
 
 /** One warning per endpoint whose unique data ran out, for the report's warnings. */

@@ -192,4 +192,28 @@ describe('request data under load', () => {
     expect(result.endpoints[0]!.baseline?.rounds).toBe(2);
     expect(result.endpoints[0]!.data).toEqual([{ set: 'users', rows: 100_000, order: 'unique' }]);
   });
+
+  it('with a baseline, says so when unique data runs out during the rounds', async () => {
+    const head = await recordingServer();
+    const base = await recordingServer();
+    const file = writeCsv('few.csv', 200);
+    const config = parseConfig(
+      [
+        `target: ${head.server.url}`,
+        load('rate: 400, warmup: 100ms, duration: 1s'),
+        `baseline: { target: '${base.server.url}', rounds: 2, round-duration: 300ms }`,
+        `data: { users: { file: ${file}, order: unique } }`,
+        'endpoints:',
+        "  - path: '/u/{{ users.id }}'",
+      ].join('\n'),
+      path.join(dir, 'e.yml'),
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    expect(head.seen.length + base.seen.length).toBe(200);
+    expect(result.endpoints[0]!.dataRanOut?.set).toBe('users');
+    expect(result.warnings).toEqual([
+      expect.stringContaining('data set users (order: unique, 200 rows) ran out'),
+    ]);
+  });
 });
