@@ -11,6 +11,8 @@ import { formatMs, formatPercent } from './report/format.js';
 import { GateError } from './errors.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
+import { DataCursors } from './load/requests.js';
+import { addDataUse, dataWarnings, withTemplates } from './load/data-use.js';
 import { runLoad, type LoadMeasurement, type LoadPlan, type LoadProgress } from './load/run-load.js';
 import type { EndpointResult, GateResult } from './report/model.js';
 import { bootService, stopServices, type StartedService } from './service/lifecycle.js';
@@ -35,12 +37,15 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const result = emptyResult(config, startedAt);
   const workDir = options.workDir ?? path.join(path.dirname(path.resolve(config.source)), '.slo-gate');
   const started: StartedService[] = [];
+  // One place per data set for the whole run: `unique` never reuses a row, across endpoints and rounds.
+  const cursors = new DataCursors(config.data ?? {});
   try {
     await bootServices(config, workDir, result, started, options);
     for (const endpoint of config.endpoints) {
       const measured = await log.group(`Load ${endpoint.name}`, () =>
-        measureEndpoint(config, endpoint, started, options),
+        measureEndpoint(config, endpoint, started, { ...options, cursors }),
       );
+      result.warnings.push(...dataWarnings(measured));
       result.endpoints.push(measured);
       result.warnings.push(...fixedRateWarnings(measured, config.load));
       if (options.signal?.aborted) throw new GateError('service', 'interrupted');
@@ -123,13 +128,14 @@ interface EndpointRun {
   signal: AbortSignal;
   /** The head's cost, sampled over the measured windows only, like the latencies. */
   usage: UsageWindow;
+  cursors: DataCursors;
 }
 
 async function measureEndpoint(
   config: GateConfig,
   endpoint: EndpointConfig,
   started: readonly StartedService[],
-  options: GateOptions,
+  options: GateOptions & { cursors: DataCursors },
 ): Promise<EndpointResult> {
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
@@ -137,7 +143,8 @@ async function measureEndpoint(
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === 'head')?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const run: EndpointRun = { config, endpoint, log: options.log, signal: stopLoad.signal, usage };
+  const { cursors } = options;
+  const run: EndpointRun = { config, endpoint, log: options.log, signal: stopLoad.signal, usage, cursors };
 
   let measurement: LoadMeasurement;
   let rounds: { base: LoadMeasurement[]; head: LoadMeasurement[] } | undefined;
@@ -158,6 +165,7 @@ async function measureEndpoint(
     config.load.ratePerSecond !== undefined,
     usage.usage,
   );
+  addDataUse(result, endpoint, measurement, cursors);
   if (config.baseline && rounds) {
     const judged = judgeRounds(rounds, endpoint.maxRegression ?? config.baseline.maxRegression);
     if (judged) {
@@ -176,12 +184,20 @@ async function measureEndpoint(
 }
 
 /** The endpoint on its own: a warmup, then one measured window. */
-function measureAlone({ config, endpoint, log, signal, usage }: EndpointRun): Promise<LoadMeasurement> {
+function measureAlone({
+  config,
+  endpoint,
+  log,
+  signal,
+  usage,
+  cursors,
+}: EndpointRun): Promise<LoadMeasurement> {
   const { load } = config;
   log.info(
     `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
   );
-  return runLoad(loadPlan(endpoint, load, endpoint.url, load.warmupMs, load.durationMs), {
+  const plan = loadPlan(endpoint, load, endpoint.url, load.warmupMs, load.durationMs);
+  return runLoad(withTemplates(plan, endpoint, config.target, cursors), {
     signal,
     onProgress: progressLine(log, load, endpoint.name, load.durationMs),
     onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
@@ -190,12 +206,20 @@ function measureAlone({ config, endpoint, log, signal, usage }: EndpointRun): Pr
 
 /** Head against base in alternating rounds (see baseline/rounds.ts). */
 function measureAgainstBase(
-  { config, endpoint, log, signal, usage }: EndpointRun,
+  { config, endpoint, log, signal, usage, cursors }: EndpointRun,
   baseline: NonNullable<GateConfig['baseline']>,
 ): Promise<{ base: LoadMeasurement[]; head: LoadMeasurement[] }> {
   const { load } = config;
   const urls: Record<Side, string> = { base: baseline.target + endpoint.path, head: endpoint.url };
   const labels: Record<Side, string> = { base: `${endpoint.name} (base)`, head: endpoint.name };
+  const targets: Record<Side, string> = { base: baseline.target, head: config.target };
+  const plan = (side: Side, warmupMs: number, durationMs: number) =>
+    withTemplates(
+      loadPlan(endpoint, load, urls[side], warmupMs, durationMs),
+      endpoint,
+      targets[side],
+      cursors,
+    );
   log.info(
     `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +
       `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`,
@@ -206,13 +230,13 @@ function measureAgainstBase(
   };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
-      await runLoad(loadPlan(endpoint, load, urls[side], load.warmupMs, 0), {
+      await runLoad(plan(side, load.warmupMs, 0), {
         signal,
         onProgress: progressLine(log, load, labels[side], 0),
       });
     },
     measure: (side, round) =>
-      runLoad(loadPlan(endpoint, load, urls[side], 0, baseline.roundDurationMs), {
+      runLoad(plan(side, 0, baseline.roundDurationMs), {
         signal,
         onWindow: (edge) => {
           // Resources are the head's: sampled over its windows only.

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { configError } from '../errors.js';
 import { redactSecrets } from '../report/redact.js';
 import { crossFieldProblem, crossFieldWarnings } from './cross-field-rules.js';
+import { checkTemplates, readDataSets } from './data-rules.js';
 import { expandEnv, formatPath } from './expand-env.js';
 import type { KeyPath, Problem } from './problem.js';
 import { configSchema } from './schema.js';
@@ -83,7 +84,16 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
   const crossField = crossFieldProblem(parsed.data);
   if (crossField) failWith(crossField);
+  const templates = checkTemplates(parsed.data);
+  if (!templates.ok) failWith(templates.problem);
+  // Data files are read only once the config itself is sound; their errors name the data file and line.
+  const data = readDataSets(parsed.data, templates.templates, source);
   const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
   const { tooShortToMask } = expansion;
-  return toGateConfig(parsed.data, source, { secrets, tooShortToMask, warnings });
+  return toGateConfig(
+    parsed.data,
+    source,
+    { secrets, tooShortToMask, warnings },
+    { templates: templates.templates, data },
+  );
 }

@@ -7,6 +7,7 @@
  * path, and says "required" when the key is missing (zod then passes no input, so no "got").
  */
 import { z } from 'zod';
+import { dataSchema } from './schema-data.js';
 import { duration, expected, fraction, positiveDuration, size, stringMap } from './schema-values.js';
 
 /** SLO targets. Latencies are upper bounds; `min-rps` is a lower bound on measured throughput. */
@@ -72,10 +73,13 @@ const endpointSchema = z.strictObject(
     path: z
       .string({ error: expected('a path such as "/items"') })
       .refine((p) => p.startsWith('/'), { error: expected('a path starting with "/", such as "/items"') })
-      .meta({ description: 'Request path, relative to `target`.' }),
+      .meta({
+        description:
+          'Request path, relative to `target`; `{{ set.field }}`, `{{ seq }}`, `{{ uuid }}` and `{{ random-int A B }}` are filled per request (values URL-encoded).',
+      }),
     headers: stringMap('header names to values').optional().meta({
       description:
-        'Request headers; ${VAR} expands. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).',
+        'Request headers; ${VAR} expands once, `{{ }}` templates per request. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).',
     }),
     body: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
@@ -84,7 +88,7 @@ const endpointSchema = z.strictObject(
       .optional()
       .meta({
         description:
-          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands.',
+          'Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands once, `{{ }}` templates per request (a JSON value that is exactly one template keeps its type: a number stays a number).',
       }),
     'expect-status': z
       .union(
@@ -264,6 +268,7 @@ export const configSchema = z
       baseline: baselineSchema
         .optional()
         .meta({ description: 'Compare with the base branch, measured side by side in alternating rounds.' }),
+      data: dataSchema.optional(),
       endpoints: z
         .array(endpointSchema, { error: expected('a list of endpoints, each with a path') })
         .min(1, { error: expected('at least one endpoint') })

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { socketAddressOf } from './address.js';
 import { encodeBody } from './request-body.js';
 import type { RawConfig, RawSlo } from './schema.js';
-import type { BaselineConfig, EndpointConfig, GateConfig, ServiceConfig, SloTargets } from './types.js';
+import type {
+  BaselineConfig,
+  DataSetConfig,
+  EndpointConfig,
+  EndpointTemplates,
+  GateConfig,
+  ServiceConfig,
+  SloTargets,
+} from './types.js';
 
 type RawEndpoint = RawConfig['endpoints'][number];
 
@@ -19,6 +27,12 @@ interface LoadNotes {
   warnings: string[];
 }
 
+/** Request templates (one entry per endpoint, undefined when fixed) and data sets, checked by data-rules. */
+interface RequestData {
+  templates: readonly (EndpointTemplates | undefined)[];
+  data?: Record<string, DataSetConfig>;
+}
+
 /** Every endpoint is held to 1% errors unless the config says otherwise. */
 const DEFAULT_SLO: SloTargets = { errorRate: 0.01 };
 
@@ -27,6 +41,7 @@ export function toGateConfig(
   raw: RawConfig,
   source: string,
   { secrets, tooShortToMask, warnings }: LoadNotes,
+  requestData: RequestData = { templates: [] },
 ): GateConfig {
   const baseDir = path.dirname(path.resolve(source));
   const target = withoutTrailingSlash(raw.target);
@@ -42,8 +57,14 @@ export function toGateConfig(
       ratePerSecond: raw.load.rate,
       requestTimeoutMs: raw.load['request-timeout'],
     },
-    endpoints: raw.endpoints.map((endpoint) => toEndpointConfig(endpoint, target, defaults, raw.slo)),
+    endpoints: raw.endpoints.map((endpoint, i) => {
+      const config = toEndpointConfig(endpoint, target, defaults, raw.slo);
+      const templates = requestData.templates[i];
+      // Absent rather than undefined, so a config without templates maps exactly as before.
+      return templates ? { ...config, templates } : config;
+    }),
     baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
+    ...(requestData.data ? { data: requestData.data } : {}),
     secrets: [...new Set(secrets)],
     tooShortToMask,
     warnings,

@@ -1,4 +1,5 @@
 /** The validated, typed configuration the rest of slo-gate receives. Units are in the names. */
+import type { Template } from './template.js';
 
 export interface SloTargets {
   p50Ms?: number;
@@ -36,6 +37,8 @@ export interface EndpointConfig {
   slo: SloTargets;
   /** With a baseline: the largest p95 regression allowed for this endpoint, as a fraction. */
   maxRegression?: number;
+  /** Its `{{ }}` templates, filled per request; absent on a fixed endpoint (one prebuilt request). */
+  templates?: EndpointTemplates;
 }
 
 export interface ServiceConfig {
@@ -100,6 +103,8 @@ export interface GateConfig {
   load: LoadConfig;
   endpoints: EndpointConfig[];
   baseline?: BaselineConfig;
+  /** Data sets by name, read and checked at load time; absent without a `data` key. */
+  data?: Record<string, DataSetConfig>;
   /** Values expanded from ${VAR}: the action masks them and reports never show them. */
   secrets: string[];
   /** Variables expanded with values too short to mask (under 4 characters): shown as they are. */
@@ -110,4 +115,38 @@ export interface GateConfig {
    * them; a run carries them into its report.
    */
   warnings: string[];
+}
+
+/** How a data set's rows are taken: file order wrapping around, at random, or each once only. */
+export type DataOrder = 'sequential' | 'random' | 'unique';
+
+/** A data set read from its file at config time (issue #10). */
+export interface DataSetConfig {
+  name: string;
+  /** As the config wrote it, for messages and reports. */
+  file: string;
+  order: DataOrder;
+  /** CSV values are strings; JSON and JSON Lines keep their types. */
+  rows: readonly Readonly<Record<string, unknown>>[];
+}
+
+/**
+ * A body part to fill per request: `json` as a JSON value (a whole-value template keeps its type), `form`
+ * URL-encoded as a form value, `raw` as text.
+ */
+export interface BodySlot {
+  template: Template;
+  as: 'json' | 'form' | 'raw';
+}
+
+/** An endpoint's `{{ }}` templates, compiled once; present only on an endpoint that has any. */
+export interface EndpointTemplates {
+  /** The path, when it has a template (otherwise the endpoint's `path` as is). */
+  path?: Template;
+  /** Header values that have a template, by header name; the others are in `headers` as is. */
+  headers: Record<string, Template>;
+  /** The body as literal text and slots, when it has a template (otherwise `body` as is). */
+  body?: (string | BodySlot)[];
+  /** Data sets the templates take a row from on each request, in order of first use. */
+  dataSets: string[];
 }

@@ -50,9 +50,13 @@ load:
 slo:                      # defaults for every endpoint
   p95: 250ms
   error-rate: 1%
+# data:                   # rows for {{ }} templates, one per request: .csv (header row), .jsonl, .json
+#   items: { file: data/items.csv, order: random }   # order: sequential (default), random, unique
 endpoints:
   - path: /health         # replace with the requests that matter to your users
     slo: { p95: 50ms }
+  # - name: get item      # one cached URL flatters a service: take a different id on each request
+  #   path: /items/{{ items.id }}   # also {{ seq }}, {{ uuid }}, {{ random-int 1 5 }}
 `;
 }
 

@@ -75,6 +75,8 @@ interface InFlight {
   /** Whether the socket had already carried a request (then a silent close is a stale keep-alive). */
   reusedSocket: boolean;
   retried: boolean;
+  /** Its bytes, when not the client's prebuilt request (a templated endpoint); a retry resends them. */
+  request: Buffer | undefined;
 }
 
 export class GateClient extends AutocannonClient {
@@ -128,11 +130,14 @@ export class GateClient extends AutocannonClient {
     return this.inFlight !== null;
   }
 
-  /** Sends one request now. `intendedNs` is when it should have gone out (for fixed-rate load). */
-  send(intendedNs: bigint): void {
+  /**
+   * Sends one request now. `intendedNs` is when it should have gone out (for fixed-rate load); `request`,
+   * its bytes when they are not the prebuilt request's (see requests.ts).
+   */
+  send(intendedNs: bigint, request?: Buffer): void {
     if (this.inFlight || this.destroyed) throw new Error('GateClient.send while busy or destroyed');
     const sentNs = nowNs();
-    this.inFlight = { intendedNs, sentNs, bytesReceived: 0, reusedSocket: false, retried: false };
+    this.inFlight = { intendedNs, sentNs, bytesReceived: 0, reusedSocket: false, retried: false, request };
     this.write();
     this.timeoutTimer.refresh();
   }
@@ -194,7 +199,7 @@ export class GateClient extends AutocannonClient {
     if (!this.socketOpen) this._connect();
     inFlight.reusedSocket = this.requestsOnSocket > 0;
     this.requestsOnSocket++;
-    this.conn.write(this.getRequestBuffer());
+    this.conn.write(inFlight.request ?? this.getRequestBuffer());
   }
 
   private onMessageComplete(): void {

@@ -38,6 +38,11 @@ export interface LoadPlan {
   warmupMs: number;
   durationMs: number;
   requestTimeoutMs: number;
+  /**
+   * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
+   * then the load stops there. Without it every request is the one prebuilt from url, headers and body.
+   */
+  nextRequest?: () => Buffer | undefined;
 }
 
 export type LoadPhase = 'warmup' | 'measure' | 'drain';
@@ -93,6 +98,8 @@ class LoadRun {
   /** Requests in flight over all lanes. */
   private inFlight = 0;
   private abortedAtNs: bigint | undefined;
+  /** When nextRequest first had no request: a unique data set ran out, and the load stops. */
+  private ranOutAtNs: bigint | undefined;
   private windowEdge: 'before' | 'open' | 'closed' = 'before';
 
   constructor(
@@ -173,24 +180,38 @@ class LoadRun {
       }
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
+      const request = this.nextRequest(now);
+      if (request === null) return this.maybeFinish();
       const send = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
       lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
       lane.ownShiftNs = send.ownShiftNs;
       lane.timedFromNs = send.timedFromNs;
       this.window.noteSend(send);
-      return this.send(lane, send.intendedNs);
+      return this.send(lane, send.intendedNs, request);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
+    const request = this.nextRequest(now);
+    if (request === null) return this.maybeFinish();
     lane.timedFromNs = now;
-    this.send(lane, now);
+    this.send(lane, now, request);
   }
 
-  private send(lane: Lane, intendedNs: bigint): void {
+  /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
+  private nextRequest(now: bigint): Buffer | undefined | null {
+    if (this.ranOutAtNs !== undefined) return null;
+    if (!this.plan.nextRequest) return undefined;
+    const request = this.plan.nextRequest();
+    if (request) return request;
+    this.ranOutAtNs = now;
+    return null;
+  }
+
+  private send(lane: Lane, intendedNs: bigint, request: Buffer | undefined): void {
     lane.sentAlone = this.inFlight === 0;
     this.inFlight++;
-    lane.client.send(intendedNs);
+    lane.client.send(intendedNs, request);
   }
 
   private wakeAt(lane: Lane, atNs: bigint, now: bigint): void {
@@ -214,9 +235,11 @@ class LoadRun {
   }
 
   private maybeFinish(): void {
-    if (this.finished || nowNs() < this.windowEndNs) return;
+    const ranOut = this.ranOutAtNs !== undefined;
+    if (this.finished || (nowNs() < this.windowEndNs && !ranOut)) return;
     const allIdle = this.lanes.every((lane) => !lane.client.busy);
-    const allSent = !this.rate || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
+    const allSent =
+      !this.rate || ranOut || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
     if (allIdle && allSent) this.finish();
   }
 
@@ -231,8 +254,9 @@ class LoadRun {
       // At the drain deadline a request still unanswered has had its full timeout.
       if (abandoned && !aborted) this.window.record(abandoned, lane.timedFromNs);
       lane.client.destroy();
-      // The fixed-rate backlog still due at the drain deadline never went out: it timed out too.
-      if (aborted || !this.rate) continue;
+      // The fixed-rate backlog still due at the drain deadline never went out: it timed out too. After the
+      // data ran out nothing more was due: the window ends there.
+      if (aborted || !this.rate || this.ranOutAtNs !== undefined) continue;
       for (const due of dueBefore(this.rate, lane.nextIndex, this.windowEndNs)) {
         this.window.recordUnsent(due, now);
       }
@@ -240,7 +264,7 @@ class LoadRun {
     for (const timer of this.timers) clearTimeout(timer);
     this.windowEdgeReached('end');
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.resolve(this.window.close(this.abortedAtNs));
+    this.resolve(this.window.close(this.abortedAtNs, this.ranOutAtNs));
   }
 
   private readonly onAbort = (): void => {

@@ -51,6 +51,11 @@ export interface LoadMeasurement {
   /** Set when the load was stopped early (the service died, the gate was interrupted). */
   abortedAtMs?: number;
   /**
+   * Set when a `unique` data set ran out: the load stopped there, and the window ends there (from the
+   * window start; negative when it ran out in the warmup).
+   */
+  dataRanOutAtMs?: number;
+  /**
    * Fixed rate: requests due in the window that went out over LATE_SEND_MS after their intended time
    * although their connection was free: the gate itself fell behind (a busy CPU). 0 in closed loop.
    */
@@ -183,10 +188,14 @@ export class WindowAccounting {
     return { requests: this.requests, errors: status + timeout + socket };
   }
 
-  /** Ends the accounting; `abortedAtNs` when the load was stopped early. */
-  close(abortedAtNs?: bigint): LoadMeasurement {
+  /**
+   * Ends the accounting; `abortedAtNs` when the load was stopped early, `ranOutAtNs` when its data ran out
+   * (the window ends at the earlier of the two).
+   */
+  close(abortedAtNs?: bigint, ranOutAtNs?: bigint): LoadMeasurement {
     const { startNs, endNs, requestTimeoutNs } = this.bounds;
-    const windowEndNs = abortedAtNs !== undefined && abortedAtNs < endNs ? abortedAtNs : endNs;
+    let windowEndNs = abortedAtNs !== undefined && abortedAtNs < endNs ? abortedAtNs : endNs;
+    if (ranOutAtNs !== undefined && ranOutAtNs < windowEndNs) windowEndNs = ranOutAtNs;
     const lastAnswerNs = this.lastAnswerNs ?? startNs;
     const trailingNs = windowEndNs - lastAnswerNs;
     // Silence at the end counts only when requests were left waiting in it.
@@ -209,6 +218,7 @@ export class WindowAccounting {
       longestSilenceMs: Number(longestSilenceNs) / 1e6,
       trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
       abortedAtMs: abortedAtNs === undefined ? undefined : msBetween(startNs, abortedAtNs),
+      ...(ranOutAtNs === undefined ? {} : { dataRanOutAtMs: msBetween(startNs, ranOutAtNs) }),
       lateSends: this.lateSends,
       queuedSends: this.queuedSends,
     };

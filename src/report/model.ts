@@ -70,10 +70,24 @@ export interface EndpointResult {
   resources?: EndpointResources;
   /** With a baseline: the base branch measured in alternating rounds, and the change. */
   baseline?: BaselineComparison;
+  /** The data sets its `{{ }}` templates took rows from (issue #10), one per set. */
+  data?: DataSetUse[];
+  /**
+   * A `unique` data set ran out: the load stopped there, and the window ended there (ms from the window
+   * start; negative when it ran out in the warmup).
+   */
+  dataRanOut?: { set: string; atMs: number };
   checks: CheckResult[];
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];
   passed: boolean;
+}
+
+/** A data set an endpoint's templates use: its name, row count and how rows are taken. */
+export interface DataSetUse {
+  set: string;
+  rows: number;
+  order: 'sequential' | 'random' | 'unique';
 }
 
 export interface ServiceInfo {

@@ -7,7 +7,7 @@ import { knownKeysAt } from '../../src/config/schema-keys.js';
 
 describe('knownKeysAt', () => {
   it.each([
-    { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'endpoints'] },
+    { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'endpoints'] },
     // through optional (service), prefault (ready) and default (nothing here)
     { at: ['service', 'ready'], keys: ['url', 'log', 'tcp', 'timeout', 'interval'] },
     { at: ['load'], keys: ['duration', 'warmup', 'connections', 'rate', 'request-timeout'] },

@@ -162,6 +162,23 @@ describe('init with little to go on (issue #14 item 12)', () => {
     expect(() => parseConfig(text, 'slo-gate.yml', {})).not.toThrow();
   });
 
+  it('shows request data commented out, and uncommented it validates with its data file', async () => {
+    const dir = repo({ 'README.md': '# a service\n', 'data/items.csv': 'id\n1\n2\n' });
+    await initRepository(dir);
+    const text = readFileSync(path.join(dir, 'slo-gate.yml'), 'utf8');
+    // Uncomment the data block and the templated endpoint: "# data:" → "data:", "  # - name" → "  - name".
+    const uncommented = text
+      .replace(/^# (data:| {2}items:)/gm, '$1')
+      .replace(/^ {2}# ( {0,2}(- name|path):)/gm, '  $1');
+    expect(uncommented).not.toBe(text);
+    const config = parseConfig(uncommented, path.join(dir, 'slo-gate.yml'), {});
+    expect(config.data?.items?.rows).toEqual([{ id: '1' }, { id: '2' }]);
+    expect(config.endpoints.map((e) => [e.name, e.templates?.dataSets])).toEqual([
+      ['GET /health', undefined],
+      ['get item', ['items']],
+    ]);
+  });
+
   it('writes a weak guess into the config as a comment, and the config still validates', async () => {
     const dir = repo({ 'requirements.txt': 'gunicorn\n', 'wsgi.py': 'import os\n' });
     await initRepository(dir);
