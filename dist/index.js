@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path9 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path10 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path9 && path9[0] !== "/") {
-          path9 = `/${path9}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path9}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path9);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           response: { statusCode: statusCode2 }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path9,
+          path10,
           statusCode2
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path9);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path9,
+          path10,
           error63.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path9, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path9);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path9,
+        path: path10,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path9 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path9)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path9, query) : path9;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path9, host, upgrade, blocking, reset } = request2;
+      const { method, path: path10, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path9} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path9;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode2, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path9 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode2 === 303, this.opts.origin !== origin);
-        this.opts.path = path9;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path9 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path9;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path9) {
-      if (typeof path9 !== "string") {
-        return path9;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path9.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path9;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path9, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path9);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path9, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path9,
+        path: path10,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path9, data: { statusCode: statusCode2 }, persist, times: times2, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode: statusCode2 }, persist, times: times2, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path9,
+            Path: path10,
             "Status code": statusCode2,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path9) {
-      for (let i = 0; i < path9.length; ++i) {
-        const code = path9.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path9 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path9 = `/${path9}`;
+            path10 = `/${path10}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path9);
+          url2 = new URL(util.parseOrigin(url2).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21321,17 +21321,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path9) {
-      const ctrl = callVisitor(key, node2, visitor, path9);
+    function visit_(key, node2, visitor, path10) {
+      const ctrl = callVisitor(key, node2, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path9, ctrl);
-        return visit_(key, ctrl, visitor, path9);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
+          path10 = Object.freeze(path10.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path9);
+            const ci = visit_(i, node2.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21342,13 +21342,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path9);
+          path10 = Object.freeze(path10.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path9);
+          const cv = visit_("value", node2.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21369,17 +21369,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path9) {
-      const ctrl = await callVisitor(key, node2, visitor, path9);
+    async function visitAsync_(key, node2, visitor, path10) {
+      const ctrl = await callVisitor(key, node2, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path9, ctrl);
-        return visitAsync_(key, ctrl, visitor, path9);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
+          path10 = Object.freeze(path10.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path9);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21390,13 +21390,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path9);
+          path10 = Object.freeze(path10.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path9);
+          const cv = await visitAsync_("value", node2.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21423,23 +21423,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path9) {
+    function callVisitor(key, node2, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path9);
+        return visitor(key, node2, path10);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path9);
+        return visitor.Map?.(key, node2, path10);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path9);
+        return visitor.Seq?.(key, node2, path10);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path9);
+        return visitor.Pair?.(key, node2, path10);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path9);
+        return visitor.Scalar?.(key, node2, path10);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path9);
+        return visitor.Alias?.(key, node2, path10);
       return void 0;
     }
-    function replaceNode(key, path9, node2) {
-      const parent = path9[path9.length - 1];
+    function replaceNode(key, path10, node2) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -22051,10 +22051,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path9, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path9.length - 1; i >= 0; --i) {
-        const k = path9[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22073,7 +22073,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path9) => path9 == null || typeof path9 === "object" && !!path9[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22103,11 +22103,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path9, value) {
-        if (isEmptyPath(path9))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path9;
+          const [key, ...rest] = path10;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -22121,8 +22121,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path9) {
-        const [key, ...rest] = path9;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -22136,8 +22136,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path9, keepScalar) {
-        const [key, ...rest] = path9;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -22155,8 +22155,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path9) {
-        const [key, ...rest] = path9;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -22166,8 +22166,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path9, value) {
-        const [key, ...rest] = path9;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -24682,9 +24682,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path9, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path9, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24759,14 +24759,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path9) {
-        if (Collection2.isEmptyPath(path9)) {
+      deleteIn(path10) {
+        if (Collection2.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path9) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24781,10 +24781,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path9, keepScalar) {
-        if (Collection2.isEmptyPath(path9))
+      getIn(path10, keepScalar) {
+        if (Collection2.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path9, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24795,10 +24795,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path9) {
-        if (Collection2.isEmptyPath(path9))
+      hasIn(path10) {
+        if (Collection2.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path9) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24815,13 +24815,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path9, value) {
-        if (Collection2.isEmptyPath(path9)) {
+      setIn(path10, value) {
+        if (Collection2.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path9), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path9, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -25610,9 +25610,9 @@ var require_compose_collection = __commonJS({
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
       if (token.type === "block-seq") {
-        const { anchor: anchor2, newlineAfterProp: nl } = props;
+        const { anchor: anchor2, newlineAfterProp: nl2 } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
-        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+        if (lastProp && (!nl2 || nl2.offset < lastProp.offset)) {
           const message = "Missing newline after block sequence props";
           onError(lastProp, "MISSING_CHAR", message);
         }
@@ -26685,9 +26685,9 @@ var require_cst_scalar = __commonJS({
         case "block-map":
         case "block-seq": {
           const offset = token.offset + source.length;
-          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
+          const nl2 = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type, source, end: [nl] });
+          Object.assign(token, { type, source, end: [nl2] });
           break;
         }
         default: {
@@ -26782,9 +26782,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path9) => {
+    visit2.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path9) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26793,23 +26793,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path9) => {
-      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
-      const field = path9[path9.length - 1][0];
+    visit2.parentCollection = (cst, path10) => {
+      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path9, item, visitor) {
-      let ctrl = visitor(item, path9);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path9.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26820,10 +26820,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path9);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -27178,18 +27178,18 @@ var require_lexer = __commonJS({
         }
       }
       *parseFlowCollection() {
-        let nl, sp;
+        let nl2, sp;
         let indent = -1;
         do {
-          nl = yield* this.pushNewline();
-          if (nl > 0) {
+          nl2 = yield* this.pushNewline();
+          if (nl2 > 0) {
             sp = yield* this.pushSpaces(false);
             this.indentValue = indent = sp;
           } else {
             sp = 0;
           }
           sp += yield* this.pushSpaces(true);
-        } while (nl + sp > 0);
+        } while (nl2 + sp > 0);
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
@@ -27265,16 +27265,16 @@ var require_lexer = __commonJS({
           }
         }
         const qb = this.buffer.substring(0, end);
-        let nl = qb.indexOf("\n", this.pos);
-        if (nl !== -1) {
-          while (nl !== -1) {
-            const cs = this.continueScalar(nl + 1);
+        let nl2 = qb.indexOf("\n", this.pos);
+        if (nl2 !== -1) {
+          while (nl2 !== -1) {
+            const cs = this.continueScalar(nl2 + 1);
             if (cs === -1)
               break;
-            nl = qb.indexOf("\n", cs);
+            nl2 = qb.indexOf("\n", cs);
           }
-          if (nl !== -1) {
-            end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
+          if (nl2 !== -1) {
+            end = nl2 - (qb[nl2 - 1] === "\r" ? 2 : 1);
           }
         }
         if (end === -1) {
@@ -27301,7 +27301,7 @@ var require_lexer = __commonJS({
         return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
       }
       *parseBlockScalar() {
-        let nl = this.pos - 1;
+        let nl2 = this.pos - 1;
         let indent = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
@@ -27310,7 +27310,7 @@ var require_lexer = __commonJS({
               indent += 1;
               break;
             case "\n":
-              nl = i2;
+              nl2 = i2;
               indent = 0;
               break;
             case "\r": {
@@ -27334,28 +27334,28 @@ var require_lexer = __commonJS({
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
           do {
-            const cs = this.continueScalar(nl + 1);
+            const cs = this.continueScalar(nl2 + 1);
             if (cs === -1)
               break;
-            nl = this.buffer.indexOf("\n", cs);
-          } while (nl !== -1);
-          if (nl === -1) {
+            nl2 = this.buffer.indexOf("\n", cs);
+          } while (nl2 !== -1);
+          if (nl2 === -1) {
             if (!this.atEnd)
               return this.setNext("block-scalar");
-            nl = this.buffer.length;
+            nl2 = this.buffer.length;
           }
         }
-        let i = nl + 1;
+        let i = nl2 + 1;
         ch = this.buffer[i];
         while (ch === " ")
           ch = this.buffer[++i];
         if (ch === "	") {
           while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
             ch = this.buffer[++i];
-          nl = i - 1;
+          nl2 = i - 1;
         } else if (!this.blockScalarKeep) {
           do {
-            let i2 = nl - 1;
+            let i2 = nl2 - 1;
             let ch2 = this.buffer[i2];
             if (ch2 === "\r")
               ch2 = this.buffer[--i2];
@@ -27363,13 +27363,13 @@ var require_lexer = __commonJS({
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
             if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
-              nl = i2;
+              nl2 = i2;
             else
               break;
           } while (true);
         }
         yield cst.SCALAR;
-        yield* this.pushToIndex(nl + 1, true);
+        yield* this.pushToIndex(nl2 + 1, true);
         return yield* this.parseLineStart();
       }
       *parsePlainScalar() {
@@ -27524,7 +27524,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -27547,7 +27547,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -27954,10 +27954,10 @@ var require_parser = __commonJS({
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
-              let nl = this.source.indexOf("\n") + 1;
-              while (nl !== 0) {
-                this.onNewLine(this.offset + nl);
-                nl = this.source.indexOf("\n", nl) + 1;
+              let nl2 = this.source.indexOf("\n") + 1;
+              while (nl2 !== 0) {
+                this.onNewLine(this.offset + nl2);
+                nl2 = this.source.indexOf("\n", nl2) + 1;
               }
             }
             yield* this.pop();
@@ -28012,25 +28012,25 @@ var require_parser = __commonJS({
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
           let start = [];
           if (atNextItem && it.sep && !it.value) {
-            const nl = [];
+            const nl2 = [];
             for (let i = 0; i < it.sep.length; ++i) {
               const st = it.sep[i];
               switch (st.type) {
                 case "newline":
-                  nl.push(i);
+                  nl2.push(i);
                   break;
                 case "space":
                   break;
                 case "comment":
                   if (st.indent > map2.indent)
-                    nl.length = 0;
+                    nl2.length = 0;
                   break;
                 default:
-                  nl.length = 0;
+                  nl2.length = 0;
               }
             }
-            if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
+            if (nl2.length >= 2)
+              start = it.sep.splice(nl2[1]);
           }
           switch (this.type) {
             case "anchor":
@@ -28307,10 +28307,10 @@ var require_parser = __commonJS({
       }
       flowScalar(type) {
         if (this.onNewLine) {
-          let nl = this.source.indexOf("\n") + 1;
-          while (nl !== 0) {
-            this.onNewLine(this.offset + nl);
-            nl = this.source.indexOf("\n", nl) + 1;
+          let nl2 = this.source.indexOf("\n") + 1;
+          while (nl2 !== 0) {
+            this.onNewLine(this.offset + nl2);
+            nl2 = this.source.indexOf("\n", nl2) + 1;
           }
         }
         return {
@@ -28455,7 +28455,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -28474,14 +28474,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -28515,9 +28515,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -29217,8 +29217,8 @@ var require_http_parser = __commonJS({
 var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports, module) {
     "use strict";
-    var { randomUUID: randomUUID2 } = __require("crypto");
-    module.exports = randomUUID2;
+    var { randomUUID: randomUUID3 } = __require("crypto");
+    module.exports = randomUUID3;
   }
 });
 
@@ -31606,7 +31606,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
+    var parse6 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -31619,7 +31619,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -31627,9 +31627,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse5(version2, options);
+      const v = parse6(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -31640,9 +31640,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -31677,10 +31677,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -31751,9 +31751,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
+      const parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -31939,7 +31939,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -31974,7 +31974,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -31984,7 +31984,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -31996,7 +31996,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -33231,7 +33231,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -33270,7 +33270,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid,
       clean,
       inc,
@@ -33361,7 +33361,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path9 = reqData.path;
+        const path10 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -33372,7 +33372,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname3 + ":" + port;
         }
         const baseReq = [
-          `${method} ${path9} HTTP/1.1`
+          `${method} ${path10} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -33522,9 +33522,9 @@ var require_lodash = __commonJS({
       });
       return result;
     }
-    function overArg(func, transform2) {
+    function overArg(func, transform3) {
       return function(arg) {
-        return func(transform2(arg));
+        return func(transform3(arg));
       };
     }
     function setToArray(set2) {
@@ -33754,7 +33754,7 @@ var require_lodash = __commonJS({
       if (result !== void 0) {
         return result;
       }
-      if (!isObject2(value)) {
+      if (!isObject3(value)) {
         return value;
       }
       var isArr = isArray(value);
@@ -33802,7 +33802,7 @@ var require_lodash = __commonJS({
       return result;
     }
     function baseCreate(proto) {
-      return isObject2(proto) ? objectCreate(proto) : {};
+      return isObject3(proto) ? objectCreate(proto) : {};
     }
     function baseGetAllKeys(object2, keysFunc, symbolsFunc) {
       var result = keysFunc(object2);
@@ -33812,7 +33812,7 @@ var require_lodash = __commonJS({
       return objectToString.call(value);
     }
     function baseIsNative(value) {
-      if (!isObject2(value) || isMasked(value)) {
+      if (!isObject3(value) || isMasked(value)) {
         return false;
       }
       var pattern = isFunction(value) || isHostObject(value) ? reIsNative : reIsHostCtor;
@@ -34011,13 +34011,13 @@ var require_lodash = __commonJS({
     }
     var isBuffer = nativeIsBuffer || stubFalse;
     function isFunction(value) {
-      var tag = isObject2(value) ? objectToString.call(value) : "";
+      var tag = isObject3(value) ? objectToString.call(value) : "";
       return tag == funcTag || tag == genTag;
     }
     function isLength(value) {
       return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
     }
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return !!value && (type == "object" || type == "function");
     }
@@ -34079,7 +34079,7 @@ var require_lodash2 = __commonJS({
       return !!length && (typeof value == "number" || reIsUint.test(value)) && (value > -1 && value % 1 == 0 && value < length);
     }
     function isIterateeCall(value, index, object2) {
-      if (!isObject2(object2)) {
+      if (!isObject3(object2)) {
         return false;
       }
       var type = typeof index;
@@ -34111,13 +34111,13 @@ var require_lodash2 = __commonJS({
       return value != null && isLength(value.length) && !isFunction(value);
     }
     function isFunction(value) {
-      var tag = isObject2(value) ? objectToString.call(value) : "";
+      var tag = isObject3(value) ? objectToString.call(value) : "";
       return tag == funcTag || tag == genTag;
     }
     function isLength(value) {
       return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
     }
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return !!value && (type == "object" || type == "function");
     }
@@ -34149,9 +34149,9 @@ var require_lodash2 = __commonJS({
       if (isSymbol(value)) {
         return NAN;
       }
-      if (isObject2(value)) {
+      if (isObject3(value)) {
         var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-        value = isObject2(other) ? other + "" : other;
+        value = isObject3(other) ? other + "" : other;
       }
       if (typeof value != "string") {
         return value === 0 ? value : +value;
@@ -34223,13 +34223,13 @@ var require_lodash3 = __commonJS({
       return isObjectLike(value) && isArrayLike(value);
     }
     function isFunction(value) {
-      var tag = isObject2(value) ? objectToString.call(value) : "";
+      var tag = isObject3(value) ? objectToString.call(value) : "";
       return tag == funcTag || tag == genTag;
     }
     function isLength(value) {
       return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
     }
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return !!value && (type == "object" || type == "function");
     }
@@ -34626,7 +34626,7 @@ var require_httpClient = __commonJS({
 });
 
 // src/main.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -35764,8 +35764,8 @@ var Context = class {
       if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path9 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path9} does not exist${EOL5}`);
+        const path10 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path10} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -36505,8 +36505,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -40059,7 +40059,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path9) => path9.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path10) => path10.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -40799,10 +40799,10 @@ function redactDeep(value, secrets) {
 
 // src/run.ts
 import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/config/load-config.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 
 // node_modules/zod/v4/classic/external.js
@@ -41622,10 +41622,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path9) {
-  if (!path9)
+function getElementAtPath(obj, path10) {
+  if (!path10)
     return obj;
-  return path9.reduce((acc, key) => acc?.[key], obj);
+  return path10.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -41965,11 +41965,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path9, issues) {
+function prefixIssues(path10, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path9);
+    iss.path.unshift(path10);
     return iss;
   });
 }
@@ -42431,16 +42431,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path9 = []) => {
+  const processError = (error64, path10 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path9, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -42479,17 +42479,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path9 = []) => {
+  const processError = (error64, path10 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path9, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -42528,8 +42528,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path9 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path9) {
+  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path10) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -42663,18 +42663,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -44169,7 +44169,7 @@ function capSize(inst, size2) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size2(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -44183,7 +44183,7 @@ function capSize(inst, size2) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input3) => Array.isArray(input3) ? input3.length : -1;
@@ -44367,7 +44367,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -44375,7 +44375,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
-    if (!isObject2(input3)) {
+    if (!isObject3(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -44511,7 +44511,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -44520,7 +44520,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
-    if (!isObject2(input3)) {
+    if (!isObject3(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -59667,13 +59667,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path9 = ref.slice(1).split("/").filter(Boolean);
-  if (path9.length === 0) {
+  const path10 = ref.slice(1).split("/").filter(Boolean);
+  if (path10.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path9[0] === defsKey) {
-    const key = path9[1] === void 0 ? void 0 : decodeJSONPointerSegment(path9[1]);
+  if (path10[0] === defsKey) {
+    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -60572,12 +60572,12 @@ function describeValue(value) {
   return String(value);
 }
 var expected = (what) => (issue3) => issue3.input === void 0 ? `expected ${what}` : `expected ${what}, got ${describeValue(issue3.input)}`;
-function unitValue(what, example, parse5, minimum = 0) {
+function unitValue(what, example, parse6, minimum = 0) {
   const expectedWhat = `${what} such as "${example}"`;
   return external_exports.string({
     error: (issue3) => typeof issue3.input === "number" ? `expected ${expectedWhat}, got ${issue3.input} (a bare number has no unit)` : expected(expectedWhat)(issue3)
   }).meta({ examples: [example] }).transform((text, ctx) => {
-    const parsed = parse5(text);
+    const parsed = parse6(text);
     if (parsed === void 0 || parsed < minimum) {
       ctx.addIssue({ code: "custom", message: `expected ${expectedWhat}, got ${describeValue(text)}` });
       return external_exports.NEVER;
@@ -60699,7 +60699,7 @@ function socketAddressOf(url2) {
 
 // src/config/to-gate-config.ts
 var DEFAULT_SLO = { errorRate: 0.01 };
-function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }) {
+function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }, requestData = { templates: [] }) {
   const baseDir = path2.dirname(path2.resolve(source));
   const target = withoutTrailingSlash(raw.target);
   const defaults2 = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
@@ -60714,8 +60714,13 @@ function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }) {
       ratePerSecond: raw.load.rate,
       requestTimeoutMs: raw.load["request-timeout"]
     },
-    endpoints: raw.endpoints.map((endpoint2) => toEndpointConfig(endpoint2, target, defaults2, raw.slo)),
+    endpoints: raw.endpoints.map((endpoint2, i) => {
+      const config2 = toEndpointConfig(endpoint2, target, defaults2, raw.slo);
+      const templates = requestData.templates[i];
+      return templates ? { ...config2, templates } : config2;
+    }),
     baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
+    ...requestData.data ? { data: requestData.data } : {},
     secrets: [...new Set(secrets)],
     tooShortToMask,
     warnings
@@ -60854,11 +60859,11 @@ function resourceTargetWithoutService(raw) {
     { path: ["slo"], slo: raw.slo },
     ...raw.endpoints.map((endpoint2, i) => ({ path: ["endpoints", i, "slo"], slo: endpoint2.slo }))
   ];
-  for (const { path: path9, slo } of places) {
+  for (const { path: path10, slo } of places) {
     const key = RESOURCE_KEYS.find((k) => slo?.[k] !== void 0);
     if (key) {
       return {
-        path: [...path9, key],
+        path: [...path10, key],
         text: "needs a service block: resources are read from the process tree of a service slo-gate starts",
         pointAt: "key"
       };
@@ -60889,14 +60894,1815 @@ function duplicateName(endpoints) {
   return void 0;
 }
 
+// src/config/data-rules.ts
+import path3 from "node:path";
+
+// src/config/data-files.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// node_modules/csv-parse/lib/api/CsvError.js
+var CsvError = class _CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context3 of contexts) {
+      for (const key in context3) {
+        const value = context3[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var is_object = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var normalize_columns_array = function(columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === void 0 || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal"
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var ResizeableBuffer = class {
+  constructor(size2 = 100) {
+    this.size = size2;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size2);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+};
+var ResizeableBuffer_default = ResizeableBuffer;
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_state = function(options) {
+  const timchars = [
+    // Basic Latin
+    32,
+    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    9,
+    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    10,
+    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    13,
+    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    12,
+    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    11,
+    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    160,
+    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    5760,
+    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    8192,
+    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    8193,
+    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    8194,
+    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    8195,
+    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    8196,
+    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    8197,
+    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    8198,
+    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    8199,
+    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    8200,
+    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    8201,
+    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    8202,
+    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    8232,
+    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    8233,
+    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    8239,
+    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    8287,
+    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    12288,
+    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    65279
+    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding
+    );
+    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: void 0,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: void 0,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
+    field: new ResizeableBuffer_default(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      ...options.delimiter ? options.delimiter.map((delimiter) => delimiter.length) : [],
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      ...timchars.map((t) => t.length)
+    ),
+    previousBuf: void 0,
+    quoting: false,
+    stop: false,
+    rawBuffer: new ResizeableBuffer_default(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("	", options.encoding)[0]
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars,
+    timcharFirstBytes
+  };
+};
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var underscore = function(str) {
+  return str.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var normalize_options = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  if (options.encoding === void 0 || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`
+      ],
+      options
+    );
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`
+      ],
+      options
+    );
+  }
+  options.cast_function = null;
+  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
+    options.cast = void 0;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`
+      ],
+      options
+    );
+  }
+  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function(value) {
+      const date5 = Date.parse(value);
+      return !isNaN(date5) ? new Date(date5) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`
+      ],
+      options
+    );
+  }
+  options.cast_first_line_to_header = void 0;
+  if (options.columns === true) {
+    options.cast_first_line_to_header = void 0;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`
+      ],
+      options
+    );
+  }
+  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`
+      ],
+      options
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated."
+      ],
+      options
+    );
+  }
+  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`
+        ],
+        options
+      );
+    }
+  }
+  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === void 0)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["	".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.score === void 0)
+      options.delimiter_auto.score = (info2, options2) => {
+        return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.size === void 0)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`
+        ],
+        options
+      );
+    }
+  }
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function(delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`
+        ],
+        options
+      );
+    }
+    return delimiter;
+  });
+  if (options.escape === void 0 || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
+      );
+    }
+  }
+  if (options.from === void 0 || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
+      );
+    }
+  }
+  if (options.from_line === void 0 || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
+      );
+    }
+  }
+  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`
+      ],
+      options
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option"
+      ],
+      options
+    );
+  }
+  if (options.info === void 0 || options.info === null || options.info === false) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
+    );
+  }
+  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
+    options.max_record_size = 0;
+  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
+  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
+    );
+  }
+  if (options.objname === void 0 || options.objname === null || options.objname === false) {
+    options.objname = void 0;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+  } else if (typeof options.objname === "number") {
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
+    );
+  }
+  if (options.objname !== void 0) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
+        );
+      }
+    } else {
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index"
+        );
+      }
+    }
+  }
+  if (options.on_record === void 0 || options.on_record === null) {
+    options.on_record = void 0;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`
+      ],
+      options
+    );
+  }
+  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
+    );
+  }
+  if (options.quote === null || options.quote === false || options.quote === "") {
+    options.quote = null;
+  } else {
+    if (options.quote === void 0 || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
+      );
+    }
+  }
+  if (options.raw === void 0 || options.raw === null || options.raw === false) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
+    );
+  }
+  if (options.record_delimiter === void 0) {
+    options.record_delimiter = [];
+  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`
+        ],
+        options
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`
+      ],
+      options
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  if (typeof options.relax_column_count === "boolean") {
+  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
+    );
+  }
+  if (typeof options.relax_quotes === "boolean") {
+  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
+    );
+  }
+  if (typeof options.skip_empty_lines === "boolean") {
+  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
+    );
+  }
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
+    );
+  }
+  if (typeof options.skip_records_with_error === "boolean") {
+  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
+    );
+  }
+  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
+    );
+  }
+  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
+    );
+  }
+  if (options.trim === void 0 || options.trim === null || options.trim === false) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
+    );
+  }
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  if (options.to === void 0 || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
+      );
+    }
+  }
+  if (options.to_line === void 0 || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
+      );
+    }
+  }
+  return options;
+};
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var delimiter_discover = function(records, options) {
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records2 = [];
+      const parser = transform2({ delimiter: [] });
+      const push = (record3) => records2.push(record3);
+      const close = () => {
+      };
+      const error63 = parser.parse(data, true, push, close);
+      if (error63 !== void 0) throw error63;
+      return records2;
+    })(records);
+  }
+  const info2 = Array(127).fill().map(() => ({ lines: [] }));
+  records.map(([record3], line) => {
+    for (let i = 0, l = record3.length; i < l; i++) {
+      const code = record3.charCodeAt(i);
+      if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
+      info2[code].lines[line]++;
+    }
+  });
+  info2.map((info3, i) => {
+    info3.char_code = i;
+    info3.std = std(info3.lines);
+    info3.total = info3.lines.reduce((acc, val) => acc + val, 0);
+    info3.preferred = !!options.preferred[i];
+    info3.score = options.score(info3, options);
+  });
+  const result = info2.reduce(
+    (acc, info3) => acc.score > info3.score ? acc : info3,
+    {}
+  );
+  return String.fromCharCode(result.char_code);
+};
+var std = function(array2) {
+  const n = array2.length;
+  if (n === 0) return 0;
+  const mean2 = array2.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array2.map((x) => Math.pow(x - mean2, 2)).reduce((a, b) => a + b) / n
+  );
+};
+
+// node_modules/csv-parse/lib/api/index.js
+var isRecordEmpty = function(record3) {
+  return record3.every(
+    (field) => field == null || field.toString && field.toString().trim() === ""
+  );
+};
+var cr = 13;
+var nl = 10;
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+var transform2 = function(original_options = {}) {
+  const info2 = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info2,
+    original_options,
+    options,
+    state: init_state(options),
+    __needMoreData: function(i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function(nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote
+      } = this.state;
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === void 0) {
+          delimiterBuf = nextBuf;
+        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        nextBuf = void 0;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
+            )
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = void 0;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === void 0) {
+        if (nextBuf === void 0) {
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== void 0 && nextBuf === void 0) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          if (end === false) {
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding2 in boms) {
+            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
+              const bomLength = boms[encoding2].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              const options2 = normalize_options({
+                ...this.original_options,
+                encoding: encoding2
+              });
+              for (const key in options2) {
+                this.options[key] = options2[key];
+              }
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
+          this.state.wasRowDelimiter = true;
+        }
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr
+              );
+              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
+                pos += escape.length - 1;
+              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment"
+                    ],
+                    this.options,
+                    this.__infoField()
+                  )
+                );
+                if (err !== void 0) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                if (relax_quotes === false) {
+                  const info3 = this.__infoField();
+                  const bom2 = Object.keys(boms).map(
+                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
+                  ).filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info3.column)} at line ${info3.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom2 ? `(${bom2} bom)` : void 0
+                      ],
+                      this.options,
+                      info3,
+                      {
+                        field: this.state.field
+                      }
+                    )
+                  );
+                  if (err !== void 0) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos
+            );
+            if (recordDelimiterLength !== 0) {
+              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+              } else {
+                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== void 0) return errField;
+                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== void 0) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== void 0) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`
+                ],
+                this.options,
+                this.__infoField()
+              )
+            );
+          }
+        }
+        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+          if (err !== void 0) return err;
+        } else {
+          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== void 0) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== void 0) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function(push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info: info3,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values
+      } = this.options;
+      const { enabled, record: record3 } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      const recordLength = record3.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record3)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record3);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err = columns === false ? new CsvError(
+          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+          [
+            "Invalid Record Length:",
+            `expect ${this.state.expectedRecordLength},`,
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record: record3
+          }
+        ) : new CsvError(
+          "CSV_RECORD_INCONSISTENT_COLUMNS",
+          [
+            "Invalid Record Length:",
+            `columns length is ${columns.length},`,
+            // rename columns
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record: record3
+          }
+        );
+        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record3)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        if (columns !== false) {
+          const obj = {};
+          for (let i = 0, l = record3.length; i < l; i++) {
+            if (columns[i] === void 0 || columns[i].disabled) continue;
+            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record3[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record3[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record3[i],
+                enumerable: true,
+                writable: true,
+                configurable: true
+              });
+            }
+          }
+          if (raw === true || info3 === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info3 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [obj[objname], extRecord],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? obj : [obj[objname], obj],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          }
+        } else {
+          if (raw === true || info3 === true) {
+            const extRecord = Object.assign(
+              { record: record3 },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info3 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [record3[objname], extRecord],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? record3 : [record3[objname], record3],
+              push
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function(record3) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers = firstLineToHeaders === void 0 ? record3 : firstLineToHeaders.call(null, record3);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers
+              }
+            )
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function() {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = void 0;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function() {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== void 0) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function() {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function(record3, push) {
+      const { on_record } = this.options;
+      if (on_record !== void 0) {
+        const info3 = this.__infoRecord();
+        try {
+          record3 = on_record.call(null, record3, info3);
+        } catch (err) {
+          return err;
+        }
+        if (record3 === void 0 || record3 === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record3);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function(field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
+        return [void 0, void 0];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info3 = this.__infoField();
+          return [void 0, this.state.castField.call(null, field, info3)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [void 0, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info3 = this.__infoField();
+        return [void 0, this.options.cast_date.call(null, field, info3)];
+      }
+      return [void 0, field];
+    },
+    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function(buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      const first = buf[pos];
+      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function(buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
+        return 0;
+      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function(buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function(value) {
+      return value - parseFloat(value) + 1 >= 0;
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function(buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function(chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function(buf, pos) {
+      const { encoding } = this.options;
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding)
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function(msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== void 0) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : void 0
+            );
+          } catch (err2) {
+            return err2;
+          }
+        }
+        return void 0;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function() {
+      return {
+        ...this.info,
+        columns: this.options.columns
+      };
+    },
+    __infoRecord: function() {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
+      };
+    },
+    __infoField: function() {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records,
+        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
+        quoting: this.state.wasQuoting
+      };
+    }
+  };
+};
+
+// node_modules/csv-parse/lib/sync.js
+var parse5 = function(data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
+  const parser = transform2(opts);
+  const push = (record3) => {
+    if (parser.options.objname === void 0) records.push(record3);
+    else {
+      records[record3[0]] = record3[1];
+    }
+  };
+  const close = () => {
+  };
+  const error63 = parser.parse(data, true, push, close);
+  if (error63 !== void 0) throw error63;
+  return records;
+};
+
+// src/config/data-files.ts
+var import_yaml = __toESM(require_dist(), 1);
+function readDataFile(file2, shownAs) {
+  let text;
+  try {
+    text = readFileSync3(file2, "utf8");
+  } catch (error63) {
+    const code = error63.code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code);
+    throw configError(`${shownAs}: cannot read the data file: ${reason}`);
+  }
+  if (/\.csv$/i.test(file2)) return readCsv(text, shownAs);
+  if (/\.jsonl$/i.test(file2)) return readJsonLines(text, shownAs);
+  return readJsonList(text, shownAs);
+}
+function readCsv(text, shownAs) {
+  if (text.replace(/^\uFEFF/, "").trim() === "")
+    throw configError(`${shownAs}:1: the CSV is empty; expected a header row naming the columns`);
+  let records;
+  try {
+    records = parse5(text, {
+      bom: true,
+      columns: (header) => checkedHeader(header, shownAs),
+      skip_empty_lines: true,
+      info: true
+    });
+  } catch (error63) {
+    const e = error63;
+    if (e.message.startsWith(shownAs)) throw error63;
+    throw configError(
+      `${shownAs}:${e.lines ?? 1}: invalid CSV: ${e.message.replace(/^Invalid Record Length: /, "")}`
+    );
+  }
+  return { rows: records.map((r) => r.record), lines: records.map((r) => r.info.lines) };
+}
+function checkedHeader(header, shownAs) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i, name] of header.entries()) {
+    if (name.trim() === "")
+      throw configError(
+        `${shownAs}:1: column ${i + 1} of the header row has no name; the first row must name every column`
+      );
+    if (seen.has(name))
+      throw configError(
+        `${shownAs}:1: the header row names "${name}" twice; the first row must name each column once`
+      );
+    seen.add(name);
+  }
+  return header;
+}
+function readJsonLines(text, shownAs) {
+  const rows = [];
+  const lines = [];
+  for (const [i, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
+    let value;
+    try {
+      value = JSON.parse(line);
+    } catch (error63) {
+      throw configError(`${shownAs}:${i + 1}: invalid JSON: ${error63.message}`);
+    }
+    if (!isObject2(value)) throw configError(`${shownAs}:${i + 1}: expected a JSON object on each line`);
+    rows.push(value);
+    lines.push(i + 1);
+  }
+  return { rows, lines };
+}
+function readJsonList(text, shownAs) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error63) {
+    throw configError(`${shownAs}: invalid JSON: ${error63.message}`);
+  }
+  if (!Array.isArray(value)) throw configError(`${shownAs}:1: expected a JSON list of objects`);
+  const lines = lineOfItems(text, value.length);
+  const bad = value.findIndex((item) => !isObject2(item));
+  if (bad >= 0) throw configError(`${shownAs}:${lines[bad]}: expected a JSON object, item ${bad} is not`);
+  return { rows: value, lines };
+}
+function lineOfItems(text, count) {
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter });
+  const items = doc.contents?.items ?? [];
+  return Array.from({ length: count }, (_, i) => {
+    const offset = items[i]?.range?.[0];
+    return offset === void 0 ? 1 : lineCounter.linePos(offset).line;
+  });
+}
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
 // src/config/expand-env.ts
 var MIN_SECRET_LENGTH = 4;
 var NOT_EXPANDED = /* @__PURE__ */ new Set(["service.command"]);
 var REFERENCE = /(\$?)\$\{([^}]*)(\}?)/g;
 var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var BadReference = class {
-  constructor(path9, problem) {
-    this.path = path9;
+  constructor(path10, problem) {
+    this.path = path10;
     this.problem = problem;
   }
   path;
@@ -60936,14 +62742,275 @@ function expandEnv(value, env) {
     throw error63;
   }
 }
-function formatPath(path9) {
+function formatPath(path10) {
   let text = "";
-  for (const part of path9) {
+  for (const part of path10) {
     if (typeof part === "number") text += `[${part}]`;
     else text += text ? `.${String(part)}` : String(part);
   }
   return text || "(top level)";
 }
+
+// src/config/template.ts
+var TemplateError = class extends Error {
+};
+var NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var FIELD = /^[^\s{}.]+$/;
+var INTEGER = /^-?\d+$/;
+var hasTemplate = (text) => text.includes("{{");
+function parseTemplate(text) {
+  const parts = [];
+  let at = 0;
+  while (at < text.length) {
+    const open3 = text.indexOf("{{", at);
+    if (open3 < 0) break;
+    const close = text.indexOf("}}", open3 + 2);
+    if (close < 0) throw new TemplateError(`"{{" at character ${open3 + 1} is never closed with "}}"`);
+    if (open3 > at) parts.push(text.slice(at, open3));
+    parts.push(parseSlot(text.slice(open3 + 2, close).trim()));
+    at = close + 2;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return parts;
+}
+function parseSlot(expression) {
+  const words = expression.split(/\s+/);
+  const [head, ...args] = words;
+  if (!head) throw new TemplateError('"{{ }}" is empty; name a data field, seq, uuid or random-int A B');
+  if (head === "random-int") {
+    const [min, max, extra] = args;
+    if (min === void 0 || max === void 0 || extra !== void 0 || !INTEGER.test(min) || !INTEGER.test(max))
+      throw new TemplateError(
+        `"{{ ${expression} }}": random-int takes two whole numbers, such as random-int 1 5`
+      );
+    const [low, high] = [Number(min), Number(max)];
+    if (low > high)
+      throw new TemplateError(`"{{ ${expression} }}": random-int's first number must not exceed its second`);
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high))
+      throw new TemplateError(`"{{ ${expression} }}": random-int's bounds must be safe integers`);
+    return { kind: "random-int", min: low, max: high };
+  }
+  if (args.length > 0)
+    throw new TemplateError(`"{{ ${expression} }}" is not a template; only random-int takes arguments`);
+  if (head === "seq" || head === "uuid") return { kind: head };
+  const dot = head.indexOf(".");
+  if (dot < 0) {
+    if (!NAME.test(head))
+      throw new TemplateError(`"{{ ${expression} }}" is not a name, such as items.id or seq`);
+    return { kind: "name", name: head };
+  }
+  const set2 = head.slice(0, dot);
+  const field = head.slice(dot + 1);
+  if (!NAME.test(set2) || !FIELD.test(field))
+    throw new TemplateError(`"{{ ${expression} }}" is not a data field; write set.field, such as items.id`);
+  return { kind: "field", set: set2, field };
+}
+var slotsOf = (template) => template.filter((part) => typeof part !== "string");
+var isWholeSlot = (template) => template.length === 1 && typeof template[0] !== "string";
+
+// src/config/data-rules.ts
+function checkTemplates(raw, captured = /* @__PURE__ */ new Set()) {
+  const dataSets = new Set(Object.keys(raw.data ?? {}));
+  const templates = [];
+  for (const [index, endpoint2] of raw.endpoints.entries()) {
+    let compiled;
+    try {
+      compiled = compileEndpoint(endpoint2, ["endpoints", index]);
+    } catch (error63) {
+      if (error63 instanceof PlacedTemplateError) return { ok: false, problem: error63.problem };
+      throw error63;
+    }
+    for (const placed of compiled?.placed ?? []) {
+      const problem = unknownName(placed, dataSets, captured);
+      if (problem) return { ok: false, problem };
+    }
+    templates.push(compiled?.templates);
+  }
+  return { ok: true, templates };
+}
+var PlacedTemplateError = class extends Error {
+  constructor(problem) {
+    super(problem.text);
+    this.problem = problem;
+  }
+  problem;
+};
+function parsedAt(text, at) {
+  try {
+    return parseTemplate(text);
+  } catch (error63) {
+    if (error63 instanceof TemplateError)
+      throw new PlacedTemplateError({ path: at, text: error63.message, pointAt: "value" });
+    throw error63;
+  }
+}
+function unknownName(placed, dataSets, captured) {
+  for (const slot of slotsOf(placed.template)) {
+    if (slot.kind === "field" && !dataSets.has(slot.set)) {
+      const known = dataSets.size ? `it defines ${[...dataSets].join(", ")}` : "there is no `data` key";
+      return {
+        path: placed.path,
+        text: `"{{ ${slot.set}.${slot.field} }}" names data set "${slot.set}", which \`data\` does not define (${known})`,
+        pointAt: "value"
+      };
+    }
+    if (slot.kind === "name" && !captured.has(slot.name)) {
+      return {
+        path: placed.path,
+        text: `"{{ ${slot.name} }}" is unknown: a template names a data field (set.field), a built-in (seq, uuid, random-int A B) or a captured value`,
+        pointAt: "value"
+      };
+    }
+  }
+  return void 0;
+}
+function compileEndpoint(endpoint2, at) {
+  const placed = [];
+  const take = (text, where) => {
+    const template = parsedAt(text, where);
+    placed.push({ path: where, template });
+    return template;
+  };
+  const path10 = hasTemplate(endpoint2.path) ? take(endpoint2.path, [...at, "path"]) : void 0;
+  const headers = {};
+  for (const [name, value] of Object.entries(endpoint2.headers ?? {})) {
+    if (hasTemplate(value)) headers[name] = take(value, [...at, "headers", name]);
+  }
+  const body = compileBody(endpoint2, (text, where) => take(text, [...at, "body", ...where]));
+  if (placed.length === 0) return void 0;
+  const dataSets = [
+    ...new Set(
+      placed.flatMap((p) => slotsOf(p.template)).flatMap((s) => s.kind === "field" ? [s.set] : [])
+    )
+  ];
+  return { templates: { path: path10, headers, body, dataSets }, placed };
+}
+var SLOT_MARK = "\0slot";
+var SLOT_IN_JSON = /"\\u0000slot(\d+)"/;
+function compileBody(endpoint2, take) {
+  const { body } = endpoint2;
+  if (body === void 0) return void 0;
+  if (typeof body === "string") {
+    return hasTemplate(body) ? take(body, []).map((part) => typeof part === "string" ? part : { template: [part], as: "raw" }) : void 0;
+  }
+  const contentType = Object.entries(endpoint2.headers ?? {}).find(
+    ([k]) => k.toLowerCase() === "content-type"
+  )?.[1];
+  const isForm = !Array.isArray(body) && contentType?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
+  return isForm ? compileForm(body, take) : compileJson(body, take);
+}
+function compileJson(body, take) {
+  const slots = [];
+  const marked = JSON.stringify(body, function(key, value) {
+    const at = keyPathOf(this, key);
+    if (typeof value === "object" && value !== null) pathOfHolder.set(value, at);
+    if (typeof value !== "string" || !hasTemplate(value)) return value;
+    slots.push({ template: take(value, at), as: "json" });
+    return `${SLOT_MARK}${slots.length - 1}`;
+  });
+  if (slots.length === 0) return void 0;
+  const pieces = marked.split(SLOT_IN_JSON);
+  return pieces.map((piece, i) => i % 2 === 0 ? piece : slots[Number(piece)]).filter((p) => p !== "");
+}
+var pathOfHolder = /* @__PURE__ */ new WeakMap();
+function keyPathOf(holder, key) {
+  const base = typeof holder === "object" && holder !== null && pathOfHolder.get(holder) || [];
+  const step = Array.isArray(holder) ? Number(key) : key;
+  return key === "" ? base : [...base, step];
+}
+function compileForm(body, take) {
+  const parts = [];
+  let templated = false;
+  for (const [key, value] of Object.entries(body)) {
+    const items = Array.isArray(value) ? value.map((v, i) => ({ v, where: [key, i] })) : [{ v: value, where: [key] }];
+    for (const { v, where } of items) {
+      if (parts.length > 0) parts.push("&");
+      parts.push(`${new URLSearchParams({ [key]: "" }).toString()}`);
+      if (typeof v === "string" && hasTemplate(v)) {
+        templated = true;
+        parts.push({ template: take(v, where), as: "form" });
+      } else parts.push(new URLSearchParams({ k: String(v) }).toString().slice(2));
+    }
+  }
+  return templated ? parts : void 0;
+}
+function readDataSets(raw, templates, source) {
+  if (!raw.data) return void 0;
+  const uses = fieldUses(templates);
+  const sets = {};
+  for (const [name, { file: file2, order }] of Object.entries(raw.data)) {
+    const shownAs = path3.join(path3.dirname(source), file2);
+    const data = readDataFile(path3.resolve(path3.dirname(path3.resolve(source)), file2), shownAs);
+    if (data.rows.length === 0) throw configError(`${shownAs}: data set "${name}" has no rows`);
+    checkRows(data, shownAs, uses.get(name) ?? []);
+    sets[name] = { name, file: file2, order, rows: data.rows };
+  }
+  return sets;
+}
+function fieldUses(templates) {
+  const uses = /* @__PURE__ */ new Map();
+  const note = (template, at, inHeader = false) => {
+    for (const slot of slotsOf(template ?? [])) {
+      if (slot.kind !== "field") continue;
+      const list = uses.get(slot.set) ?? [];
+      list.push({ field: slot.field, at, inHeader });
+      uses.set(slot.set, list);
+    }
+  };
+  for (const [i, t] of templates.entries()) {
+    if (!t) continue;
+    note(t.path, ["endpoints", i, "path"]);
+    for (const [name, template] of Object.entries(t.headers))
+      note(template, ["endpoints", i, "headers", name], true);
+    for (const part of t.body ?? [])
+      if (typeof part !== "string") note(part.template, ["endpoints", i, "body"]);
+  }
+  return uses;
+}
+function checkRows(data, file2, uses) {
+  for (const [r, row] of data.rows.entries()) {
+    for (const use of uses) {
+      const value = row[use.field];
+      const line = data.lines[r];
+      if (value === void 0 || value === null) {
+        const columns = r === 0 && /\.csv$/i.test(file2) ? ` (the header row names ${Object.keys(row).join(", ")})` : "";
+        throw configError(
+          `${file2}:${line}: the row has no field "${use.field}"${columns}, which ${formatPath(use.at)} uses`
+        );
+      }
+      if (use.inHeader && typeof value === "string" && /[\r\n]/.test(value)) {
+        throw configError(
+          `${file2}:${line}: field "${use.field}" has a line break, which cannot go in ${formatPath(use.at)}`
+        );
+      }
+    }
+  }
+}
+
+// src/config/schema-data.ts
+var dataOrders = ["sequential", "random", "unique"];
+var dataSetSchema = external_exports.strictObject(
+  {
+    file: external_exports.string({ error: expected('a file such as "data/users.csv"') }).refine((file2) => /\.(csv|jsonl|json)$/i.test(file2), {
+      error: expected("a .csv (with a header row), .jsonl or .json (a list of objects) file")
+    }).meta({
+      description: "Relative to the config file: .csv with a header row, .jsonl (one object a line), or .json (a list of objects)."
+    }),
+    order: external_exports.enum(dataOrders, { error: expected(`one of ${dataOrders.join(", ")}`) }).default("sequential").meta({
+      description: "sequential (default: file order, wrapping around), random, or unique (each row once; the endpoint stops when they run out)."
+    })
+  },
+  { error: expected("a data set such as { file: data/users.csv }") }
+);
+var dataSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, {
+    error: expected("a data set name of letters, digits, _ and - (starting with a letter or _)")
+  }),
+  dataSetSchema,
+  { error: expected("a map of data set names to { file, order }") }
+).meta({
+  description: "Named data sets for request templates: `{{ set.field }}` in a path, header or body takes that field of one row per request."
+});
 
 // src/config/schema.ts
 var sloSchema = external_exports.strictObject(
@@ -60971,14 +63038,16 @@ var endpointSchema = external_exports.strictObject(
     name: external_exports.string({ error: expected("a name") }).min(1).optional().meta({ description: 'Shown in reports; distinct per endpoint. Default: "METHOD path".' }),
     // Any case is accepted and sent upper-case; the message shows what was written, not its upper case.
     method: external_exports.string({ error: expected(`one of ${methods.join(", ")}`) }).meta({ examples: [...methods] }).refine((method) => methods.includes(method.toUpperCase())).transform((method) => method.toUpperCase()).prefault("GET").meta({ description: `HTTP method, in any case: ${methods.join(", ")}. Default GET.` }),
-    path: external_exports.string({ error: expected('a path such as "/items"') }).refine((p) => p.startsWith("/"), { error: expected('a path starting with "/", such as "/items"') }).meta({ description: "Request path, relative to `target`." }),
+    path: external_exports.string({ error: expected('a path such as "/items"') }).refine((p) => p.startsWith("/"), { error: expected('a path starting with "/", such as "/items"') }).meta({
+      description: "Request path, relative to `target`; `{{ set.field }}`, `{{ seq }}`, `{{ uuid }}` and `{{ random-int A B }}` are filled per request (values URL-encoded)."
+    }),
     headers: stringMap("header names to values").optional().meta({
-      description: 'Request headers; ${VAR} expands. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).'
+      description: 'Request headers; ${VAR} expands once, `{{ }}` templates per request. accept-encoding is "gzip, deflate" unless set here, in any case ("" sends none).'
     }),
     body: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()), external_exports.array(external_exports.unknown())], {
       error: expected("a string (sent as is) or a map or list (sent as JSON)")
     }).optional().meta({
-      description: "Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands."
+      description: "Request body: a map or list is sent as JSON (content-type application/json unless a header sets one), a map as a form with content-type application/x-www-form-urlencoded, a string as is (give its content-type); ${VAR} expands once, `{{ }}` templates per request (a JSON value that is exactly one template keeps its type: a number stays a number)."
     }),
     "expect-status": external_exports.union(
       [
@@ -61061,6 +63130,7 @@ var configSchema = external_exports.strictObject(
     load: loadSchema.prefault({}).meta({ description: "Load shape, the same for every endpoint." }),
     slo: sloSchema.optional().meta({ description: "Default targets for every endpoint." }),
     baseline: baselineSchema.optional().meta({ description: "Compare with the base branch, measured side by side in alternating rounds." }),
+    data: dataSchema.optional(),
     endpoints: external_exports.array(endpointSchema, { error: expected("a list of endpoints, each with a path") }).min(1, { error: expected("at least one endpoint") }).meta({ description: "The requests to load, one at a time, each held to its SLO." })
   },
   { error: expected("a map with target and endpoints") }
@@ -61070,7 +63140,7 @@ var configSchema = external_exports.strictObject(
 });
 
 // src/config/yaml-positions.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 function describeYamlError(doc, error63, lineCounter, language) {
   if (error63.code === "DUPLICATE_KEY") {
     const duplicate = findDuplicateKey(doc, error63.pos[0]);
@@ -61094,19 +63164,19 @@ var YAML_HINTS = {
 };
 function findDuplicateKey(doc, offset) {
   const search = (node2, at) => {
-    if ((0, import_yaml.isSeq)(node2)) {
+    if ((0, import_yaml2.isSeq)(node2)) {
       for (const [index, item] of node2.items.entries()) {
         const found = search(item, [...at, index]);
         if (found) return found;
       }
     }
-    if (!(0, import_yaml.isMap)(node2)) return void 0;
+    if (!(0, import_yaml2.isMap)(node2)) return void 0;
     for (const pair of node2.items) {
-      const keyNode = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+      const keyNode = (0, import_yaml2.isNode)(pair.key) ? pair.key : void 0;
       const key = keyText(pair.key);
       if (keyNode?.range?.[0] === offset) {
         const first = node2.items.find((other) => keyText(other.key) === key);
-        const firstOffset = (0, import_yaml.isNode)(first?.key) ? first.key.range?.[0] : void 0;
+        const firstOffset = (0, import_yaml2.isNode)(first?.key) ? first.key.range?.[0] : void 0;
         return firstOffset === void 0 ? void 0 : { path: [...at, key], firstOffset };
       }
       const found = search(pair.value, [...at, key]);
@@ -61117,26 +63187,26 @@ function findDuplicateKey(doc, offset) {
   return search(doc.contents, []);
 }
 function keyText(key) {
-  return (0, import_yaml.isScalar)(key) ? String(key.value) : String(key);
+  return (0, import_yaml2.isScalar)(key) ? String(key.value) : String(key);
 }
 function locate(doc, at) {
   let node2 = doc.contents;
   let key;
   for (const part of at) {
-    if ((0, import_yaml.isAlias)(node2)) node2 = node2.resolve(doc);
-    if ((0, import_yaml.isMap)(node2)) {
+    if ((0, import_yaml2.isAlias)(node2)) node2 = node2.resolve(doc);
+    if ((0, import_yaml2.isMap)(node2)) {
       const pair = node2.items.find((item) => keyText(item.key) === String(part));
       if (!pair) return {};
       key = pair.key;
       node2 = pair.value;
-    } else if ((0, import_yaml.isSeq)(node2) && typeof part === "number") {
+    } else if ((0, import_yaml2.isSeq)(node2) && typeof part === "number") {
       key = void 0;
       node2 = node2.items[part];
     } else {
       return {};
     }
   }
-  return { value: (0, import_yaml.isNode)(node2) ? node2 : void 0, key: (0, import_yaml.isNode)(key) ? key : void 0 };
+  return { value: (0, import_yaml2.isNode)(node2) ? node2 : void 0, key: (0, import_yaml2.isNode)(key) ? key : void 0 };
 }
 function offsetOf(doc, problem) {
   if (problem.pointAt === "parent") {
@@ -61144,7 +63214,7 @@ function offsetOf(doc, problem) {
   }
   const { value, key } = locate(doc, problem.path);
   if (problem.pointAt === "key") return key?.range?.[0];
-  const empty = (0, import_yaml.isScalar)(value) && value.range?.[0] === value.range?.[1];
+  const empty = (0, import_yaml2.isScalar)(value) && value.range?.[0] === value.range?.[1];
   return (empty ? void 0 : value?.range?.[0]) ?? key?.range?.[0];
 }
 
@@ -61244,8 +63314,8 @@ async function loadConfigFile(file2, env) {
   return parseConfig(text, file2, env);
 }
 function parseConfig(text, source, env) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const language = /\.json$/i.test(source) ? "JSON" : "YAML";
   let secrets = [];
   function placed(offset, at, what) {
@@ -61283,17 +63353,25 @@ function parseConfig(text, source, env) {
   if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
   const crossField = crossFieldProblem(parsed.data);
   if (crossField) failWith(crossField);
+  const templates = checkTemplates(parsed.data);
+  if (!templates.ok) failWith(templates.problem);
+  const data = readDataSets(parsed.data, templates.templates, source);
   const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
   const { tooShortToMask } = expansion;
-  return toGateConfig(parsed.data, source, { secrets, tooShortToMask, warnings });
+  return toGateConfig(
+    parsed.data,
+    source,
+    { secrets, tooShortToMask, warnings },
+    { templates: templates.templates, data }
+  );
 }
 
 // src/baseline/worktree.ts
 import { execFile } from "node:child_process";
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import os5 from "node:os";
-import path3 from "node:path";
+import path4 from "node:path";
 import { promisify } from "node:util";
 
 // src/service/setup-command.ts
@@ -61396,7 +63474,7 @@ function resolveBaseRef(ref, env) {
   const eventPath = env.GITHUB_EVENT_PATH;
   if (eventPath) {
     try {
-      const event = JSON.parse(readFileSync3(eventPath, "utf8"));
+      const event = JSON.parse(readFileSync4(eventPath, "utf8"));
       const sha = event.pull_request?.base?.sha;
       if (sha) return sha;
     } catch {
@@ -61416,7 +63494,7 @@ async function addBaseWorktree(repoDir, ref, log) {
     await git(top, ["fetch", "--no-tags", "--depth=1", "origin", ref]);
     sha = await git(top, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"]);
   }
-  const dir = await mkdtemp(path3.join(os5.tmpdir(), "slo-gate-base-"));
+  const dir = await mkdtemp(path4.join(os5.tmpdir(), "slo-gate-base-"));
   await git(top, ["worktree", "add", "--detach", "--force", dir, sha]);
   log.info(`base ${ref} (${sha.slice(0, 12)}) checked out in ${dir}`);
   let removed = false;
@@ -61432,7 +63510,7 @@ async function addBaseWorktree(repoDir, ref, log) {
   };
 }
 function baseServiceFrom(head, repoTop, worktreeDir, baseTarget, headTarget, env) {
-  const relativeCwd = path3.relative(repoTop, head.cwd);
+  const relativeCwd = path4.relative(repoTop, head.cwd);
   if (relativeCwd.startsWith("..")) {
     throw configError(
       `service.cwd: ${head.cwd} is outside the repository, so the base copy cannot be placed`
@@ -61440,7 +63518,7 @@ function baseServiceFrom(head, repoTop, worktreeDir, baseTarget, headTarget, env
   }
   return {
     ...head,
-    cwd: path3.join(worktreeDir, relativeCwd),
+    cwd: path4.join(worktreeDir, relativeCwd),
     env: { ...head.env, ...env },
     ready: {
       ...head.ready,
@@ -61458,7 +63536,7 @@ async function prepareBaseline(config2, env, log) {
   if (!baseline?.ref) return { config: config2 };
   if (!config2.service) throw configError("baseline.ref: needs a service block to start the base copy with");
   const ref = resolveBaseRef(baseline.ref, env);
-  const repoDir = path3.dirname(path3.resolve(config2.source));
+  const repoDir = path4.dirname(path4.resolve(config2.source));
   const top = await git(repoDir, ["rev-parse", "--show-toplevel"]);
   const worktree = await log.group(`Check out the base (${ref})`, () => addBaseWorktree(repoDir, ref, log));
   try {
@@ -61492,7 +63570,7 @@ async function prepareBaseline(config2, env, log) {
 }
 
 // src/gate.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/load/merge-measurements.ts
 function concatSamples(arrays) {
@@ -61858,6 +63936,9 @@ function judgeRounds({ base, head }, maxRegression) {
   };
 }
 
+// src/load/requests.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
 // src/load/gate-client.ts
 var import_httpClient = __toESM(require_httpClient(), 1);
 import { urlToHttpOptions } from "node:url";
@@ -61910,11 +63991,14 @@ var GateClient = class extends import_httpClient.default {
   get busy() {
     return this.inFlight !== null;
   }
-  /** Sends one request now. `intendedNs` is when it should have gone out (for fixed-rate load). */
-  send(intendedNs) {
+  /**
+   * Sends one request now. `intendedNs` is when it should have gone out (for fixed-rate load); `request`,
+   * its bytes when they are not the prebuilt request's (see requests.ts).
+   */
+  send(intendedNs, request2) {
     if (this.inFlight || this.destroyed) throw new Error("GateClient.send while busy or destroyed");
     const sentNs = nowNs();
-    this.inFlight = { intendedNs, sentNs, bytesReceived: 0, reusedSocket: false, retried: false };
+    this.inFlight = { intendedNs, sentNs, bytesReceived: 0, reusedSocket: false, retried: false, request: request2 };
     this.write();
     this.timeoutTimer.refresh();
   }
@@ -61966,7 +64050,7 @@ var GateClient = class extends import_httpClient.default {
     if (!this.socketOpen) this._connect();
     inFlight.reusedSocket = this.requestsOnSocket > 0;
     this.requestsOnSocket++;
-    this.conn.write(this.getRequestBuffer());
+    this.conn.write(inFlight.request ?? this.getRequestBuffer());
   }
   onMessageComplete() {
     const inFlight = this.inFlight;
@@ -62029,6 +64113,149 @@ var GateClient = class extends import_httpClient.default {
   }
 };
 var times = (inFlight) => ({ intendedNs: inFlight.intendedNs, sentNs: inFlight.sentNs });
+
+// src/load/requests.ts
+var DataCursors = class {
+  constructor(sets, random = Math.random) {
+    this.sets = sets;
+    this.random = random;
+  }
+  sets;
+  random;
+  positions = /* @__PURE__ */ new Map();
+  seqs = /* @__PURE__ */ new Map();
+  /** Data sets that ran out (order: unique), in the order they did. */
+  exhausted = /* @__PURE__ */ new Set();
+  /** The next row of `set`, or undefined when a unique set has none left. */
+  take(set2) {
+    const { rows, order } = this.sets[set2];
+    if (order === "random") return rows[Math.floor(this.random() * rows.length)];
+    const position = this.positions.get(set2) ?? 0;
+    if (order === "unique" && position >= rows.length) {
+      this.exhausted.add(set2);
+      return void 0;
+    }
+    this.positions.set(set2, position + 1);
+    return rows[position % rows.length];
+  }
+  /** The next request number of `key` (an endpoint), from 1, over the whole run. */
+  nextSeq(key) {
+    const seq = (this.seqs.get(key) ?? 0) + 1;
+    this.seqs.set(key, seq);
+    return seq;
+  }
+  describe(set2) {
+    const { rows, order } = this.sets[set2];
+    return { set: set2, rows: rows.length, order };
+  }
+};
+var RequestSource = class {
+  constructor(shape, cursors) {
+    this.shape = shape;
+    this.cursors = cursors;
+    const url2 = new URL(shape.target);
+    this.base = url2.pathname.replace(/\/+$/, "");
+    this.fixedPath = new URL(shape.target + shape.path).pathname + new URL(shape.target + shape.path).search;
+    this.head = `${shape.method} `;
+    const fixed = requestHeaders(shape.headers);
+    for (const name of Object.keys(shape.templates.headers)) delete fixed[name];
+    const hasHost = Object.keys(shape.headers).some((name) => name.toLowerCase() === "host");
+    this.headerLines = (hasHost ? "" : `Host: ${url2.host}\r
+`) + "Connection: keep-alive\r\n" + Object.entries(fixed).map(([name, value]) => `${name}: ${value}\r
+`).join("");
+    this.templatedHeaders = Object.entries(shape.templates.headers);
+  }
+  shape;
+  cursors;
+  head;
+  base;
+  fixedPath;
+  headerLines;
+  templatedHeaders;
+  /** The next request's bytes, or undefined when a `unique` data set has run out. */
+  next() {
+    const rows = /* @__PURE__ */ new Map();
+    for (const set2 of this.shape.templates.dataSets) {
+      const row = this.cursors.take(set2);
+      if (!row) return void 0;
+      rows.set(set2, row);
+    }
+    const fill = { rows, seq: this.cursors.nextSeq(this.shape.name), random: this.cursors.random };
+    const { templates } = this.shape;
+    const path10 = templates.path ? this.base + renderText(templates.path, fill, encodeURIComponent) : this.fixedPath;
+    let request2 = `${this.head}${path10} HTTP/1.1\r
+${this.headerLines}`;
+    for (const [name, template] of this.templatedHeaders)
+      request2 += `${name}: ${renderText(template, fill, same)}\r
+`;
+    const body = templates.body ? renderBody(templates.body, fill) : this.shape.body;
+    if (body) request2 += `Content-Length: ${Buffer.byteLength(body)}\r
+\r
+${body}`;
+    else request2 += "\r\n";
+    return Buffer.from(request2);
+  }
+};
+var same = (text) => text;
+function slotValue(slot, fill) {
+  switch (slot.kind) {
+    case "field":
+      return fill.rows.get(slot.set)[slot.field];
+    case "seq":
+      return fill.seq;
+    case "uuid":
+      return randomUUID2();
+    case "random-int":
+      return slot.min + Math.floor(fill.random() * (slot.max - slot.min + 1));
+    case "name":
+      throw new Error(`no value for {{ ${slot.name} }}`);
+  }
+}
+function asText(value) {
+  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+function renderText(template, fill, encode3) {
+  let text = "";
+  for (const part of template)
+    text += typeof part === "string" ? part : encode3(asText(slotValue(part, fill)));
+  return text;
+}
+var formEncode = (text) => encodeURIComponent(text).replace(/%20/g, "+");
+function renderBody(parts, fill) {
+  let body = "";
+  for (const part of parts) {
+    if (typeof part === "string") body += part;
+    else if (part.as === "raw") body += renderText(part.template, fill, same);
+    else if (part.as === "form") body += formEncode(renderText(part.template, fill, same));
+    else if (isWholeSlot(part.template))
+      body += JSON.stringify(slotValue(part.template[0], fill)) ?? "null";
+    else body += JSON.stringify(renderText(part.template, fill, same));
+  }
+  return body;
+}
+
+// src/load/data-use.ts
+function withTemplates(plan, endpoint2, target, cursors) {
+  const { templates } = endpoint2;
+  if (!templates) return plan;
+  const source = new RequestSource({ ...endpoint2, target, templates }, cursors);
+  return { ...plan, nextRequest: () => source.next() };
+}
+function addDataUse(result, endpoint2, measurement, cursors) {
+  const sets = endpoint2.templates?.dataSets ?? [];
+  if (sets.length > 0) result.data = sets.map((set2) => cursors.describe(set2));
+  const ranOut = sets.find((set2) => cursors.exhausted.has(set2));
+  if (ranOut) result.dataRanOut = { set: ranOut, atMs: measurement.dataRanOutAtMs ?? measurement.windowMs };
+}
+function dataWarnings(result) {
+  const ranOut = result.dataRanOut;
+  if (!ranOut) return [];
+  const rows = result.data?.find((d) => d.set === ranOut.set)?.rows;
+  const when = ranOut.atMs < 0 ? "during the warmup" : `${(ranOut.atMs / 1e3).toFixed(1)} s into the measured window`;
+  return [
+    `${result.name}: data set ${ranOut.set} (order: unique, ${rows} rows) ran out ${when}; its load stopped there, ${result.requests} requests measured`
+  ];
+}
 
 // src/load/schedule.ts
 var LATE_SEND_MS = 5;
@@ -62180,10 +64407,14 @@ var WindowAccounting = class {
     const { status, timeout, socket } = this.failures;
     return { requests: this.requests, errors: status + timeout + socket };
   }
-  /** Ends the accounting; `abortedAtNs` when the load was stopped early. */
-  close(abortedAtNs) {
+  /**
+   * Ends the accounting; `abortedAtNs` when the load was stopped early, `ranOutAtNs` when its data ran out
+   * (the window ends at the earlier of the two).
+   */
+  close(abortedAtNs, ranOutAtNs) {
     const { startNs, endNs, requestTimeoutNs } = this.bounds;
-    const windowEndNs = abortedAtNs !== void 0 && abortedAtNs < endNs ? abortedAtNs : endNs;
+    let windowEndNs = abortedAtNs !== void 0 && abortedAtNs < endNs ? abortedAtNs : endNs;
+    if (ranOutAtNs !== void 0 && ranOutAtNs < windowEndNs) windowEndNs = ranOutAtNs;
     const lastAnswerNs = this.lastAnswerNs ?? startNs;
     const trailingNs = windowEndNs - lastAnswerNs;
     const leftWaiting = this.lastTimeoutIntendedNs !== void 0 && this.lastTimeoutIntendedNs >= lastAnswerNs - requestTimeoutNs;
@@ -62203,6 +64434,7 @@ var WindowAccounting = class {
       longestSilenceMs: Number(longestSilenceNs) / 1e6,
       trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
       abortedAtMs: abortedAtNs === void 0 ? void 0 : msBetween(startNs, abortedAtNs),
+      ...ranOutAtNs === void 0 ? {} : { dataRanOutAtMs: msBetween(startNs, ranOutAtNs) },
       lateSends: this.lateSends,
       queuedSends: this.queuedSends
     };
@@ -62253,6 +64485,8 @@ var LoadRun = class {
   /** Requests in flight over all lanes. */
   inFlight = 0;
   abortedAtNs;
+  /** When nextRequest first had no request: a unique data set ran out, and the load stops. */
+  ranOutAtNs;
   windowEdge = "before";
   start() {
     this.startTimers();
@@ -62308,23 +64542,36 @@ var LoadRun = class {
       }
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
+      const request3 = this.nextRequest(now);
+      if (request3 === null) return this.maybeFinish();
       const send = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
       lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
       lane.ownShiftNs = send.ownShiftNs;
       lane.timedFromNs = send.timedFromNs;
       this.window.noteSend(send);
-      return this.send(lane, send.intendedNs);
+      return this.send(lane, send.intendedNs, request3);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
+    const request2 = this.nextRequest(now);
+    if (request2 === null) return this.maybeFinish();
     lane.timedFromNs = now;
-    this.send(lane, now);
+    this.send(lane, now, request2);
   }
-  send(lane, intendedNs) {
+  /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
+  nextRequest(now) {
+    if (this.ranOutAtNs !== void 0) return null;
+    if (!this.plan.nextRequest) return void 0;
+    const request2 = this.plan.nextRequest();
+    if (request2) return request2;
+    this.ranOutAtNs = now;
+    return null;
+  }
+  send(lane, intendedNs, request2) {
     lane.sentAlone = this.inFlight === 0;
     this.inFlight++;
-    lane.client.send(intendedNs);
+    lane.client.send(intendedNs, request2);
   }
   wakeAt(lane, atNs, now) {
     lane.timer = setTimeout(
@@ -62345,9 +64592,10 @@ var LoadRun = class {
     this.schedule(lane);
   }
   maybeFinish() {
-    if (this.finished || nowNs2() < this.windowEndNs) return;
+    const ranOut = this.ranOutAtNs !== void 0;
+    if (this.finished || nowNs2() < this.windowEndNs && !ranOut) return;
     const allIdle = this.lanes.every((lane) => !lane.client.busy);
-    const allSent = !this.rate || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
+    const allSent = !this.rate || ranOut || this.lanes.every((lane) => lane.nextIntendedNs >= this.windowEndNs);
     if (allIdle && allSent) this.finish();
   }
   finish() {
@@ -62360,7 +64608,7 @@ var LoadRun = class {
       const abandoned = lane.client.abandon(now);
       if (abandoned && !aborted2) this.window.record(abandoned, lane.timedFromNs);
       lane.client.destroy();
-      if (aborted2 || !this.rate) continue;
+      if (aborted2 || !this.rate || this.ranOutAtNs !== void 0) continue;
       for (const due of dueBefore(this.rate, lane.nextIndex, this.windowEndNs)) {
         this.window.recordUnsent(due, now);
       }
@@ -62368,7 +64616,7 @@ var LoadRun = class {
     for (const timer of this.timers) clearTimeout(timer);
     this.windowEdgeReached("end");
     this.options.signal?.removeEventListener("abort", this.onAbort);
-    this.resolve(this.window.close(this.abortedAtNs));
+    this.resolve(this.window.close(this.abortedAtNs, this.ranOutAtNs));
   }
   onAbort = () => {
     this.abortedAtNs = nowNs2();
@@ -62394,7 +64642,7 @@ var LoadRun = class {
 // src/service/lifecycle.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 
 // src/service/readiness.ts
 import http from "node:http";
@@ -62434,10 +64682,10 @@ function describeUnhealthyDependencies(report) {
 // src/service/service-process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/service/process-group.ts
-import { readdirSync, readFileSync as readFileSync4 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync5 } from "node:fs";
 function parseProcStat(text) {
   const close = text.lastIndexOf(")");
   if (close < 0) return void 0;
@@ -62465,7 +64713,7 @@ function readAllProcesses() {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat2 = parseProcStat(readFileSync4(`/proc/${entry}/stat`, "utf8"));
+      const stat2 = parseProcStat(readFileSync5(`/proc/${entry}/stat`, "utf8"));
       if (stat2) stats.push(stat2);
     } catch {
     }
@@ -62507,7 +64755,7 @@ function killServicesNow() {
   for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
 }
 function startService(config2, logFile, redact = (line) => line) {
-  mkdirSync(path4.dirname(logFile), { recursive: true });
+  mkdirSync(path5.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawnGroup(config2, log);
   const pid = child.pid;
@@ -62794,7 +65042,7 @@ async function bootService({ role, service: config2, target, info: info2, secret
   });
 }
 async function startLogFile(logFile) {
-  await mkdir2(path5.dirname(logFile), { recursive: true });
+  await mkdir2(path6.dirname(logFile), { recursive: true });
   await writeFile2(logFile, "");
 }
 async function runServiceSetup(config2, info2, redact, { log, signal }) {
@@ -62849,7 +65097,7 @@ function showOutput(log, name, running) {
 }
 
 // src/service/resources.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 var TICKS_PER_SECOND = 100;
 function serviceProcesses(all, leaderPid) {
   const members2 = /* @__PURE__ */ new Set();
@@ -62868,7 +65116,7 @@ function serviceProcesses(all, leaderPid) {
 }
 function rssBytesOf(pid) {
   try {
-    const status = readFileSync5(`/proc/${pid}/status`, "utf8");
+    const status = readFileSync6(`/proc/${pid}/status`, "utf8");
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
@@ -62877,7 +65125,7 @@ function rssBytesOf(pid) {
 }
 function cgroupOf(pid) {
   try {
-    const line = readFileSync5(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => l.startsWith("0::"));
+    const line = readFileSync6(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => l.startsWith("0::"));
     return line?.slice(3);
   } catch {
     return void 0;
@@ -62888,7 +65136,7 @@ function ownCgroupCpuStat(leaderPid) {
   if (!own2 || own2 === cgroupOf("self")) return void 0;
   const file2 = `/sys/fs/cgroup${own2}/cpu.stat`;
   try {
-    readFileSync5(file2, "utf8");
+    readFileSync6(file2, "utf8");
     return file2;
   } catch {
     return void 0;
@@ -62907,7 +65155,7 @@ function sampleResources(leaderPid, cgroupCpuStat) {
   let cpuSeconds = ticks / TICKS_PER_SECOND;
   if (cgroupCpuStat) {
     try {
-      const match = /^usage_usec (\d+)$/m.exec(readFileSync5(cgroupCpuStat, "utf8"));
+      const match = /^usage_usec (\d+)$/m.exec(readFileSync6(cgroupCpuStat, "utf8"));
       if (match) cpuSeconds = Number(match[1]) / 1e6;
     } catch {
     }
@@ -63262,15 +65510,17 @@ async function runGate(config2, options) {
   const { log } = options;
   const startedAt = /* @__PURE__ */ new Date();
   const result = emptyResult(config2, startedAt);
-  const workDir = options.workDir ?? path6.join(path6.dirname(path6.resolve(config2.source)), ".slo-gate");
+  const workDir = options.workDir ?? path7.join(path7.dirname(path7.resolve(config2.source)), ".slo-gate");
   const started = [];
+  const cursors = new DataCursors(config2.data ?? {});
   try {
     await bootServices(config2, workDir, result, started, options);
     for (const endpoint2 of config2.endpoints) {
       const measured = await log.group(
         `Load ${endpoint2.name}`,
-        () => measureEndpoint(config2, endpoint2, started, options)
+        () => measureEndpoint(config2, endpoint2, started, { ...options, cursors })
       );
+      result.warnings.push(...dataWarnings(measured));
       result.endpoints.push(measured);
       result.warnings.push(...fixedRateWarnings(measured, config2.load));
       if (options.signal?.aborted) throw new GateError("service", "interrupted");
@@ -63314,7 +65564,7 @@ function emptyResult(config2, startedAt) {
 }
 async function bootServices(config2, workDir, result, started, options) {
   if (config2.service) {
-    result.service = { logFile: path6.join(workDir, "service.log") };
+    result.service = { logFile: path7.join(workDir, "service.log") };
     const head = {
       service: config2.service,
       target: config2.target,
@@ -63324,7 +65574,7 @@ async function bootServices(config2, workDir, result, started, options) {
     started.push(await bootService({ role: "head", ...head, secrets: config2.secrets }, result, options));
   }
   if (config2.baseline?.service) {
-    result.baselineService = { logFile: path6.join(workDir, "base-service.log") };
+    result.baselineService = { logFile: path7.join(workDir, "base-service.log") };
     const { service, target, ref } = config2.baseline;
     const readyKey = ref ? "service.ready" : "baseline.service.ready";
     const base = { service, target, info: result.baselineService, readyKey };
@@ -63338,7 +65588,8 @@ async function measureEndpoint(config2, endpoint2, started, options) {
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === "head")?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const run3 = { config: config2, endpoint: endpoint2, log: options.log, signal: stopLoad.signal, usage };
+  const { cursors } = options;
+  const run3 = { config: config2, endpoint: endpoint2, log: options.log, signal: stopLoad.signal, usage, cursors };
   let measurement;
   let rounds;
   try {
@@ -63357,6 +65608,7 @@ async function measureEndpoint(config2, endpoint2, started, options) {
     config2.load.ratePerSecond !== void 0,
     usage.usage
   );
+  addDataUse(result, endpoint2, measurement, cursors);
   if (config2.baseline && rounds) {
     const judged = judgeRounds(rounds, endpoint2.maxRegression ?? config2.baseline.maxRegression);
     if (judged) {
@@ -63373,21 +65625,36 @@ async function measureEndpoint(config2, endpoint2, started, options) {
   logSummary(options.log, result);
   return result;
 }
-function measureAlone({ config: config2, endpoint: endpoint2, log, signal, usage }) {
+function measureAlone({
+  config: config2,
+  endpoint: endpoint2,
+  log,
+  signal,
+  usage,
+  cursors
+}) {
   const { load } = config2;
   log.info(
     `${endpoint2.method} ${endpoint2.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`
   );
-  return runLoad(loadPlan(endpoint2, load, endpoint2.url, load.warmupMs, load.durationMs), {
+  const plan = loadPlan(endpoint2, load, endpoint2.url, load.warmupMs, load.durationMs);
+  return runLoad(withTemplates(plan, endpoint2, config2.target, cursors), {
     signal,
     onProgress: progressLine(log, load, endpoint2.name, load.durationMs),
     onWindow: (edge) => edge === "start" ? usage.start() : usage.stop()
   });
 }
-function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal, usage }, baseline) {
+function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal, usage, cursors }, baseline) {
   const { load } = config2;
   const urls = { base: baseline.target + endpoint2.path, head: endpoint2.url };
   const labels = { base: `${endpoint2.name} (base)`, head: endpoint2.name };
+  const targets = { base: baseline.target, head: config2.target };
+  const plan = (side, warmupMs, durationMs) => withTemplates(
+    loadPlan(endpoint2, load, urls[side], warmupMs, durationMs),
+    endpoint2,
+    targets[side],
+    cursors
+  );
   log.info(
     `${endpoint2.method} ${endpoint2.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
   );
@@ -63397,12 +65664,12 @@ function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal,
   };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
-      await runLoad(loadPlan(endpoint2, load, urls[side], load.warmupMs, 0), {
+      await runLoad(plan(side, load.warmupMs, 0), {
         signal,
         onProgress: progressLine(log, load, labels[side], 0)
       });
     },
-    measure: (side, round2) => runLoad(loadPlan(endpoint2, load, urls[side], 0, baseline.roundDurationMs), {
+    measure: (side, round2) => runLoad(plan(side, 0, baseline.roundDurationMs), {
       signal,
       onWindow: (edge) => {
         if (side !== "head") return;
@@ -63491,7 +65758,7 @@ async function runFromConfigFile(options) {
   return { result: redacted, exitCode: exitCodeForResult(redacted), markdown, json: json2, secrets: config2.secrets };
 }
 async function writeText(file2, text) {
-  await mkdir3(path7.dirname(path7.resolve(file2)), { recursive: true });
+  await mkdir3(path8.dirname(path8.resolve(file2)), { recursive: true });
   await writeFile3(file2, text);
 }
 function redactingLogger(log, secrets) {
@@ -63565,7 +65832,7 @@ async function publish(settings, report, log, cancelled) {
   for (const [name, value] of Object.entries(outputsFor(report))) setOutput(name, value);
   if (report.kind === "result") log.info(`JSON report: ${report.reportPath}`);
   if (report.kind === "result" && !cancelled) {
-    const file2 = path8.isAbsolute(settings.configPath) ? void 0 : settings.configPath;
+    const file2 = path9.isAbsolute(settings.configPath) ? void 0 : settings.configPath;
     for (const a of annotationsFor(report.result, settings.failOnBreach)) {
       (a.level === "error" ? error : warning)(a.message, { title: a.title, file: file2 });
     }
