@@ -21,10 +21,13 @@ import {
   type FixedRate,
   type LaneTimes,
 } from './schedule.js';
-import { msBetween, WindowAccounting, type LoadMeasurement } from './window.js';
+import { MixAccounting, type MixedMeasurement } from './mix-accounting.js';
+import { weightedOrder } from './weighted.js';
+import { msBetween, type LoadMeasurement } from './window.js';
 
 export { LATE_SEND_MS } from './schedule.js';
 export type { LoadMeasurement } from './window.js';
+export type { MixedMeasurement } from './mix-accounting.js';
 
 export interface LoadPlan {
   url: string;
@@ -43,6 +46,17 @@ export interface LoadPlan {
    * then the load stops there. Without it every request is the one prebuilt from url, headers and body.
    */
   nextRequest?: () => Buffer | undefined;
+}
+
+/**
+ * One endpoint of a mixed load (load.mode: mixed): its share of the sends, what counts as its success, and
+ * its next request's bytes (undefined when its unique data ran out: then the whole mix stops there).
+ */
+export interface MixPart {
+  weight: number;
+  /** Statuses that count as success; undefined means any 2xx. */
+  expectStatus?: number[];
+  nextRequest: () => Buffer | undefined;
 }
 
 export type LoadPhase = 'warmup' | 'measure' | 'drain';
@@ -64,7 +78,22 @@ export interface LoadOptions {
 }
 
 export function runLoad(plan: LoadPlan, options: LoadOptions = {}): Promise<LoadMeasurement> {
-  return new Promise((resolve) => new LoadRun(plan, options, resolve).start());
+  return new Promise((resolve) => new LoadRun(plan, [], options, (m) => resolve(m.total)).start());
+}
+
+/**
+ * Several endpoints over one set of connections, one warmup and one window (issue #10). Which endpoint a
+ * request goes to follows smooth weighted round-robin (weighted.ts) over the request's index: at a fixed
+ * rate the index of its slot in the schedule, so whatever order the lanes send in, any run of
+ * sum(weights) consecutive slots holds each endpoint exactly its weight, and each request is still timed
+ * from its slot's intended time; in a closed loop the order of sends.
+ */
+export function runMixedLoad(
+  plan: LoadPlan,
+  mix: readonly MixPart[],
+  options: LoadOptions = {},
+): Promise<MixedMeasurement> {
+  return new Promise((resolve) => new LoadRun(plan, mix, options, resolve).start());
 }
 
 const nowNs = (): bigint => process.hrtime.bigint();
@@ -78,6 +107,8 @@ interface Lane extends LaneTimes {
   timedFromNs: bigint;
   /** The request in flight went out while no other was in flight (its latency is the unloaded one). */
   sentAlone: boolean;
+  /** Which part of a mix the request in flight belongs to (0 outside a mix). */
+  part: number;
   failuresInARow: number;
   /** Closed loop: after connection failures, not before this (backoff). */
   notBeforeNs: bigint;
@@ -91,7 +122,11 @@ class LoadRun {
   /** In-flight requests time out by themselves; the fixed-rate backlog gets the same bound. */
   private readonly drainEndNs: bigint;
   private readonly rate: FixedRate | undefined;
-  private readonly window: WindowAccounting;
+  private readonly window: MixAccounting;
+  /** Part indices in smooth weighted round-robin order over one cycle (a single 0 outside a mix). */
+  private readonly partOrder: number[];
+  /** Closed loop: sends so far, which picks the next part. */
+  private closedSends = 0;
   private readonly lanes: Lane[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private finished = false;
@@ -104,8 +139,9 @@ class LoadRun {
 
   constructor(
     private readonly plan: LoadPlan,
+    private readonly mix: readonly MixPart[],
     private readonly options: LoadOptions,
-    private readonly resolve: (m: LoadMeasurement) => void,
+    private readonly resolve: (m: MixedMeasurement) => void,
   ) {
     this.windowStartNs = this.startNs + nsFromMs(plan.warmupMs);
     this.windowEndNs = this.windowStartNs + nsFromMs(plan.durationMs);
@@ -114,11 +150,13 @@ class LoadRun {
     this.rate = plan.ratePerSecond
       ? { startNs: this.startNs, ratePerSecond: plan.ratePerSecond, connections: plan.connections }
       : undefined;
-    const expected = plan.expectStatus;
-    this.window = new WindowAccounting(
-      { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs },
-      expected ? (code) => expected.includes(code) : (code) => code >= 200 && code < 300,
+    const bounds = { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs };
+    const parts = mix.length > 0 ? mix : [plan];
+    this.window = new MixAccounting(
+      bounds,
+      parts.map((part) => part.expectStatus),
     );
+    this.partOrder = mix.length > 0 ? weightedOrder(mix.map((part) => part.weight)) : [0];
   }
 
   start(): void {
@@ -143,6 +181,7 @@ class LoadRun {
         ownShiftNs: 0n,
         timedFromNs: 0n,
         sentAlone: false,
+        part: 0,
         failuresInARow: 0,
         notBeforeNs: 0n,
       };
@@ -180,29 +219,38 @@ class LoadRun {
       }
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
-      const request = this.nextRequest(now);
+      lane.part = this.partOf(lane.nextIndex);
+      const request = this.nextRequest(now, lane.part);
       if (request === null) return this.maybeFinish();
       const send = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
       lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
       lane.ownShiftNs = send.ownShiftNs;
       lane.timedFromNs = send.timedFromNs;
-      this.window.noteSend(send);
+      this.window.noteSend(lane.part, send);
       return this.send(lane, send.intendedNs, request);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
-    const request = this.nextRequest(now);
+    lane.part = this.partOf(this.closedSends);
+    const request = this.nextRequest(now, lane.part);
     if (request === null) return this.maybeFinish();
+    this.closedSends++;
     lane.timedFromNs = now;
     this.send(lane, now, request);
   }
 
+  /** The part of the mix that request `index` goes to. */
+  private partOf(index: number): number {
+    return this.partOrder[index % this.partOrder.length]!;
+  }
+
   /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
-  private nextRequest(now: bigint): Buffer | undefined | null {
+  private nextRequest(now: bigint, part: number): Buffer | undefined | null {
     if (this.ranOutAtNs !== undefined) return null;
-    if (!this.plan.nextRequest) return undefined;
-    const request = this.plan.nextRequest();
+    const next = this.mix.length > 0 ? this.mix[part]!.nextRequest : this.plan.nextRequest;
+    if (!next) return undefined;
+    const request = next();
     if (request) return request;
     this.ranOutAtNs = now;
     return null;
@@ -227,8 +275,8 @@ class LoadRun {
   private onResult(lane: Lane, result: RequestResult): void {
     lane.lastEndNs = result.endNs;
     this.inFlight--;
-    this.window.record(result, lane.timedFromNs);
-    if (lane.sentAlone) this.window.recordUnloaded(result);
+    this.window.record(lane.part, result, lane.timedFromNs);
+    if (lane.sentAlone) this.window.recordUnloaded(lane.part, result);
     lane.failuresInARow = result.outcome.kind === 'socket' ? lane.failuresInARow + 1 : 0;
     if (lane.failuresInARow > 0) lane.notBeforeNs = result.endNs + nsFromMs(backoffMs(lane.failuresInARow));
     this.schedule(lane);
@@ -252,14 +300,16 @@ class LoadRun {
       clearTimeout(lane.timer);
       const abandoned = lane.client.abandon(now);
       // At the drain deadline a request still unanswered has had its full timeout.
-      if (abandoned && !aborted) this.window.record(abandoned, lane.timedFromNs);
+      if (abandoned && !aborted) this.window.record(lane.part, abandoned, lane.timedFromNs);
       lane.client.destroy();
       // The fixed-rate backlog still due at the drain deadline never went out: it timed out too. After the
       // data ran out nothing more was due: the window ends there.
       if (aborted || !this.rate || this.ranOutAtNs !== undefined) continue;
-      for (const due of dueBefore(this.rate, lane.nextIndex, this.windowEndNs)) {
-        this.window.recordUnsent(due, now);
-      }
+      const rate = this.rate;
+      dueBefore(rate, lane.nextIndex, this.windowEndNs).forEach((due, i) => {
+        const index = lane.nextIndex + i * rate.connections;
+        this.window.recordUnsent(this.partOf(index), due, now);
+      });
     }
     for (const timer of this.timers) clearTimeout(timer);
     this.windowEdgeReached('end');
