@@ -12,6 +12,7 @@ export function crossFieldProblem(raw: RawConfig): Problem | undefined {
   return (
     duplicateName(raw.endpoints) ??
     baselineConflict(raw) ??
+    mixedWithBaseline(raw) ??
     resourceTargetWithoutService(raw) ??
     firstOf(raw.endpoints, (endpoint, i) => duplicateHeader(endpoint.headers, i) ?? bodyProblem(endpoint, i))
   );
@@ -19,9 +20,34 @@ export function crossFieldProblem(raw: RawConfig): Problem | undefined {
 
 /** What is valid but likely a mistake: the config still runs, and the user is told where. */
 export function crossFieldWarnings(raw: RawConfig): Problem[] {
-  return raw.endpoints.flatMap(
-    (endpoint, i) => bodyWarning(endpoint, i, endpoint.name ?? defaultName(endpoint)) ?? [],
+  return raw.endpoints.flatMap((endpoint, i) =>
+    [bodyWarning(endpoint, i, endpoint.name ?? defaultName(endpoint)), weightWithoutMix(raw, i)].filter(
+      (problem): problem is Problem => problem !== undefined,
+    ),
   );
+}
+
+/**
+ * A weight outside a mixed load is a warning, not an error: switching `load.mode` between isolated and
+ * mixed, weights kept, is how one sees what the mix does to each endpoint.
+ */
+function weightWithoutMix(raw: RawConfig, index: number): Problem | undefined {
+  if (raw.load.mode === 'mixed' || raw.endpoints[index]!.weight === undefined) return undefined;
+  return {
+    path: ['endpoints', index, 'weight'],
+    text: 'is only used with load.mode: mixed; with isolated (the default) each endpoint is loaded alone',
+    pointAt: 'key',
+  };
+}
+
+/** Rounds against a baseline run one endpoint at a time; a mix in rounds is not built yet (issue #10). */
+function mixedWithBaseline(raw: RawConfig): Problem | undefined {
+  if (raw.load.mode !== 'mixed' || !raw.baseline) return undefined;
+  return {
+    path: ['load', 'mode'],
+    text: 'mixed is not yet supported with a baseline; use isolated, or remove the baseline block',
+    pointAt: 'value',
+  };
 }
 
 function firstOf<T>(items: readonly T[], check: (item: T, index: number) => Problem | undefined) {

@@ -105,6 +105,16 @@ const endpointSchema = z.strictObject(
     slo: sloSchema
       .optional()
       .meta({ description: 'Targets for this endpoint; each key overrides the top-level `slo`.' }),
+    weight: z
+      .number({ error: expected('a whole number from 1 to 1000') })
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({
+        description:
+          'With load.mode: mixed, its share of the requests (6, 3 and 1 send 60%, 30% and 10%). Default 1.',
+      }),
   },
   { error: expected('an endpoint such as { path: "/items" }') },
 );
@@ -198,6 +208,13 @@ const loadSchema = z.strictObject(
     'request-timeout': positiveDuration('5s')
       .prefault('5s')
       .meta({ description: 'A request unanswered this long is a failure. Default 5s.' }),
+    mode: z
+      .enum(['isolated', 'mixed'], { error: expected('isolated or mixed') })
+      .default('isolated')
+      .meta({
+        description:
+          'isolated: one endpoint after another. mixed: all together over the same connections, by `weight`, in one window. Default isolated.',
+      }),
   },
   { error: expected('a map of load settings such as { duration: 10s }') },
 );

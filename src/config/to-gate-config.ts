@@ -56,6 +56,7 @@ export function toGateConfig(
       connections: raw.load.connections,
       ratePerSecond: raw.load.rate,
       requestTimeoutMs: raw.load['request-timeout'],
+      mode: raw.load.mode,
     },
     endpoints: raw.endpoints.map((endpoint, i) => {
       const config = toEndpointConfig(endpoint, target, defaults, raw.slo);
@@ -97,6 +98,8 @@ function toEndpointConfig(
     expectStatus: endpoint['expect-status'],
     slo: { ...defaults, ...toSloTargets(endpoint.slo) },
     maxRegression: endpoint.slo?.['max-regression'] ?? topSlo?.['max-regression'],
+    // Absent rather than undefined, so a config without weights maps exactly as before.
+    ...(endpoint.weight === undefined ? {} : { weight: endpoint.weight }),
   };
 }
 

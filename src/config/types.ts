@@ -39,6 +39,8 @@ export interface EndpointConfig {
   maxRegression?: number;
   /** Its `{{ }}` templates, filled per request; absent on a fixed endpoint (one prebuilt request). */
   templates?: EndpointTemplates;
+  /** With load.mode mixed: its share of the requests (issue #10); absent unless the config gives one. */
+  weight?: number;
 }
 
 export interface ServiceConfig {
@@ -70,7 +72,12 @@ export interface LoadConfig {
   /** Fixed total arrival rate; undefined means closed-loop (each connection sends when answered). */
   ratePerSecond?: number;
   requestTimeoutMs: number;
+  /** isolated: one endpoint after another; mixed: all at once over shared connections, by weight. */
+  mode: LoadMode;
 }
+
+/** How the endpoints are loaded (issue #10). */
+export type LoadMode = 'isolated' | 'mixed';
 
 /** The base branch's copy of the service, measured against head in alternating rounds. */
 export interface BaselineConfig {

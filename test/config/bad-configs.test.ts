@@ -200,7 +200,7 @@ const CASES: BadConfig[] = [
   {
     file: 'unknown-key-no-match.yml',
     error:
-      'unknown-key-no-match.yml:4:3: load.banana: unknown key; expected one of duration, warmup, connections, rate, request-timeout',
+      'unknown-key-no-match.yml:4:3: load.banana: unknown key; expected one of duration, warmup, connections, rate, request-timeout, mode',
     at: 'banana:',
   },
 
@@ -269,6 +269,34 @@ const CASES: BadConfig[] = [
     file: 'rate-negative.yml',
     error: 'rate-negative.yml:4:9: load.rate: expected a number of requests per second above zero, got -5',
     at: '-5',
+  },
+
+  // A mixed load (issue #10)
+  {
+    file: 'load-mode-unknown.yml',
+    error: 'load-mode-unknown.yml:4:9: load.mode: expected isolated or mixed, got "together"',
+    at: 'together',
+  },
+  {
+    file: 'weight-zero.yml',
+    error: 'weight-zero.yml:7:13: endpoints[0].weight: expected a whole number from 1 to 1000, got 0',
+    at: '0',
+  },
+  {
+    file: 'weight-fraction.yml',
+    error: 'weight-fraction.yml:7:13: endpoints[1].weight: expected a whole number from 1 to 1000, got 2.5',
+    at: '2.5',
+  },
+  {
+    file: 'weight-string.yml',
+    error: 'weight-string.yml:5:29: endpoints[0].weight: expected a whole number from 1 to 1000, got "high"',
+    at: "'high'",
+  },
+  {
+    file: 'mixed-with-baseline.yml',
+    error:
+      'mixed-with-baseline.yml:4:9: load.mode: mixed is not yet supported with a baseline; use isolated, or remove the baseline block',
+    at: 'mixed',
   },
 
   // expect-status: a union, whose vague "neither form" message must give way to the specific one

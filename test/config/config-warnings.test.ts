@@ -32,6 +32,18 @@ describe('config warnings', () => {
     { case: 'an empty string body (nothing is sent)', yaml: endpoint(`    body: ''\n`), warnings: [] },
     { case: 'a map body (JSON, labelled)', yaml: endpoint(`    body: { title: x }\n`), warnings: [] },
     { case: 'no body', yaml: endpoint(''), warnings: [] },
+    {
+      case: 'a weight without a mixed load',
+      yaml: endpoint(`    weight: 3\n`),
+      warnings: [
+        'slo-gate.yml:6:5: endpoints[0].weight: is only used with load.mode: mixed; with isolated (the default) each endpoint is loaded alone',
+      ],
+    },
+    {
+      case: 'a weight in a mixed load',
+      yaml: `load: { mode: mixed }\n${endpoint(`    weight: 3\n`)}`,
+      warnings: [],
+    },
   ])('$case', ({ yaml, warnings }) => {
     expect(parseConfig(yaml, 'slo-gate.yml', {}).warnings).toEqual(warnings);
   });

@@ -208,7 +208,14 @@ describe('every key', () => {
         ready: { url: 'http://127.0.0.1:9000/ready', timeoutMs: 120_000, intervalMs: 500 },
         stopTimeoutMs: 1_500,
       },
-      load: { durationMs: 30_000, warmupMs: 0, connections: 64, ratePerSecond: 500, requestTimeoutMs: 750 },
+      load: {
+        durationMs: 30_000,
+        warmupMs: 0,
+        connections: 64,
+        ratePerSecond: 500,
+        requestTimeoutMs: 750,
+        mode: 'isolated',
+      },
       endpoints: [
         {
           name: 'create item',

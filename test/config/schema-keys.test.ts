@@ -10,7 +10,7 @@ describe('knownKeysAt', () => {
     { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'endpoints'] },
     // through optional (service), prefault (ready) and default (nothing here)
     { at: ['service', 'ready'], keys: ['url', 'log', 'tcp', 'timeout', 'interval'] },
-    { at: ['load'], keys: ['duration', 'warmup', 'connections', 'rate', 'request-timeout'] },
+    { at: ['load'], keys: ['duration', 'warmup', 'connections', 'rate', 'request-timeout', 'mode'] },
     // through an array's element and an optional map
     {
       at: ['endpoints', 0, 'slo'],
@@ -49,6 +49,7 @@ describe('knownKeysAt', () => {
       'body',
       'expect-status',
       'slo',
+      'weight',
     ]);
   });
 });

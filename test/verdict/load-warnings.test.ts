@@ -11,6 +11,7 @@ const load = (ratePerSecond?: number, connections = 4): LoadConfig => ({
   connections,
   ratePerSecond,
   requestTimeoutMs: 1000,
+  mode: 'isolated',
 });
 
 const raw = (meanMs: number) => ({ count: 1, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, min: 0, mean: meanMs });
