@@ -7,16 +7,24 @@ import path from 'node:path';
 import { runRounds, judgeRounds, type Side } from './baseline/rounds.js';
 import { MIN_SECRET_LENGTH } from './config/expand-env.js';
 import type { EndpointConfig, GateConfig } from './config/types.js';
-import { formatMs, formatPercent } from './report/format.js';
+import { formatMs } from './report/format.js';
 import { GateError } from './errors.js';
+import {
+  describeShape,
+  loadPlan,
+  logSummary,
+  progressLine,
+  usageWindow,
+  type UsageWindow,
+} from './gate-parts.js';
 import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { DataCursors } from './load/requests.js';
 import { addDataUse, dataWarnings, withTemplates } from './load/data-use.js';
-import { runLoad, type LoadMeasurement, type LoadPlan, type LoadProgress } from './load/run-load.js';
+import { runLoad, type LoadMeasurement } from './load/run-load.js';
 import type { EndpointResult, GateResult } from './report/model.js';
 import { bootService, stopServices, type StartedService } from './service/lifecycle.js';
-import { ResourceMonitor, type ResourceUsage } from './service/resources.js';
+import { ResourceMonitor } from './service/resources.js';
 import { describeExit } from './service/service-process.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
 import { decideVerdict } from './verdict/decide.js';
@@ -249,73 +257,4 @@ function measureAgainstBase(
     onRound: (round, base, head) =>
       log.info(`  round ${round + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`),
   });
-}
-
-/** The head's resource usage over a span of windows: started once, kept from the first stop. */
-interface UsageWindow {
-  start(): void;
-  stop(): void;
-  readonly usage: ResourceUsage | undefined;
-}
-
-function usageWindow(monitor: ResourceMonitor | undefined): UsageWindow {
-  let usage: ResourceUsage | undefined;
-  return {
-    start: () => monitor?.start(),
-    stop: () => {
-      usage ??= monitor?.stop();
-    },
-    get usage() {
-      return usage;
-    },
-  };
-}
-
-function loadPlan(
-  endpoint: EndpointConfig,
-  load: GateConfig['load'],
-  url: string,
-  warmupMs: number,
-  durationMs: number,
-): LoadPlan {
-  return {
-    url,
-    method: endpoint.method,
-    headers: endpoint.headers,
-    body: endpoint.body,
-    expectStatus: endpoint.expectStatus,
-    connections: load.connections,
-    ratePerSecond: load.ratePerSecond,
-    warmupMs,
-    durationMs,
-    requestTimeoutMs: load.requestTimeoutMs,
-  };
-}
-
-/** A progress line every so often: "checkout: measure 3/10 s, 1200 requests, 0 errors". */
-function progressLine(log: Logger, load: GateConfig['load'], label: string, totalMs: number) {
-  return (p: LoadProgress): void => {
-    const total = p.phase === 'warmup' ? load.warmupMs : totalMs;
-    const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1000)}/${Math.round(total / 1000)} s`;
-    const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
-    const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
-    log.info(`  ${label}: ${phase} ${seconds}${counts}`);
-  };
-}
-
-/** "200 req/s over 10 connections", or "10 connections" in a closed loop. */
-function describeShape(load: GateConfig['load']): string {
-  return load.ratePerSecond
-    ? `${load.ratePerSecond} req/s over ${load.connections} connections`
-    : `${load.connections} connections`;
-}
-
-function logSummary(log: Logger, result: EndpointResult): void {
-  const change = result.baseline?.p95
-    ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}`
-    : '';
-  log.info(
-    `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, ` +
-      `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors${change}`,
-  );
 }

@@ -1,0 +1,80 @@
+/**
+ * What the gate's two ways of loading (one endpoint at a time in gate.ts, all at once in gate-mix.ts) share:
+ * the resource window, the progress lines and the summary line.
+ */
+import type { EndpointConfig, GateConfig } from './config/types.js';
+import type { Logger } from './log.js';
+import type { LoadPlan, LoadProgress } from './load/run-load.js';
+import { formatMs, formatPercent } from './report/format.js';
+import type { EndpointResult } from './report/model.js';
+import type { ResourceMonitor, ResourceUsage } from './service/resources.js';
+
+/** The head's resource usage over a span of windows: started once, kept from the first stop. */
+export interface UsageWindow {
+  start(): void;
+  stop(): void;
+  readonly usage: ResourceUsage | undefined;
+}
+
+export function usageWindow(monitor: ResourceMonitor | undefined): UsageWindow {
+  let usage: ResourceUsage | undefined;
+  return {
+    start: () => monitor?.start(),
+    stop: () => {
+      usage ??= monitor?.stop();
+    },
+    get usage() {
+      return usage;
+    },
+  };
+}
+
+/** A progress line every so often: "checkout: measure 3/10 s, 1200 requests, 0 errors". */
+export function progressLine(log: Logger, load: GateConfig['load'], label: string, totalMs: number) {
+  return (p: LoadProgress): void => {
+    const total = p.phase === 'warmup' ? load.warmupMs : totalMs;
+    const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1000)}/${Math.round(total / 1000)} s`;
+    const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
+    const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
+    log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+  };
+}
+
+/** "200 req/s over 10 connections", or "10 connections" in a closed loop. */
+export function describeShape(load: GateConfig['load']): string {
+  return load.ratePerSecond
+    ? `${load.ratePerSecond} req/s over ${load.connections} connections`
+    : `${load.connections} connections`;
+}
+
+export function logSummary(log: Logger, result: EndpointResult): void {
+  const change = result.baseline?.p95
+    ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}`
+    : '';
+  log.info(
+    `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, ` +
+      `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors${change}`,
+  );
+}
+
+/** One endpoint's plan against `url` (the head's or the base's), for a window of `durationMs`. */
+export function loadPlan(
+  endpoint: EndpointConfig,
+  load: GateConfig['load'],
+  url: string,
+  warmupMs: number,
+  durationMs: number,
+): LoadPlan {
+  return {
+    url,
+    method: endpoint.method,
+    headers: endpoint.headers,
+    body: endpoint.body,
+    expectStatus: endpoint.expectStatus,
+    connections: load.connections,
+    ratePerSecond: load.ratePerSecond,
+    warmupMs,
+    durationMs,
+    requestTimeoutMs: load.requestTimeoutMs,
+  };
+}
