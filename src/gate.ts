@@ -18,6 +18,7 @@ import {
   type UsageWindow,
 } from './gate-parts.js';
 import type { Logger } from './log.js';
+import { loadTogether } from './gate-mix.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { DataCursors } from './load/requests.js';
 import { addDataUse, dataWarnings, withTemplates } from './load/data-use.js';
@@ -49,7 +50,10 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const cursors = new DataCursors(config.data ?? {});
   try {
     await bootServices(config, workDir, result, started, options);
-    for (const endpoint of config.endpoints) {
+    // Mixed: every endpoint in one window (gate-mix.ts); then there is nothing left to load one by one.
+    const mixed = config.load.mode === 'mixed';
+    if (mixed) await loadTogether(config, started, result, { ...options, cursors });
+    for (const endpoint of mixed ? [] : config.endpoints) {
       const measured = await log.group(`Load ${endpoint.name}`, () =>
         measureEndpoint(config, endpoint, started, { ...options, cursors }),
       );

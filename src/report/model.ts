@@ -77,6 +77,8 @@ export interface EndpointResult {
    * start; negative when it ran out in the warmup).
    */
   dataRanOut?: { set: string; atMs: number };
+  /** With load.mode mixed: its share of the mix's requests, as configured (issue #10). */
+  weight?: number;
   checks: CheckResult[];
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];
@@ -117,15 +119,34 @@ export interface GateResult {
     connections: number;
     ratePerSecond?: number;
     requestTimeoutMs: number;
+    /** isolated or mixed (issue #10); absent in reports from before it. */
+    mode?: 'isolated' | 'mixed';
   };
   service?: ServiceInfo;
   /** With a baseline that slo-gate started: the base copy of the service. */
   baselineService?: ServiceInfo;
   endpoints: EndpointResult[];
+  /** With load.mode mixed: the whole mix over its one window, every endpoint's requests together. */
+  mix?: MixResult;
   /** Problems that were recovered from or worth a look (a degraded dependency, say). */
   warnings: string[];
   /** What the comment's charts show, added to the JSON report (withCharts); absent in older reports. */
   charts?: ReportCharts;
+}
+
+/**
+ * The whole mix of a mixed load (issue #10): every request of the window, whatever its endpoint, each judged
+ * by its own endpoint's expected statuses. Not held to an SLO: each endpoint is, on its own figures.
+ */
+export interface MixResult {
+  requests: number;
+  /** requests / window seconds. */
+  rps: number;
+  errors: number;
+  errorRate: number;
+  /** Latencies of every endpoint's successful and timed-out requests together. */
+  latencyMs: LatencySummary | null;
+  windowMs: number;
 }
 
 /** How head compares with base, once the interval is weighed against the budget. */

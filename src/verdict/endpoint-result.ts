@@ -11,19 +11,23 @@ import { summarizeLatencies } from '../stats/latency-summary.js';
 /** Silence at the end of a window longer than this, with requests left waiting, is "stopped answering". */
 export const STOPPED_ANSWERING_MS = 1000;
 
-/** Pure: a measurement and its endpoint's SLO → the endpoint's result. */
+/**
+ * Pure: a measurement and its endpoint's SLO → the endpoint's result. `usageRequests`: the requests the
+ * resource usage was spent on (in a mixed load, the whole mix's: resources are judged on the whole window).
+ */
 export function toEndpointResult(
   endpoint: EndpointConfig,
   m: LoadMeasurement,
   fixedRate: boolean,
   usage?: ResourceUsage,
+  usageRequests = m.requests,
 ): EndpointResult {
   const errors = m.failures.status + m.failures.timeout + m.failures.socket;
   const windowSeconds = m.windowMs / 1000;
   const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
   const resources = usage && {
     ...usage,
-    cpuMsPerRequest: m.requests > 0 ? (usage.cpuSeconds * 1000) / m.requests : 0,
+    cpuMsPerRequest: usageRequests > 0 ? (usage.cpuSeconds * 1000) / usageRequests : 0,
   };
   const partial = {
     latencyMs,

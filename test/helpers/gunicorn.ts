@@ -31,6 +31,8 @@ export interface GunicornOptions {
   bootTimeoutMs?: number;
   /** The gunicorn to run; default {@link GUNICORN}. (The helper's own test gives a missing one.) */
   executable?: string;
+  /** The directory of the app.py whose `app` it serves; default {@link FLASK_APP_DIR}. */
+  appDir?: string;
 }
 
 /** How CI and a developer get gunicorn and the Flask it serves (Debian, as in .github/workflows). */
@@ -55,7 +57,7 @@ export async function startGunicorn(options: GunicornOptions): Promise<Gunicorn>
   if (options.accessLogFile) args.unshift('--access-logfile', options.accessLogFile);
   const executable = options.executable ?? GUNICORN;
   const child = spawn(executable, args, {
-    cwd: FLASK_APP_DIR,
+    cwd: options.appDir ?? FLASK_APP_DIR,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     // Its own process group, so the workers are stopped with it.
     detached: true,

@@ -1,0 +1,129 @@
+/**
+ * All endpoints loaded together (load.mode: mixed, issue #10): one warmup and one measured window, the
+ * requests interleaved over the same connections by weight (load/run-load.ts runMixedLoad). Each endpoint
+ * keeps its own figures, checks and verdict; the whole mix is reported beside them. Resources are sampled
+ * over the one window, so a resource SLO is judged on what the whole mix cost.
+ */
+import type { EndpointConfig, GateConfig } from './config/types.js';
+import { GateError } from './errors.js';
+import { describeShape, loadPlan, logSummary, progressLine, usageWindow } from './gate-parts.js';
+import type { Logger } from './log.js';
+import { addDataUse, dataWarnings } from './load/data-use.js';
+import { RequestSource, type DataCursors } from './load/requests.js';
+import { runMixedLoad, type LoadMeasurement, type MixPart } from './load/run-load.js';
+import { formatMs } from './report/format.js';
+import type { EndpointResult, GateResult, MixResult } from './report/model.js';
+import type { StartedService } from './service/lifecycle.js';
+import { ResourceMonitor } from './service/resources.js';
+import { describeExit } from './service/service-process.js';
+import { summarizeLatencies } from './stats/latency-summary.js';
+import { toEndpointResult } from './verdict/endpoint-result.js';
+import { fixedRateWarnings } from './verdict/load-warnings.js';
+
+/** What the mix needs of the gate's options (gate.ts GateOptions), and the run's data cursors. */
+interface MixOptions {
+  log: Logger;
+  signal?: AbortSignal;
+  cursors: DataCursors;
+}
+
+/** Loads the mix and puts its endpoints, its total and its warnings into `result`. */
+export async function loadTogether(
+  config: GateConfig,
+  started: readonly StartedService[],
+  result: GateResult,
+  options: MixOptions,
+): Promise<void> {
+  const measured = await options.log.group('Load the mix', () => measureMix(config, started, options));
+  result.endpoints.push(...measured.endpoints);
+  result.mix = measured.mix;
+  for (const endpoint of measured.endpoints) {
+    result.warnings.push(...dataWarnings(endpoint), ...fixedRateWarnings(endpoint, config.load));
+  }
+  if (options.signal?.aborted) throw new GateError('service', 'interrupted');
+  const dead = started.find((s) => s.process.exit());
+  if (dead) {
+    throw new GateError(
+      'service',
+      `${dead.name} ${describeExit(dead.process.exit()!)} while the mix was under load`,
+    );
+  }
+}
+
+async function measureMix(
+  config: GateConfig,
+  started: readonly StartedService[],
+  options: MixOptions,
+): Promise<{ endpoints: EndpointResult[]; mix: MixResult }> {
+  const { load, endpoints } = config;
+  const { log, cursors } = options;
+  const stopLoad = new AbortController();
+  const onAbort = () => stopLoad.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  for (const s of started) void s.process.exited.then(onAbort);
+  const head = started.find((s) => s.role === 'head')?.process;
+  const usage = usageWindow(head && new ResourceMonitor(head.pid));
+  const weights = endpoints.map((endpoint) => `${endpoint.name} ${endpoint.weight ?? 1}`).join(', ');
+  log.info(
+    `${endpoints.length} endpoints together, by weight (${weights}): ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
+  );
+  const first = endpoints[0]!;
+  const plan = loadPlan(first, load, first.url, load.warmupMs, load.durationMs);
+  const mix = endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors));
+  let measured;
+  try {
+    measured = await runMixedLoad(plan, mix, {
+      signal: stopLoad.signal,
+      onProgress: progressLine(log, load, 'mix', load.durationMs),
+      onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    usage.stop();
+  }
+  const fixedRate = load.ratePerSecond !== undefined;
+  const results = endpoints.map((endpoint, i) => {
+    const part = measured.parts[i]!;
+    const result = toEndpointResult(endpoint, part, fixedRate, usage.usage, measured.total.requests);
+    result.weight = endpoint.weight ?? 1;
+    addDataUse(result, endpoint, part, cursors);
+    for (const s of started) {
+      const exit = s.process.exit();
+      if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
+    }
+    result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+    logSummary(log, result);
+    return result;
+  });
+  const total = mixResult(measured.total);
+  log.info(
+    `mix: ${total.requests} requests, ${total.rps.toFixed(1)} req/s, p95 ${total.latencyMs ? formatMs(total.latencyMs.p95) : 'n/a'}, ${total.errors} errors`,
+  );
+  return { endpoints: results, mix: total };
+}
+
+/** Pure: the whole mix's figures from its window. */
+export function mixResult(m: LoadMeasurement): MixResult {
+  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
+  return {
+    requests: m.requests,
+    rps: m.windowMs > 0 ? m.requests / (m.windowMs / 1000) : 0,
+    errors,
+    errorRate: m.requests > 0 ? errors / m.requests : 0,
+    latencyMs: summarizeLatencies(m.latenciesMs) ?? null,
+    windowMs: m.windowMs,
+  };
+}
+
+/**
+ * An endpoint's part of the mix. Every request goes out as its own bytes (the connections are shared, so no
+ * one prebuilt request fits them all): a fixed endpoint's built once, a templated one's per request.
+ */
+function mixPart(endpoint: EndpointConfig, target: string, cursors: DataCursors): MixPart {
+  const templates = endpoint.templates ?? { headers: {}, dataSets: [] };
+  const source = new RequestSource({ ...endpoint, target, templates }, cursors);
+  const common = { weight: endpoint.weight ?? 1, expectStatus: endpoint.expectStatus };
+  if (endpoint.templates) return { ...common, nextRequest: () => source.next() };
+  const fixed = source.next();
+  return { ...common, nextRequest: () => fixed };
+}
