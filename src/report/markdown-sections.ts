@@ -13,7 +13,7 @@ import {
   plural,
 } from './format.js';
 import { keepUnits, MAX_VERDICT_CHARS, oneLine, userText } from './markdown-escape.js';
-import type { BaselineComparison, CheckResult, EndpointResult, GateResult } from './model.js';
+import type { BaselineComparison, CheckResult, EndpointResult, GateResult, MixResult } from './model.js';
 
 /** How a markdown report is rendered: its size limit and the gate's label. */
 export interface MarkdownOptions {
@@ -190,6 +190,23 @@ export function endpointTable(result: GateResult): string[] {
         ...(withBase ? [oneLine(baseCell(e))] : []),
       ]),
     ),
+    ...(result.mix ? [tableRow(mixCells(result.mix, withBase))] : []),
+  ];
+}
+
+/**
+ * A mixed load's total row, in the table's own columns: the whole mix has no status and no target (each
+ * endpoint is judged on its own figures), so those cells say so and the table stays as narrow.
+ */
+function mixCells(mix: MixResult, withBase: boolean): string[] {
+  const p95 = mix.latencyMs ? formatMs(mix.latencyMs.p95) : 'n/a';
+  return [
+    '',
+    '*Whole mix*',
+    formatRateValue(mix.rps),
+    p95,
+    formatPercent(mix.errorRate),
+    ...(withBase ? ['—'] : []),
   ];
 }
 
@@ -208,7 +225,13 @@ export function latencyDetails(result: GateResult): string[] {
         marginText(e),
       ]),
     ),
+    ...(result.mix ? [mixDetails(result.mix)] : []),
   ];
+}
+
+function mixDetails(mix: MixResult): string {
+  const at = (key: 'p50' | 'p95' | 'p99') => (mix.latencyMs ? formatMs(mix.latencyMs[key]) : 'n/a');
+  return tableRow(['*Whole mix*', formatCount(mix.requests), at('p50'), at('p95'), at('p99'), 'not judged']);
 }
 
 /** One line per failed check and per problem, under the table. */

@@ -7,7 +7,7 @@ import {
   formatRateValue,
   plural,
 } from './format.js';
-import type { CheckResult, EndpointResult, GateResult } from './model.js';
+import type { CheckResult, EndpointResult, GateResult, MixResult } from './model.js';
 
 export function verdictLine(result: GateResult): string {
   const endpoints = result.endpoints.length;
@@ -73,6 +73,21 @@ export function failedCheckText(check: CheckResult): string {
   return `${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${target}`;
 }
 
+/** A mixed load's total: every endpoint's requests together, not judged (each endpoint is, on its own). */
+function mixRow(mix: MixResult): string[] {
+  const at = (key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') =>
+    mix.latencyMs ? formatMs(mix.latencyMs[key]) : 'n/a';
+  const latencies = (['p50', 'p90', 'p95', 'p99', 'max'] as const).map(at);
+  return [
+    'whole mix',
+    String(mix.requests),
+    formatRateValue(mix.rps),
+    ...latencies,
+    formatPercent(mix.errorRate),
+    '',
+  ];
+}
+
 export function renderTerminal(result: GateResult): string {
   const lines: string[] = [];
   if (result.endpoints.length > 0) {
@@ -89,6 +104,7 @@ export function renderTerminal(result: GateResult): string {
       formatPercent(e.errorRate),
       e.passed ? 'ok' : 'FAIL',
     ]);
+    if (result.mix) rows.push(mixRow(result.mix));
     lines.push(...pad([header, ...rows]), '');
     for (const e of result.endpoints) {
       const baseline = baselineLine(e);
