@@ -6,18 +6,27 @@
  */
 import type { EndpointConfig, GateConfig } from './config/types.js';
 import { GateError } from './errors.js';
-import { describeShape, loadPlan, logSummary, progressLine, usageWindow } from './gate-parts.js';
+import { runRounds, judgeRounds, type RoundWindows, type Side } from './baseline/rounds.js';
+import {
+  describeShape,
+  loadPlan,
+  logSummary,
+  progressLine,
+  usageWindow,
+  type UsageWindow,
+} from './gate-parts.js';
 import type { Logger } from './log.js';
 import { addDataUse, dataWarnings } from './load/data-use.js';
 import { RequestSource, type DataCursors } from './load/requests.js';
-import { runMixedLoad, type LoadMeasurement, type MixPart } from './load/run-load.js';
+import { mergeMeasurements } from './load/merge-measurements.js';
+import { runMixedLoad, type LoadMeasurement, type MixedMeasurement, type MixPart } from './load/run-load.js';
 import { formatMs } from './report/format.js';
 import type { EndpointResult, GateResult, MixResult } from './report/model.js';
 import type { StartedService } from './service/lifecycle.js';
 import { ResourceMonitor } from './service/resources.js';
 import { describeExit } from './service/service-process.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
-import { toEndpointResult } from './verdict/endpoint-result.js';
+import { emptyWindow, toEndpointResult } from './verdict/endpoint-result.js';
 import { fixedRateWarnings } from './verdict/load-warnings.js';
 
 /** What the mix needs of the gate's options (gate.ts GateOptions), and the run's data cursors. */
@@ -63,20 +72,15 @@ async function measureMix(
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === 'head')?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const weights = endpoints.map((endpoint) => `${endpoint.name} ${endpoint.weight ?? 1}`).join(', ');
-  log.info(
-    `${endpoints.length} endpoints together, by weight (${weights}): ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
-  );
-  const first = endpoints[0]!;
-  const plan = loadPlan(first, load, first.url, load.warmupMs, load.durationMs);
-  const mix = endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors));
-  let measured;
+  const run: MixRun = { config, log, signal: stopLoad.signal, usage, cursors };
+  let measured: MixedMeasurement;
+  let rounds: RoundWindows<MixedMeasurement> | undefined;
   try {
-    measured = await runMixedLoad(plan, mix, {
-      signal: stopLoad.signal,
-      onProgress: progressLine(log, load, 'mix', load.durationMs),
-      onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
-    });
+    if (!config.baseline) measured = await mixAlone(run);
+    else {
+      rounds = await mixAgainstBase(run, config.baseline);
+      measured = mergeMixes(rounds.head, endpoints.length);
+    }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     usage.stop();
@@ -87,6 +91,15 @@ async function measureMix(
     const result = toEndpointResult(endpoint, part, fixedRate, usage.usage, measured.total.requests);
     result.weight = endpoint.weight ?? 1;
     addDataUse(result, endpoint, part, cursors);
+    const judged =
+      config.baseline &&
+      rounds &&
+      judgeRounds(partRounds(rounds, i), endpoint.maxRegression ?? config.baseline.maxRegression);
+    if (judged) {
+      result.baseline = judged.baseline;
+      result.checks.push(judged.check);
+      result.problems.push(...judged.problems);
+    }
     for (const s of started) {
       const exit = s.process.exit();
       if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
@@ -100,6 +113,92 @@ async function measureMix(
     `mix: ${total.requests} requests, ${total.rps.toFixed(1)} req/s, p95 ${total.latencyMs ? formatMs(total.latencyMs.p95) : 'n/a'}, ${total.errors} errors`,
   );
   return { endpoints: results, mix: total };
+}
+
+/** One mixed load, alone or against the base, with what it needs. */
+interface MixRun {
+  config: GateConfig;
+  log: Logger;
+  signal: AbortSignal;
+  usage: UsageWindow;
+  cursors: DataCursors;
+}
+
+/** The mix on its own: a warmup, then one measured window. */
+function mixAlone({ config, log, signal, usage, cursors }: MixRun): Promise<MixedMeasurement> {
+  const { load, endpoints } = config;
+  const weights = endpoints.map((endpoint) => `${endpoint.name} ${endpoint.weight ?? 1}`).join(', ');
+  log.info(
+    `${endpoints.length} endpoints together, by weight (${weights}): ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
+  );
+  const first = endpoints[0]!;
+  const plan = loadPlan(first, load, first.url, load.warmupMs, load.durationMs);
+  const mix = endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors));
+  return runMixedLoad(plan, mix, {
+    signal,
+    onProgress: progressLine(log, load, 'mix', load.durationMs),
+    onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
+  });
+}
+
+/** The mix, head against base in alternating rounds (baseline/rounds.ts), each side its own requests. */
+function mixAgainstBase(
+  { config, log, signal, usage, cursors }: MixRun,
+  baseline: NonNullable<GateConfig['baseline']>,
+): Promise<RoundWindows<MixedMeasurement>> {
+  const { load, endpoints } = config;
+  const targets: Record<Side, string> = { base: baseline.target, head: config.target };
+  // Built once per side: a request carries its side's Host; data rows are shared (unique stays unique).
+  const mixes: Record<Side, MixPart[]> = {
+    base: endpoints.map((endpoint) => mixPart(endpoint, baseline.target, cursors)),
+    head: endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors)),
+  };
+  const first = endpoints[0]!;
+  const plan = (side: Side, warmupMs: number, durationMs: number) =>
+    loadPlan(first, load, targets[side] + first.path, warmupMs, durationMs);
+  log.info(
+    `${endpoints.length} endpoints together, by weight: base ${baseline.target} against head ${config.target}, ` +
+      `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`,
+  );
+  const p95 = (m: MixedMeasurement | undefined) => {
+    const summary = m && summarizeLatencies(m.total.latenciesMs);
+    return summary ? formatMs(summary.p95) : 'n/a';
+  };
+  return runRounds<MixedMeasurement>(baseline.rounds, {
+    warm: async (side) => {
+      await runMixedLoad(plan(side, load.warmupMs, 0), mixes[side], {
+        signal,
+        onProgress: progressLine(log, load, side === 'base' ? 'mix (base)' : 'mix', 0),
+      });
+    },
+    measure: (side, round) =>
+      runMixedLoad(plan(side, 0, baseline.roundDurationMs), mixes[side], {
+        signal,
+        onWindow: (edge) => {
+          // Resources are the head's: sampled over its windows only.
+          if (side !== 'head') return;
+          if (edge === 'start' && round === 0) usage.start();
+          if (edge === 'end' && round === baseline.rounds - 1) usage.stop();
+        },
+      }),
+    stopped: () => signal.aborted,
+    onRound: (round, base, head) =>
+      log.info(`  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95(base)}, head ${p95(head)}`),
+  });
+}
+
+/** Pure: one endpoint's windows out of the mix's rounds. */
+export function partRounds(rounds: RoundWindows<MixedMeasurement>, part: number): RoundWindows {
+  return { base: rounds.base.map((m) => m.parts[part]!), head: rounds.head.map((m) => m.parts[part]!) };
+}
+
+/** Pure: the head's rounds pooled, per endpoint and in total (empty windows when no round ran). */
+export function mergeMixes(windows: MixedMeasurement[], parts: number): MixedMeasurement {
+  const merge = (list: LoadMeasurement[]) => (list.length > 0 ? mergeMeasurements(list) : emptyWindow());
+  return {
+    parts: Array.from({ length: parts }, (_, k) => merge(windows.map((m) => m.parts[k]!))),
+    total: merge(windows.map((m) => m.total)),
+  };
 }
 
 /** Pure: the whole mix's figures from its window. */

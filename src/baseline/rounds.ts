@@ -13,22 +13,25 @@ import { compareRounds } from './compare.js';
 /** Which build a window measures. */
 export type Side = 'base' | 'head';
 
-/** What {@link runRounds} needs from the load engine. */
-export interface RoundsDriver {
+/**
+ * What {@link runRounds} needs from the load engine. `W` is one side's window: a LoadMeasurement, or a
+ * mixed load's (each endpoint's and the whole mix's).
+ */
+export interface RoundsDriver<W = LoadMeasurement> {
   /** The warmup of one side, nothing measured. */
   warm(side: Side): Promise<void>;
   /** One measured window of one side, in round `round` (0-based). */
-  measure(side: Side, round: number): Promise<LoadMeasurement>;
+  measure(side: Side, round: number): Promise<W>;
   /** True once the run was interrupted or a service died: no further round starts. */
   stopped(): boolean;
   /** After each round, with its windows (for a progress line). */
-  onRound?(round: number, base: LoadMeasurement | undefined, head: LoadMeasurement | undefined): void;
+  onRound?(round: number, base: W | undefined, head: W | undefined): void;
 }
 
 /** The windows of each side, in round order; `base[i]` and `head[i]` ran back to back. */
-export interface RoundWindows {
-  base: LoadMeasurement[];
-  head: LoadMeasurement[];
+export interface RoundWindows<W = LoadMeasurement> {
+  base: W[];
+  head: W[];
 }
 
 /** Pure: even rounds run base first, odd rounds head first. */
@@ -37,10 +40,13 @@ export function roundOrder(round: number): readonly Side[] {
 }
 
 /** Warms both sides, then runs up to `rounds` alternating rounds; the result is trimmed to whole pairs. */
-export async function runRounds(rounds: number, driver: RoundsDriver): Promise<RoundWindows> {
+export async function runRounds<W = LoadMeasurement>(
+  rounds: number,
+  driver: RoundsDriver<W>,
+): Promise<RoundWindows<W>> {
   await driver.warm('base');
   await driver.warm('head');
-  const windows: RoundWindows = { base: [], head: [] };
+  const windows: RoundWindows<W> = { base: [], head: [] };
   for (let round = 0; round < rounds && !driver.stopped(); round++) {
     for (const side of roundOrder(round)) windows[side].push(await driver.measure(side, round));
     driver.onRound?.(round, windows.base.at(-1), windows.head.at(-1));
@@ -49,7 +55,7 @@ export async function runRounds(rounds: number, driver: RoundsDriver): Promise<R
 }
 
 /** Pure: rounds cut short by an abort are compared only where both sides ran. */
-export function trimToPairs({ base, head }: RoundWindows): RoundWindows {
+export function trimToPairs<W>({ base, head }: RoundWindows<W>): RoundWindows<W> {
   const pairs = Math.min(base.length, head.length);
   return { base: base.slice(0, pairs), head: head.slice(0, pairs) };
 }

@@ -12,7 +12,6 @@ export function crossFieldProblem(raw: RawConfig): Problem | undefined {
   return (
     duplicateName(raw.endpoints) ??
     baselineConflict(raw) ??
-    mixedWithBaseline(raw) ??
     resourceTargetWithoutService(raw) ??
     firstOf(raw.endpoints, (endpoint, i) => duplicateHeader(endpoint.headers, i) ?? bodyProblem(endpoint, i))
   );
@@ -37,16 +36,6 @@ function weightWithoutMix(raw: RawConfig, index: number): Problem | undefined {
     path: ['endpoints', index, 'weight'],
     text: 'is only used with load.mode: mixed; with isolated (the default) each endpoint is loaded alone',
     pointAt: 'key',
-  };
-}
-
-/** Rounds against a baseline run one endpoint at a time; a mix in rounds is not built yet (issue #10). */
-function mixedWithBaseline(raw: RawConfig): Problem | undefined {
-  if (raw.load.mode !== 'mixed' || !raw.baseline) return undefined;
-  return {
-    path: ['load', 'mode'],
-    text: 'mixed is not yet supported with a baseline; use isolated, or remove the baseline block',
-    pointAt: 'value',
   };
 }
 

@@ -292,12 +292,6 @@ const CASES: BadConfig[] = [
     error: 'weight-string.yml:5:29: endpoints[0].weight: expected a whole number from 1 to 1000, got "high"',
     at: "'high'",
   },
-  {
-    file: 'mixed-with-baseline.yml',
-    error:
-      'mixed-with-baseline.yml:4:9: load.mode: mixed is not yet supported with a baseline; use isolated, or remove the baseline block',
-    at: 'mixed',
-  },
 
   // expect-status: a union, whose vague "neither form" message must give way to the specific one
   {
