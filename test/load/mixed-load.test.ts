@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runMixedLoad, type LoadPlan, type MixPart } from '../../src/load/run-load.js';
-import { startServer, type TestServer } from '../helpers/servers.js';
+import { summarizeLatencies } from '../../src/stats/latency-summary.js';
+import { startNodeServer, startServer, type TestServer } from '../helpers/servers.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -105,5 +106,30 @@ describe('runMixedLoad', () => {
     // The picks follow the send order: within one of 3:1 however many were sent.
     expect(Math.abs(a - (3 * (a + b)) / 4)).toBeLessThan(1);
     expect([served.get('/a'), served.get('/b')]).toEqual([a, b]);
+  });
+  it('times every endpoint’s requests from their intended send at a fixed rate (coordinated omission)', async () => {
+    // The whole server stops 700 ms in every second: requests of both endpoints wait behind the stop.
+    const pausing = await startNodeServer('pausing.mjs', { PAUSE_MS: '700', EVERY_MS: '1000' });
+    servers.push(pausing);
+    const mix = mixOf(pausing, [
+      ['/a', 1],
+      ['/b', 1],
+    ]);
+    const shape = {
+      ratePerSecond: 100,
+      connections: 5,
+      warmupMs: 300,
+      durationMs: 2000,
+      requestTimeoutMs: 3000,
+    };
+    const m = await runMixedLoad(plan(pausing, shape), mix);
+    expect(m.parts.map((p) => p.requests)).toEqual([100, 100]);
+    for (const part of [...m.parts, m.total]) {
+      const corrected = summarizeLatencies(part.latenciesMs)!;
+      const raw = summarizeLatencies(part.rawLatenciesMs)!;
+      expect(corrected.p95).toBeGreaterThan(300);
+      // Timed from the actual send, the same requests look far better: the omission corrected above.
+      expect(raw.p95).toBeLessThan(corrected.p95);
+    }
   });
 });
