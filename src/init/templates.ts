@@ -47,6 +47,7 @@ load:
   duration: 10s           # measured per endpoint, after the warmup
   warmup: 2s
   connections: 10
+  # mode: mixed           # all endpoints at once, shared connections, by weight (default: isolated)
 slo:                      # defaults for every endpoint
   p95: 250ms
   error-rate: 1%
@@ -57,6 +58,7 @@ endpoints:
     slo: { p95: 50ms }
   # - name: get item      # one cached URL flatters a service: take a different id on each request
   #   path: /items/{{ items.id }}   # also {{ seq }}, {{ uuid }}, {{ random-int 1 5 }}
+  #   weight: 3           # with mode: mixed, its share of the requests (default 1)
 `;
 }
 
