@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { runGate } from '../../src/gate.js';
 import { MemoryLogger } from '../../src/log.js';
+import type { EndpointResult } from '../../src/report/model.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'slo-gate-data-run-'));
@@ -214,6 +215,41 @@ describe('request data under load', () => {
     expect(result.endpoints[0]!.dataRanOut?.set).toBe('users');
     expect(result.warnings).toEqual([
       expect.stringContaining('data set users (order: unique, 200 rows) ran out'),
+    ]);
+  });
+});
+
+describe('request data in a mixed load', () => {
+  it('unique rows running out stop the whole mix there, and only the endpoint that used them says so', async () => {
+    const { server, seen } = await recordingServer();
+    const file = writeCsv('mixed-once.csv', 100);
+    const config = parseConfig(
+      [
+        `target: ${server.url}`,
+        load('rate: 400, duration: 2s, warmup: 100ms, mode: mixed'),
+        `data: { users: { file: ${file}, order: unique } }`,
+        'endpoints:',
+        "  - { name: user, path: '/u/{{ users.id }}', weight: 1 }",
+        '  - { name: plain, path: /plain, weight: 3 }',
+      ].join('\n'),
+      path.join(dir, 'mixed.yml'),
+      {},
+    );
+    const result = await runGate(config, { log: new MemoryLogger() });
+    const ids = seen.filter((r) => r.url.startsWith('/u/')).map((r) => Number(r.url.slice(3)));
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const [user, plain] = result.endpoints as [EndpointResult, EndpointResult];
+    // 100 rows at 100/s (a quarter of 400): gone about 0.9 s into the window, for the whole mix.
+    expect(user.dataRanOut?.set).toBe('users');
+    expect(user.dataRanOut!.atMs).toBeGreaterThan(500);
+    expect(user.dataRanOut!.atMs).toBeLessThan(1500);
+    expect(plain.dataRanOut).toBeUndefined();
+    expect(plain.windowMs).toBeCloseTo(user.windowMs, 6);
+    expect(Math.abs(plain.requests - 3 * user.requests)).toBeLessThanOrEqual(3);
+    // Only the data warning is asserted: a busy CPU may add a late-send one, which says nothing of the data.
+    const dataWarnings = result.warnings.filter((w) => w.includes('data set'));
+    expect(dataWarnings).toEqual([
+      expect.stringMatching(/^user: data set users \(order: unique, 100 rows\) ran out/),
     ]);
   });
 });
