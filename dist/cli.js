@@ -33510,7 +33510,8 @@ function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }, reques
       warmupMs: raw.load.warmup,
       connections: raw.load.connections,
       ratePerSecond: raw.load.rate,
-      requestTimeoutMs: raw.load["request-timeout"]
+      requestTimeoutMs: raw.load["request-timeout"],
+      mode: raw.load.mode
     },
     endpoints: raw.endpoints.map((endpoint, i) => {
       const config2 = toEndpointConfig(endpoint, target, defaults, raw.slo);
@@ -33541,7 +33542,9 @@ function toEndpointConfig(endpoint, target, defaults, topSlo) {
     body,
     expectStatus: endpoint["expect-status"],
     slo: { ...defaults, ...toSloTargets(endpoint.slo) },
-    maxRegression: endpoint.slo?.["max-regression"] ?? topSlo?.["max-regression"]
+    maxRegression: endpoint.slo?.["max-regression"] ?? topSlo?.["max-regression"],
+    // Absent rather than undefined, so a config without weights maps exactly as before.
+    ...endpoint.weight === void 0 ? {} : { weight: endpoint.weight }
   };
 }
 function toBaselineConfig(raw, baseDir) {
@@ -33599,8 +33602,18 @@ function crossFieldProblem(raw) {
 }
 function crossFieldWarnings(raw) {
   return raw.endpoints.flatMap(
-    (endpoint, i) => bodyWarning(endpoint, i, endpoint.name ?? defaultName(endpoint)) ?? []
+    (endpoint, i) => [bodyWarning(endpoint, i, endpoint.name ?? defaultName(endpoint)), weightWithoutMix(raw, i)].filter(
+      (problem) => problem !== void 0
+    )
   );
+}
+function weightWithoutMix(raw, index) {
+  if (raw.load.mode === "mixed" || raw.endpoints[index].weight === void 0) return void 0;
+  return {
+    path: ["endpoints", index, "weight"],
+    text: "is only used with load.mode: mixed; with isolated (the default) each endpoint is loaded alone",
+    pointAt: "key"
+  };
 }
 function firstOf(items, check2) {
   for (const [index, item] of items.entries()) {
@@ -35856,7 +35869,10 @@ var endpointSchema = external_exports.strictObject(
       ],
       { error: expected("a status code or a list of them such as [200, 201]") }
     ).optional().meta({ description: "Statuses that count as success. Default: any 2xx." }),
-    slo: sloSchema.optional().meta({ description: "Targets for this endpoint; each key overrides the top-level `slo`." })
+    slo: sloSchema.optional().meta({ description: "Targets for this endpoint; each key overrides the top-level `slo`." }),
+    weight: external_exports.number({ error: expected("a whole number from 1 to 1000") }).int().min(1).max(1e3).optional().meta({
+      description: "With load.mode: mixed, its share of the requests (6, 3 and 1 send 60%, 30% and 10%). Default 1."
+    })
   },
   { error: expected('an endpoint such as { path: "/items" }') }
 );
@@ -35894,7 +35910,10 @@ var loadSchema = external_exports.strictObject(
     warmup: duration3("3s").prefault("2s").meta({ description: "Unmeasured load before each window. Default 2s." }),
     connections: external_exports.number({ error: expected("a whole number of connections from 1 to 10000") }).int().positive().max(1e4).default(10).meta({ description: "Concurrent connections. Default 10." }),
     rate: external_exports.number({ error: expected("a number of requests per second above zero") }).positive().optional().meta({ description: "Fixed total arrival rate, requests per second. Omit for closed-loop load." }),
-    "request-timeout": positiveDuration("5s").prefault("5s").meta({ description: "A request unanswered this long is a failure. Default 5s." })
+    "request-timeout": positiveDuration("5s").prefault("5s").meta({ description: "A request unanswered this long is a failure. Default 5s." }),
+    mode: external_exports.enum(["isolated", "mixed"], { error: expected("isolated or mixed") }).default("isolated").meta({
+      description: "isolated: one endpoint after another. mixed: all together over the same connections, by `weight`, in one window. Default isolated."
+    })
   },
   { error: expected("a map of load settings such as { duration: 10s }") }
 );
@@ -36531,6 +36550,52 @@ function judgeRounds({ base, head }, maxRegression) {
   };
 }
 
+// src/gate-parts.ts
+function usageWindow(monitor) {
+  let usage;
+  return {
+    start: () => monitor?.start(),
+    stop: () => {
+      usage ??= monitor?.stop();
+    },
+    get usage() {
+      return usage;
+    }
+  };
+}
+function progressLine(log, load, label2, totalMs) {
+  return (p) => {
+    const total = p.phase === "warmup" ? load.warmupMs : totalMs;
+    const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1e3)}/${Math.round(total / 1e3)} s`;
+    const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
+    const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
+    log.info(`  ${label2}: ${phase} ${seconds}${counts}`);
+  };
+}
+function describeShape(load) {
+  return load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
+}
+function logSummary(log, result) {
+  const change = result.baseline?.p95 ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}` : "";
+  log.info(
+    `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors${change}`
+  );
+}
+function loadPlan(endpoint, load, url2, warmupMs, durationMs) {
+  return {
+    url: url2,
+    method: endpoint.method,
+    headers: endpoint.headers,
+    body: endpoint.body,
+    expectStatus: endpoint.expectStatus,
+    connections: load.connections,
+    ratePerSecond: load.ratePerSecond,
+    warmupMs,
+    durationMs,
+    requestTimeoutMs: load.requestTimeoutMs
+  };
+}
+
 // src/load/requests.ts
 import { randomUUID } from "node:crypto";
 
@@ -37043,14 +37108,94 @@ var WindowAccounting = class {
   }
 };
 
+// src/load/mix-accounting.ts
+function successTest(expected2) {
+  return expected2 ? (code) => expected2.includes(code) : (code) => code >= 200 && code < 300;
+}
+var MixAccounting = class {
+  parts;
+  total;
+  /** The part being recorded: the total judges success by that part's statuses. */
+  recordingPart = 0;
+  /** `expectStatus`: one entry per part, each its statuses of success (undefined: any 2xx). */
+  constructor(bounds, expectStatus) {
+    const tests = expectStatus.map(successTest);
+    this.parts = tests.map((isSuccess) => new WindowAccounting(bounds, isSuccess));
+    this.total = this.parts.length === 1 ? this.parts[0] : new WindowAccounting(bounds, (code) => tests[this.recordingPart](code));
+  }
+  noteSend(part, send) {
+    this.each(part, (w) => w.noteSend(send));
+  }
+  record(part, result, timedFromNs) {
+    this.each(part, (w) => w.record(result, timedFromNs));
+  }
+  recordUnloaded(part, result) {
+    this.each(part, (w) => w.recordUnloaded(result));
+  }
+  recordUnsent(part, intendedNs, atNs) {
+    this.each(part, (w) => w.recordUnsent(intendedNs, atNs));
+  }
+  /** The whole mix's requests and errors so far (for progress lines). */
+  progress() {
+    return this.total.progress();
+  }
+  close(abortedAtNs, ranOutAtNs) {
+    const close = (w) => w.close(abortedAtNs, ranOutAtNs);
+    return { parts: this.parts.map(close), total: close(this.total) };
+  }
+  each(part, write) {
+    const window = this.parts[part];
+    if (!window) throw new Error(`no part ${part} in a mix of ${this.parts.length}`);
+    write(window);
+    if (this.total === window) return;
+    this.recordingPart = part;
+    write(this.total);
+  }
+};
+
+// src/load/weighted.ts
+var WeightedRoundRobin = class {
+  /** `weights`: positive whole numbers, one per endpoint, in config order. */
+  constructor(weights) {
+    this.weights = weights;
+    if (weights.length === 0 || weights.some((w) => !Number.isInteger(w) || w < 1)) {
+      throw new Error(`weights must be positive whole numbers, got [${weights.join(", ")}]`);
+    }
+    this.scores = weights.map(() => 0);
+    this.total = weights.reduce((sum2, w) => sum2 + w, 0);
+  }
+  weights;
+  scores;
+  total;
+  /** The index of the endpoint that sends next. */
+  next() {
+    let best = 0;
+    for (let i = 0; i < this.weights.length; i++) {
+      this.scores[i] += this.weights[i];
+      if (this.scores[i] > this.scores[best]) best = i;
+    }
+    this.scores[best] -= this.total;
+    return best;
+  }
+};
+function weightedOrder(weights) {
+  const picker = new WeightedRoundRobin(weights);
+  const total = weights.reduce((sum2, w) => sum2 + w, 0);
+  return Array.from({ length: total }, () => picker.next());
+}
+
 // src/load/run-load.ts
 function runLoad(plan, options = {}) {
-  return new Promise((resolve) => new LoadRun(plan, options, resolve).start());
+  return new Promise((resolve) => new LoadRun(plan, [], options, (m) => resolve(m.total)).start());
+}
+function runMixedLoad(plan, mix, options = {}) {
+  return new Promise((resolve) => new LoadRun(plan, mix, options, resolve).start());
 }
 var nowNs2 = () => process.hrtime.bigint();
 var LoadRun = class {
-  constructor(plan, options, resolve) {
+  constructor(plan, mix, options, resolve) {
     this.plan = plan;
+    this.mix = mix;
     this.options = options;
     this.resolve = resolve;
     this.windowStartNs = this.startNs + nsFromMs(plan.warmupMs);
@@ -37058,13 +37203,16 @@ var LoadRun = class {
     const requestTimeoutNs = nsFromMs(plan.requestTimeoutMs);
     this.drainEndNs = this.windowEndNs + requestTimeoutNs;
     this.rate = plan.ratePerSecond ? { startNs: this.startNs, ratePerSecond: plan.ratePerSecond, connections: plan.connections } : void 0;
-    const expected2 = plan.expectStatus;
-    this.window = new WindowAccounting(
-      { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs },
-      expected2 ? (code) => expected2.includes(code) : (code) => code >= 200 && code < 300
+    const bounds = { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs };
+    const parts = mix.length > 0 ? mix : [plan];
+    this.window = new MixAccounting(
+      bounds,
+      parts.map((part) => part.expectStatus)
     );
+    this.partOrder = mix.length > 0 ? weightedOrder(mix.map((part) => part.weight)) : [0];
   }
   plan;
+  mix;
   options;
   resolve;
   startNs = nowNs2();
@@ -37074,6 +37222,10 @@ var LoadRun = class {
   drainEndNs;
   rate;
   window;
+  /** Part indices in smooth weighted round-robin order over one cycle (a single 0 outside a mix). */
+  partOrder;
+  /** Closed loop: sends so far, which picks the next part. */
+  closedSends = 0;
   lanes = [];
   timers = [];
   finished = false;
@@ -37105,6 +37257,7 @@ var LoadRun = class {
         ownShiftNs: 0n,
         timedFromNs: 0n,
         sentAlone: false,
+        part: 0,
         failuresInARow: 0,
         notBeforeNs: 0n
       };
@@ -37137,28 +37290,36 @@ var LoadRun = class {
       }
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
-      const request2 = this.nextRequest(now);
+      lane.part = this.partOf(lane.nextIndex);
+      const request2 = this.nextRequest(now, lane.part);
       if (request2 === null) return this.maybeFinish();
       const send = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
       lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
       lane.ownShiftNs = send.ownShiftNs;
       lane.timedFromNs = send.timedFromNs;
-      this.window.noteSend(send);
+      this.window.noteSend(lane.part, send);
       return this.send(lane, send.intendedNs, request2);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
-    const request = this.nextRequest(now);
+    lane.part = this.partOf(this.closedSends);
+    const request = this.nextRequest(now, lane.part);
     if (request === null) return this.maybeFinish();
+    this.closedSends++;
     lane.timedFromNs = now;
     this.send(lane, now, request);
   }
+  /** The part of the mix that request `index` goes to. */
+  partOf(index) {
+    return this.partOrder[index % this.partOrder.length];
+  }
   /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
-  nextRequest(now) {
+  nextRequest(now, part) {
     if (this.ranOutAtNs !== void 0) return null;
-    if (!this.plan.nextRequest) return void 0;
-    const request = this.plan.nextRequest();
+    const next = this.mix.length > 0 ? this.mix[part].nextRequest : this.plan.nextRequest;
+    if (!next) return void 0;
+    const request = next();
     if (request) return request;
     this.ranOutAtNs = now;
     return null;
@@ -37180,8 +37341,8 @@ var LoadRun = class {
   onResult(lane, result) {
     lane.lastEndNs = result.endNs;
     this.inFlight--;
-    this.window.record(result, lane.timedFromNs);
-    if (lane.sentAlone) this.window.recordUnloaded(result);
+    this.window.record(lane.part, result, lane.timedFromNs);
+    if (lane.sentAlone) this.window.recordUnloaded(lane.part, result);
     lane.failuresInARow = result.outcome.kind === "socket" ? lane.failuresInARow + 1 : 0;
     if (lane.failuresInARow > 0) lane.notBeforeNs = result.endNs + nsFromMs(backoffMs(lane.failuresInARow));
     this.schedule(lane);
@@ -37201,12 +37362,14 @@ var LoadRun = class {
     for (const lane of this.lanes) {
       clearTimeout(lane.timer);
       const abandoned = lane.client.abandon(now);
-      if (abandoned && !aborted2) this.window.record(abandoned, lane.timedFromNs);
+      if (abandoned && !aborted2) this.window.record(lane.part, abandoned, lane.timedFromNs);
       lane.client.destroy();
       if (aborted2 || !this.rate || this.ranOutAtNs !== void 0) continue;
-      for (const due of dueBefore(this.rate, lane.nextIndex, this.windowEndNs)) {
-        this.window.recordUnsent(due, now);
-      }
+      const rate = this.rate;
+      dueBefore(rate, lane.nextIndex, this.windowEndNs).forEach((due, i) => {
+        const index = lane.nextIndex + i * rate.connections;
+        this.window.recordUnsent(this.partOf(index), due, now);
+      });
     }
     for (const timer of this.timers) clearTimeout(timer);
     this.windowEdgeReached("end");
@@ -37234,68 +37397,8 @@ var LoadRun = class {
   }
 };
 
-// src/service/lifecycle.ts
-import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/service/readiness.ts
-import http from "node:http";
-import https from "node:https";
-import net from "node:net";
-
-// src/service/health.ts
-function parseHealthBody(body) {
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return void 0;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return void 0;
-  const record2 = parsed;
-  if (typeof record2.status !== "string") return void 0;
-  const dependencies = {};
-  if (record2.dependencies && typeof record2.dependencies === "object" && !Array.isArray(record2.dependencies)) {
-    for (const [name, state] of Object.entries(record2.dependencies)) {
-      if (typeof state === "string") dependencies[name] = state;
-      else if (state && typeof state === "object" && typeof state.status === "string") {
-        dependencies[name] = state.status;
-      }
-    }
-  }
-  return {
-    status: record2.status.toLowerCase(),
-    version: typeof record2.version === "string" ? record2.version : void 0,
-    dependencies
-  };
-}
-function describeUnhealthyDependencies(report) {
-  return Object.entries(report.dependencies).filter(([, state]) => !["up", "ok"].includes(state.toLowerCase())).map(([name, state]) => `${name}: ${state}`).join(", ");
-}
-
-// src/service/service-process.ts
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
-import path3 from "node:path";
-
-// src/service/output-lines.ts
-import { StringDecoder } from "node:string_decoder";
-var MAX_LINE_CHARS = 64 * 1024;
-function readLines(stream, take) {
-  const decoder = new StringDecoder("utf8");
-  let partial2 = "";
-  stream.on("data", (chunk) => {
-    const lines = (partial2 + decoder.write(chunk)).split("\n");
-    partial2 = lines.pop() ?? "";
-    for (const line of lines) take(line);
-    if (partial2.length > MAX_LINE_CHARS) {
-      take(partial2);
-      partial2 = "";
-    }
-  });
-  return { partial: () => partial2 };
-}
+// src/service/resources.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 
 // src/service/process-group.ts
 import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
@@ -37342,6 +37445,138 @@ function groupAlive(pgid) {
   } catch {
     return false;
   }
+}
+
+// src/service/resources.ts
+var TICKS_PER_SECOND = 100;
+function serviceProcesses(all, leaderPid) {
+  const members2 = /* @__PURE__ */ new Set();
+  for (const p of all) if (p.pgrp === leaderPid || p.pid === leaderPid) members2.add(p.pid);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) {
+      if (!members2.has(p.pid) && members2.has(p.ppid)) {
+        members2.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((p) => members2.has(p.pid) && p.state !== "Z");
+}
+function rssBytesOf(pid) {
+  try {
+    const status = readFileSync3(`/proc/${pid}/status`, "utf8");
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+function cgroupOf(pid) {
+  try {
+    const line = readFileSync3(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => l.startsWith("0::"));
+    return line?.slice(3);
+  } catch {
+    return void 0;
+  }
+}
+function ownCgroupCpuStat(leaderPid) {
+  const own2 = cgroupOf(leaderPid);
+  if (!own2 || own2 === cgroupOf("self")) return void 0;
+  const file2 = `/sys/fs/cgroup${own2}/cpu.stat`;
+  try {
+    readFileSync3(file2, "utf8");
+    return file2;
+  } catch {
+    return void 0;
+  }
+}
+function sampleResources(leaderPid, cgroupCpuStat) {
+  const all = readAllProcesses();
+  if (!all) return void 0;
+  const processes = serviceProcesses(all, leaderPid);
+  let rssBytes = 0;
+  let ticks = 0;
+  for (const p of processes) {
+    rssBytes += rssBytesOf(p.pid);
+    ticks += p.cpuTicks + p.childCpuTicks;
+  }
+  let cpuSeconds = ticks / TICKS_PER_SECOND;
+  if (cgroupCpuStat) {
+    try {
+      const match = /^usage_usec (\d+)$/m.exec(readFileSync3(cgroupCpuStat, "utf8"));
+      if (match) cpuSeconds = Number(match[1]) / 1e6;
+    } catch {
+    }
+  }
+  return { rssBytes, cpuSeconds };
+}
+var ResourceMonitor = class {
+  constructor(leaderPid, intervalMs = 250) {
+    this.leaderPid = leaderPid;
+    this.intervalMs = intervalMs;
+    this.cgroupCpuStat = ownCgroupCpuStat(leaderPid);
+  }
+  leaderPid;
+  intervalMs;
+  first;
+  last;
+  peakRssBytes = 0;
+  samples = 0;
+  timer;
+  cgroupCpuStat;
+  start() {
+    this.take();
+    this.timer = setInterval(() => this.take(), this.intervalMs);
+  }
+  /** The usage over the window, or undefined where /proc could not be read. */
+  stop() {
+    clearInterval(this.timer);
+    this.take();
+    if (!this.first || !this.last) return void 0;
+    return {
+      rssStartBytes: this.first.rssBytes,
+      rssEndBytes: this.last.rssBytes,
+      rssPeakBytes: this.peakRssBytes,
+      rssGrowthBytes: this.last.rssBytes - this.first.rssBytes,
+      cpuSeconds: Math.max(0, this.last.cpuSeconds - this.first.cpuSeconds),
+      cpuSource: this.cgroupCpuStat ? "cgroup" : "proc",
+      samples: this.samples
+    };
+  }
+  take() {
+    const sample = sampleResources(this.leaderPid, this.cgroupCpuStat);
+    if (!sample) return;
+    if (sample.rssBytes === 0 && this.first) return;
+    this.first ??= sample;
+    this.last = sample;
+    this.samples++;
+    if (sample.rssBytes > this.peakRssBytes) this.peakRssBytes = sample.rssBytes;
+  }
+};
+
+// src/service/service-process.ts
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import path3 from "node:path";
+
+// src/service/output-lines.ts
+import { StringDecoder } from "node:string_decoder";
+var MAX_LINE_CHARS = 64 * 1024;
+function readLines(stream, take) {
+  const decoder = new StringDecoder("utf8");
+  let partial2 = "";
+  stream.on("data", (chunk) => {
+    const lines = (partial2 + decoder.write(chunk)).split("\n");
+    partial2 = lines.pop() ?? "";
+    for (const line of lines) take(line);
+    if (partial2.length > MAX_LINE_CHARS) {
+      take(partial2);
+      partial2 = "";
+    }
+  });
+  return { partial: () => partial2 };
 }
 
 // src/service/service-process.ts
@@ -37482,6 +37717,471 @@ async function groupGone(pid) {
 }
 var delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 var deadline = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+// src/slo/evaluate.ts
+var DEFINITIONS = [
+  {
+    metric: "p50",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p50Ms,
+    actual: (m) => m.latencyMs?.p50 ?? null
+  },
+  {
+    metric: "p90",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p90Ms,
+    actual: (m) => m.latencyMs?.p90 ?? null
+  },
+  {
+    metric: "p95",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p95Ms,
+    actual: (m) => m.latencyMs?.p95 ?? null
+  },
+  {
+    metric: "p99",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.p99Ms,
+    actual: (m) => m.latencyMs?.p99 ?? null
+  },
+  {
+    metric: "max",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.maxMs,
+    actual: (m) => m.latencyMs?.max ?? null
+  },
+  {
+    metric: "error-rate",
+    unit: "fraction",
+    bound: "upper",
+    limit: (s) => s.errorRate,
+    actual: (m) => m.errorRate
+  },
+  { metric: "min-rps", unit: "rps", bound: "lower", limit: (s) => s.minRps, actual: (m) => m.rps },
+  // Resource targets need the service's process tree: with no service block there is nothing to measure.
+  {
+    metric: "max-rss",
+    unit: "bytes",
+    bound: "upper",
+    limit: (s) => s.maxRssBytes,
+    actual: (m) => m.resources?.rssPeakBytes ?? null
+  },
+  {
+    metric: "max-rss-growth",
+    unit: "bytes",
+    bound: "upper",
+    limit: (s) => s.maxRssGrowthBytes,
+    actual: (m) => m.resources?.rssGrowthBytes ?? null
+  },
+  {
+    metric: "max-cpu-per-request",
+    unit: "ms",
+    bound: "upper",
+    limit: (s) => s.maxCpuPerRequestMs,
+    actual: (m) => m.resources?.cpuMsPerRequest ?? null
+  }
+];
+function evaluateSlo(slo, measured) {
+  const checks = [];
+  for (const definition of DEFINITIONS) {
+    const limit = definition.limit(slo);
+    if (limit === void 0) continue;
+    const actual = definition.actual(measured);
+    const passed = actual !== null && (definition.bound === "upper" ? actual <= limit : actual >= limit);
+    checks.push({ metric: definition.metric, limit, actual, unit: definition.unit, passed });
+  }
+  return checks;
+}
+
+// src/stats/latency-histogram.ts
+var MAX_BINS = 10;
+var MIN_LOG_BINS = 5;
+var LOG_LADDERS = [[1, 2, 5], [1]];
+var LINEAR_STEPS = [1, 2, 2.5, 5];
+var SIGNIFICANT_DIGITS = 4;
+var FLOOR_MS = 1e-3;
+var EPSILON = 1e-9;
+var roundValue = (value) => Number(value.toPrecision(12));
+function ladderEdges(lowMs, highMs, mantissas) {
+  const edges = [];
+  for (let exponent = Math.floor(Math.log10(lowMs)); ; exponent++) {
+    for (const mantissa of mantissas) {
+      const edge = roundValue(mantissa * 10 ** exponent);
+      if (edge >= lowMs || edges.length > 0) edges.push(edge);
+      if (edge >= highMs) return edges;
+    }
+  }
+}
+function linearEdges(lowMs, highMs, maxBins) {
+  for (let exponent = Math.floor(Math.log10(highMs)) - SIGNIFICANT_DIGITS + 1; ; exponent++) {
+    for (const mantissa of LINEAR_STEPS) {
+      const step = mantissa * 10 ** exponent;
+      const first = Math.ceil(lowMs / step - EPSILON);
+      const last = Math.ceil(highMs / step - EPSILON);
+      if (last - first + 1 <= maxBins) {
+        return Array.from({ length: last - first + 1 }, (_, i) => roundValue((first + i) * step));
+      }
+    }
+  }
+}
+function histogramEdgesMs(minMs, maxMs, maxBins = MAX_BINS) {
+  if (!Number.isFinite(minMs) || !Number.isFinite(maxMs))
+    throw new RangeError(`histogram of ${minMs}\u2026${maxMs} ms`);
+  const lowMs = Math.max(minMs, FLOOR_MS);
+  const highMs = Math.max(maxMs, lowMs);
+  const wide = ladderEdges(lowMs, highMs, LOG_LADDERS[0]).length >= Math.min(MIN_LOG_BINS, maxBins);
+  if (!wide) return linearEdges(lowMs, highMs, maxBins);
+  for (const ladder of LOG_LADDERS) {
+    const edges = ladderEdges(lowMs, highMs, ladder);
+    if (edges.length <= maxBins) return edges;
+  }
+  const decades = ladderEdges(lowMs, highMs, [1]);
+  const stride = Math.ceil(decades.length / maxBins);
+  return decades.filter((_, i) => (decades.length - 1 - i) % stride === 0);
+}
+function bucketOf(upperMs, valueMs) {
+  let low = 0;
+  let high = upperMs.length - 1;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (valueMs <= upperMs[middle]) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+function latencyHistogram(samplesMs, maxBins = MAX_BINS) {
+  if (samplesMs.length === 0) return void 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of samplesMs) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min > max) return void 0;
+  const upperMs = histogramEdgesMs(min, max, maxBins);
+  const counts = new Array(upperMs.length).fill(0);
+  for (const v of samplesMs) counts[bucketOf(upperMs, v)]++;
+  return { upperMs, counts };
+}
+
+// src/verdict/endpoint-result.ts
+var STOPPED_ANSWERING_MS = 1e3;
+function toEndpointResult(endpoint, m, fixedRate, usage, usageRequests = m.requests) {
+  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
+  const windowSeconds = m.windowMs / 1e3;
+  const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
+  const resources = usage && {
+    ...usage,
+    cpuMsPerRequest: usageRequests > 0 ? usage.cpuSeconds * 1e3 / usageRequests : 0
+  };
+  const partial2 = {
+    latencyMs,
+    rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
+    errorRate: m.requests > 0 ? errors / m.requests : 0,
+    resources
+  };
+  const checks = evaluateSlo(endpoint.slo, partial2);
+  const problems = windowProblems(m);
+  return {
+    name: endpoint.name,
+    method: endpoint.method,
+    path: endpoint.path,
+    requests: m.requests,
+    ...partial2,
+    successes: m.successes,
+    errors,
+    failures: m.failures,
+    statusCodes: m.statusCodes,
+    socketErrors: m.socketErrors,
+    ...fixedRate ? {
+      rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
+      unloadedLatencyMs: summarizeLatencies(m.unloadedLatenciesMs ?? new Float64Array())?.p50 ?? null,
+      lateSends: m.lateSends,
+      queuedSends: m.queuedSends
+    } : {},
+    latencyHistogram: latencyHistogram(m.latenciesMs),
+    failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
+    windowMs: m.windowMs,
+    longestSilenceMs: m.longestSilenceMs,
+    checks,
+    problems,
+    passed: problems.length === 0 && checks.every((c) => c.passed)
+  };
+}
+function windowProblems(m) {
+  const problems = [];
+  if (m.requests === 0) problems.push("no request completed in the measured window");
+  else if (m.successes === 0) problems.push(`no successful response (${describeFailures(m)})`);
+  if (m.trailingSilenceMs >= STOPPED_ANSWERING_MS) {
+    const at = m.lastAnswerMs === void 0 ? "from the start" : `${(m.lastAnswerMs / 1e3).toFixed(1)} s into the window`;
+    problems.push(
+      `the target stopped answering ${at}: nothing for the last ${formatMs(m.trailingSilenceMs)}, ${m.failures.timeout} requests timed out`
+    );
+  }
+  return problems;
+}
+function describeFailures(m) {
+  const parts = [];
+  const statuses = Object.entries(m.statusCodes).map(([code, n]) => `${n}\xD7 HTTP ${code}`);
+  parts.push(...statuses);
+  parts.push(...Object.entries(m.socketErrors).map(([code, n]) => `${n}\xD7 ${code}`));
+  if (m.failures.timeout) parts.push(`${m.failures.timeout} timeouts`);
+  return parts.join(", ") || "nothing answered";
+}
+function emptyWindow() {
+  return {
+    windowMs: 0,
+    requests: 0,
+    successes: 0,
+    failures: { status: 0, timeout: 0, socket: 0 },
+    statusCodes: {},
+    socketErrors: {},
+    latenciesMs: new Float64Array(),
+    rawLatenciesMs: new Float64Array(),
+    failedLatenciesMs: new Float64Array(),
+    longestSilenceMs: 0,
+    trailingSilenceMs: 0,
+    lateSends: 0,
+    queuedSends: 0
+  };
+}
+
+// src/load/queue-diagnosis.ts
+var SATURATED_LATENCY_FACTOR = 2;
+function diagnoseQueueing(figures) {
+  const { connections, ratePerSecond, rawMeanMs, unloadedLatencyMs } = figures;
+  if (unloadedLatencyMs !== void 0 && unloadedLatencyMs > 0 && rawMeanMs >= SATURATED_LATENCY_FACTOR * unloadedLatencyMs) {
+    return {
+      kind: "saturated",
+      throughputPerSecond: rawMeanMs > 0 ? connections * 1e3 / rawMeanMs : 0,
+      unloadedLatencyMs
+    };
+  }
+  return { kind: "too-few-connections", connectionsNeeded: Math.ceil(ratePerSecond * rawMeanMs / 1e3) };
+}
+
+// src/verdict/load-warnings.ts
+var QUEUED_SENDS_WARN_SHARE = 0.5;
+var LATE_SENDS_WARN_SHARE = 0.01;
+var MIN_WARNING_REQUESTS = 20;
+function fixedRateWarnings(e, load) {
+  const rate = load.ratePerSecond;
+  if (!rate || e.requests < MIN_WARNING_REQUESTS) return [];
+  const warnings = [];
+  const queued = e.queuedSends ?? 0;
+  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
+    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
+    const { connections } = load;
+    const why = diagnoseQueueing({
+      connections,
+      ratePerSecond: rate,
+      rawMeanMs,
+      unloadedLatencyMs: e.unloadedLatencyMs ?? void 0
+    });
+    const waited = `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: `;
+    warnings.push(
+      why.kind === "saturated" ? waited + `the service is saturated, not short of connections: it answered about ${why.throughputPerSecond.toFixed(1)} req/s of the ${rate} asked, at ${formatMs(rawMeanMs)} a request against ${formatMs(why.unloadedLatencyMs)} unloaded; more connections would only queue longer inside it` : waited + `${connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` + (why.connectionsNeeded > connections ? ` (it takes at least ${why.connectionsNeeded}); raise load.connections` : "")
+    );
+  }
+  const late = e.lateSends ?? 0;
+  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
+    warnings.push(
+      `${e.name}: slo-gate could not hold ${rate} req/s: ${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
+    );
+  }
+  return warnings;
+}
+
+// src/gate-mix.ts
+async function loadTogether(config2, started, result, options) {
+  const measured = await options.log.group("Load the mix", () => measureMix(config2, started, options));
+  result.endpoints.push(...measured.endpoints);
+  result.mix = measured.mix;
+  for (const endpoint of measured.endpoints) {
+    result.warnings.push(...dataWarnings(endpoint), ...fixedRateWarnings(endpoint, config2.load));
+  }
+  if (options.signal?.aborted) throw new GateError("service", "interrupted");
+  const dead = started.find((s) => s.process.exit());
+  if (dead) {
+    throw new GateError(
+      "service",
+      `${dead.name} ${describeExit(dead.process.exit())} while the mix was under load`
+    );
+  }
+}
+async function measureMix(config2, started, options) {
+  const { load, endpoints } = config2;
+  const { log, cursors } = options;
+  const stopLoad = new AbortController();
+  const onAbort = () => stopLoad.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  for (const s of started) void s.process.exited.then(onAbort);
+  const head = started.find((s) => s.role === "head")?.process;
+  const usage = usageWindow(head && new ResourceMonitor(head.pid));
+  const run2 = { config: config2, log, signal: stopLoad.signal, usage, cursors };
+  let measured;
+  let rounds;
+  try {
+    if (!config2.baseline) measured = await mixAlone(run2);
+    else {
+      rounds = await mixAgainstBase(run2, config2.baseline);
+      measured = mergeMixes(rounds.head, endpoints.length);
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    usage.stop();
+  }
+  const fixedRate = load.ratePerSecond !== void 0;
+  const results = endpoints.map((endpoint, i) => {
+    const part = measured.parts[i];
+    const result = toEndpointResult(endpoint, part, fixedRate, usage.usage, measured.total.requests);
+    result.weight = endpoint.weight ?? 1;
+    addDataUse(result, endpoint, part, cursors);
+    const judged = config2.baseline && rounds && judgeRounds(partRounds(rounds, i), endpoint.maxRegression ?? config2.baseline.maxRegression);
+    if (judged) {
+      result.baseline = judged.baseline;
+      result.checks.push(judged.check);
+      result.problems.push(...judged.problems);
+    }
+    for (const s of started) {
+      const exit = s.process.exit();
+      if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
+    }
+    result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+    logSummary(log, result);
+    return result;
+  });
+  const total = mixResult(measured.total);
+  log.info(
+    `mix: ${total.requests} requests, ${total.rps.toFixed(1)} req/s, p95 ${total.latencyMs ? formatMs(total.latencyMs.p95) : "n/a"}, ${total.errors} errors`
+  );
+  return { endpoints: results, mix: total };
+}
+function mixAlone({ config: config2, log, signal, usage, cursors }) {
+  const { load, endpoints } = config2;
+  const weights = endpoints.map((endpoint) => `${endpoint.name} ${endpoint.weight ?? 1}`).join(", ");
+  log.info(
+    `${endpoints.length} endpoints together, by weight (${weights}): ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`
+  );
+  const first = endpoints[0];
+  const plan = loadPlan(first, load, first.url, load.warmupMs, load.durationMs);
+  const mix = endpoints.map((endpoint) => mixPart(endpoint, config2.target, cursors));
+  return runMixedLoad(plan, mix, {
+    signal,
+    onProgress: progressLine(log, load, "mix", load.durationMs),
+    onWindow: (edge) => edge === "start" ? usage.start() : usage.stop()
+  });
+}
+function mixAgainstBase({ config: config2, log, signal, usage, cursors }, baseline) {
+  const { load, endpoints } = config2;
+  const targets = { base: baseline.target, head: config2.target };
+  const mixes = {
+    base: endpoints.map((endpoint) => mixPart(endpoint, baseline.target, cursors)),
+    head: endpoints.map((endpoint) => mixPart(endpoint, config2.target, cursors))
+  };
+  const first = endpoints[0];
+  const plan = (side, warmupMs, durationMs) => loadPlan(first, load, targets[side] + first.path, warmupMs, durationMs);
+  log.info(
+    `${endpoints.length} endpoints together, by weight: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
+  );
+  const p95 = (m) => {
+    const summary = m && summarizeLatencies(m.total.latenciesMs);
+    return summary ? formatMs(summary.p95) : "n/a";
+  };
+  return runRounds(baseline.rounds, {
+    warm: async (side) => {
+      await runMixedLoad(plan(side, load.warmupMs, 0), mixes[side], {
+        signal,
+        onProgress: progressLine(log, load, side === "base" ? "mix (base)" : "mix", 0)
+      });
+    },
+    measure: (side, round) => runMixedLoad(plan(side, 0, baseline.roundDurationMs), mixes[side], {
+      signal,
+      onWindow: (edge) => {
+        if (side !== "head") return;
+        if (edge === "start" && round === 0) usage.start();
+        if (edge === "end" && round === baseline.rounds - 1) usage.stop();
+      }
+    }),
+    stopped: () => signal.aborted,
+    onRound: (round, base, head) => log.info(`  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95(base)}, head ${p95(head)}`)
+  });
+}
+function partRounds(rounds, part) {
+  return { base: rounds.base.map((m) => m.parts[part]), head: rounds.head.map((m) => m.parts[part]) };
+}
+function mergeMixes(windows, parts) {
+  const merge2 = (list) => list.length > 0 ? mergeMeasurements(list) : emptyWindow();
+  return {
+    parts: Array.from({ length: parts }, (_, k) => merge2(windows.map((m) => m.parts[k]))),
+    total: merge2(windows.map((m) => m.total))
+  };
+}
+function mixResult(m) {
+  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
+  return {
+    requests: m.requests,
+    rps: m.windowMs > 0 ? m.requests / (m.windowMs / 1e3) : 0,
+    errors,
+    errorRate: m.requests > 0 ? errors / m.requests : 0,
+    latencyMs: summarizeLatencies(m.latenciesMs) ?? null,
+    windowMs: m.windowMs
+  };
+}
+function mixPart(endpoint, target, cursors) {
+  const templates = endpoint.templates ?? { headers: {}, dataSets: [] };
+  const source = new RequestSource({ ...endpoint, target, templates }, cursors);
+  const common = { weight: endpoint.weight ?? 1, expectStatus: endpoint.expectStatus };
+  if (endpoint.templates) return { ...common, nextRequest: () => source.next() };
+  const fixed = source.next();
+  return { ...common, nextRequest: () => fixed };
+}
+
+// src/service/lifecycle.ts
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/service/readiness.ts
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+
+// src/service/health.ts
+function parseHealthBody(body) {
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return void 0;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return void 0;
+  const record2 = parsed;
+  if (typeof record2.status !== "string") return void 0;
+  const dependencies = {};
+  if (record2.dependencies && typeof record2.dependencies === "object" && !Array.isArray(record2.dependencies)) {
+    for (const [name, state] of Object.entries(record2.dependencies)) {
+      if (typeof state === "string") dependencies[name] = state;
+      else if (state && typeof state === "object" && typeof state.status === "string") {
+        dependencies[name] = state.status;
+      }
+    }
+  }
+  return {
+    status: record2.status.toLowerCase(),
+    version: typeof record2.version === "string" ? record2.version : void 0,
+    dependencies
+  };
+}
+function describeUnhealthyDependencies(report) {
+  return Object.entries(report.dependencies).filter(([, state]) => !["up", "ok"].includes(state.toLowerCase())).map(([name, state]) => `${name}: ${state}`).join(", ");
+}
 
 // src/service/readiness.ts
 function probeHealth(url2, timeoutMs) {
@@ -37771,116 +38471,6 @@ function showOutput(log, name, running) {
   log.output(`Output of ${name} (the last lines; all of it in ${running.logFile})`, running.logTail(200));
 }
 
-// src/service/resources.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-var TICKS_PER_SECOND = 100;
-function serviceProcesses(all, leaderPid) {
-  const members2 = /* @__PURE__ */ new Set();
-  for (const p of all) if (p.pgrp === leaderPid || p.pid === leaderPid) members2.add(p.pid);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const p of all) {
-      if (!members2.has(p.pid) && members2.has(p.ppid)) {
-        members2.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return all.filter((p) => members2.has(p.pid) && p.state !== "Z");
-}
-function rssBytesOf(pid) {
-  try {
-    const status = readFileSync3(`/proc/${pid}/status`, "utf8");
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-function cgroupOf(pid) {
-  try {
-    const line = readFileSync3(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => l.startsWith("0::"));
-    return line?.slice(3);
-  } catch {
-    return void 0;
-  }
-}
-function ownCgroupCpuStat(leaderPid) {
-  const own2 = cgroupOf(leaderPid);
-  if (!own2 || own2 === cgroupOf("self")) return void 0;
-  const file2 = `/sys/fs/cgroup${own2}/cpu.stat`;
-  try {
-    readFileSync3(file2, "utf8");
-    return file2;
-  } catch {
-    return void 0;
-  }
-}
-function sampleResources(leaderPid, cgroupCpuStat) {
-  const all = readAllProcesses();
-  if (!all) return void 0;
-  const processes = serviceProcesses(all, leaderPid);
-  let rssBytes = 0;
-  let ticks = 0;
-  for (const p of processes) {
-    rssBytes += rssBytesOf(p.pid);
-    ticks += p.cpuTicks + p.childCpuTicks;
-  }
-  let cpuSeconds = ticks / TICKS_PER_SECOND;
-  if (cgroupCpuStat) {
-    try {
-      const match = /^usage_usec (\d+)$/m.exec(readFileSync3(cgroupCpuStat, "utf8"));
-      if (match) cpuSeconds = Number(match[1]) / 1e6;
-    } catch {
-    }
-  }
-  return { rssBytes, cpuSeconds };
-}
-var ResourceMonitor = class {
-  constructor(leaderPid, intervalMs = 250) {
-    this.leaderPid = leaderPid;
-    this.intervalMs = intervalMs;
-    this.cgroupCpuStat = ownCgroupCpuStat(leaderPid);
-  }
-  leaderPid;
-  intervalMs;
-  first;
-  last;
-  peakRssBytes = 0;
-  samples = 0;
-  timer;
-  cgroupCpuStat;
-  start() {
-    this.take();
-    this.timer = setInterval(() => this.take(), this.intervalMs);
-  }
-  /** The usage over the window, or undefined where /proc could not be read. */
-  stop() {
-    clearInterval(this.timer);
-    this.take();
-    if (!this.first || !this.last) return void 0;
-    return {
-      rssStartBytes: this.first.rssBytes,
-      rssEndBytes: this.last.rssBytes,
-      rssPeakBytes: this.peakRssBytes,
-      rssGrowthBytes: this.last.rssBytes - this.first.rssBytes,
-      cpuSeconds: Math.max(0, this.last.cpuSeconds - this.first.cpuSeconds),
-      cpuSource: this.cgroupCpuStat ? "cgroup" : "proc",
-      samples: this.samples
-    };
-  }
-  take() {
-    const sample = sampleResources(this.leaderPid, this.cgroupCpuStat);
-    if (!sample) return;
-    if (sample.rssBytes === 0 && this.first) return;
-    this.first ??= sample;
-    this.last = sample;
-    this.samples++;
-    if (sample.rssBytes > this.peakRssBytes) this.peakRssBytes = sample.rssBytes;
-  }
-};
-
 // src/verdict/decide.ts
 function decideVerdict(result) {
   const broken = result.endpoints.find((e) => e.problems.length > 0);
@@ -37900,286 +38490,6 @@ function decideVerdict(result) {
   result.passed = result.verdict === "passed";
 }
 
-// src/slo/evaluate.ts
-var DEFINITIONS = [
-  {
-    metric: "p50",
-    unit: "ms",
-    bound: "upper",
-    limit: (s) => s.p50Ms,
-    actual: (m) => m.latencyMs?.p50 ?? null
-  },
-  {
-    metric: "p90",
-    unit: "ms",
-    bound: "upper",
-    limit: (s) => s.p90Ms,
-    actual: (m) => m.latencyMs?.p90 ?? null
-  },
-  {
-    metric: "p95",
-    unit: "ms",
-    bound: "upper",
-    limit: (s) => s.p95Ms,
-    actual: (m) => m.latencyMs?.p95 ?? null
-  },
-  {
-    metric: "p99",
-    unit: "ms",
-    bound: "upper",
-    limit: (s) => s.p99Ms,
-    actual: (m) => m.latencyMs?.p99 ?? null
-  },
-  {
-    metric: "max",
-    unit: "ms",
-    bound: "upper",
-    limit: (s) => s.maxMs,
-    actual: (m) => m.latencyMs?.max ?? null
-  },
-  {
-    metric: "error-rate",
-    unit: "fraction",
-    bound: "upper",
-    limit: (s) => s.errorRate,
-    actual: (m) => m.errorRate
-  },
-  { metric: "min-rps", unit: "rps", bound: "lower", limit: (s) => s.minRps, actual: (m) => m.rps },
-  // Resource targets need the service's process tree: with no service block there is nothing to measure.
-  {
-    metric: "max-rss",
-    unit: "bytes",
-    bound: "upper",
-    limit: (s) => s.maxRssBytes,
-    actual: (m) => m.resources?.rssPeakBytes ?? null
-  },
-  {
-    metric: "max-rss-growth",
-    unit: "bytes",
-    bound: "upper",
-    limit: (s) => s.maxRssGrowthBytes,
-    actual: (m) => m.resources?.rssGrowthBytes ?? null
-  },
-  {
-    metric: "max-cpu-per-request",
-    unit: "ms",
-    bound: "upper",
-    limit: (s) => s.maxCpuPerRequestMs,
-    actual: (m) => m.resources?.cpuMsPerRequest ?? null
-  }
-];
-function evaluateSlo(slo, measured) {
-  const checks = [];
-  for (const definition of DEFINITIONS) {
-    const limit = definition.limit(slo);
-    if (limit === void 0) continue;
-    const actual = definition.actual(measured);
-    const passed = actual !== null && (definition.bound === "upper" ? actual <= limit : actual >= limit);
-    checks.push({ metric: definition.metric, limit, actual, unit: definition.unit, passed });
-  }
-  return checks;
-}
-
-// src/stats/latency-histogram.ts
-var MAX_BINS = 10;
-var MIN_LOG_BINS = 5;
-var LOG_LADDERS = [[1, 2, 5], [1]];
-var LINEAR_STEPS = [1, 2, 2.5, 5];
-var SIGNIFICANT_DIGITS = 4;
-var FLOOR_MS = 1e-3;
-var EPSILON = 1e-9;
-var roundValue = (value) => Number(value.toPrecision(12));
-function ladderEdges(lowMs, highMs, mantissas) {
-  const edges = [];
-  for (let exponent = Math.floor(Math.log10(lowMs)); ; exponent++) {
-    for (const mantissa of mantissas) {
-      const edge = roundValue(mantissa * 10 ** exponent);
-      if (edge >= lowMs || edges.length > 0) edges.push(edge);
-      if (edge >= highMs) return edges;
-    }
-  }
-}
-function linearEdges(lowMs, highMs, maxBins) {
-  for (let exponent = Math.floor(Math.log10(highMs)) - SIGNIFICANT_DIGITS + 1; ; exponent++) {
-    for (const mantissa of LINEAR_STEPS) {
-      const step = mantissa * 10 ** exponent;
-      const first = Math.ceil(lowMs / step - EPSILON);
-      const last = Math.ceil(highMs / step - EPSILON);
-      if (last - first + 1 <= maxBins) {
-        return Array.from({ length: last - first + 1 }, (_, i) => roundValue((first + i) * step));
-      }
-    }
-  }
-}
-function histogramEdgesMs(minMs, maxMs, maxBins = MAX_BINS) {
-  if (!Number.isFinite(minMs) || !Number.isFinite(maxMs))
-    throw new RangeError(`histogram of ${minMs}\u2026${maxMs} ms`);
-  const lowMs = Math.max(minMs, FLOOR_MS);
-  const highMs = Math.max(maxMs, lowMs);
-  const wide = ladderEdges(lowMs, highMs, LOG_LADDERS[0]).length >= Math.min(MIN_LOG_BINS, maxBins);
-  if (!wide) return linearEdges(lowMs, highMs, maxBins);
-  for (const ladder of LOG_LADDERS) {
-    const edges = ladderEdges(lowMs, highMs, ladder);
-    if (edges.length <= maxBins) return edges;
-  }
-  const decades = ladderEdges(lowMs, highMs, [1]);
-  const stride = Math.ceil(decades.length / maxBins);
-  return decades.filter((_, i) => (decades.length - 1 - i) % stride === 0);
-}
-function bucketOf(upperMs, valueMs) {
-  let low = 0;
-  let high = upperMs.length - 1;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (valueMs <= upperMs[middle]) high = middle;
-    else low = middle + 1;
-  }
-  return low;
-}
-function latencyHistogram(samplesMs, maxBins = MAX_BINS) {
-  if (samplesMs.length === 0) return void 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of samplesMs) {
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min > max) return void 0;
-  const upperMs = histogramEdgesMs(min, max, maxBins);
-  const counts = new Array(upperMs.length).fill(0);
-  for (const v of samplesMs) counts[bucketOf(upperMs, v)]++;
-  return { upperMs, counts };
-}
-
-// src/verdict/endpoint-result.ts
-var STOPPED_ANSWERING_MS = 1e3;
-function toEndpointResult(endpoint, m, fixedRate, usage) {
-  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
-  const windowSeconds = m.windowMs / 1e3;
-  const latencyMs = summarizeLatencies(m.latenciesMs) ?? null;
-  const resources = usage && {
-    ...usage,
-    cpuMsPerRequest: m.requests > 0 ? usage.cpuSeconds * 1e3 / m.requests : 0
-  };
-  const partial2 = {
-    latencyMs,
-    rps: windowSeconds > 0 ? m.requests / windowSeconds : 0,
-    errorRate: m.requests > 0 ? errors / m.requests : 0,
-    resources
-  };
-  const checks = evaluateSlo(endpoint.slo, partial2);
-  const problems = windowProblems(m);
-  return {
-    name: endpoint.name,
-    method: endpoint.method,
-    path: endpoint.path,
-    requests: m.requests,
-    ...partial2,
-    successes: m.successes,
-    errors,
-    failures: m.failures,
-    statusCodes: m.statusCodes,
-    socketErrors: m.socketErrors,
-    ...fixedRate ? {
-      rawLatencyMs: summarizeLatencies(m.rawLatenciesMs) ?? null,
-      unloadedLatencyMs: summarizeLatencies(m.unloadedLatenciesMs ?? new Float64Array())?.p50 ?? null,
-      lateSends: m.lateSends,
-      queuedSends: m.queuedSends
-    } : {},
-    latencyHistogram: latencyHistogram(m.latenciesMs),
-    failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
-    windowMs: m.windowMs,
-    longestSilenceMs: m.longestSilenceMs,
-    checks,
-    problems,
-    passed: problems.length === 0 && checks.every((c) => c.passed)
-  };
-}
-function windowProblems(m) {
-  const problems = [];
-  if (m.requests === 0) problems.push("no request completed in the measured window");
-  else if (m.successes === 0) problems.push(`no successful response (${describeFailures(m)})`);
-  if (m.trailingSilenceMs >= STOPPED_ANSWERING_MS) {
-    const at = m.lastAnswerMs === void 0 ? "from the start" : `${(m.lastAnswerMs / 1e3).toFixed(1)} s into the window`;
-    problems.push(
-      `the target stopped answering ${at}: nothing for the last ${formatMs(m.trailingSilenceMs)}, ${m.failures.timeout} requests timed out`
-    );
-  }
-  return problems;
-}
-function describeFailures(m) {
-  const parts = [];
-  const statuses = Object.entries(m.statusCodes).map(([code, n]) => `${n}\xD7 HTTP ${code}`);
-  parts.push(...statuses);
-  parts.push(...Object.entries(m.socketErrors).map(([code, n]) => `${n}\xD7 ${code}`));
-  if (m.failures.timeout) parts.push(`${m.failures.timeout} timeouts`);
-  return parts.join(", ") || "nothing answered";
-}
-function emptyWindow() {
-  return {
-    windowMs: 0,
-    requests: 0,
-    successes: 0,
-    failures: { status: 0, timeout: 0, socket: 0 },
-    statusCodes: {},
-    socketErrors: {},
-    latenciesMs: new Float64Array(),
-    rawLatenciesMs: new Float64Array(),
-    failedLatenciesMs: new Float64Array(),
-    longestSilenceMs: 0,
-    trailingSilenceMs: 0,
-    lateSends: 0,
-    queuedSends: 0
-  };
-}
-
-// src/load/queue-diagnosis.ts
-var SATURATED_LATENCY_FACTOR = 2;
-function diagnoseQueueing(figures) {
-  const { connections, ratePerSecond, rawMeanMs, unloadedLatencyMs } = figures;
-  if (unloadedLatencyMs !== void 0 && unloadedLatencyMs > 0 && rawMeanMs >= SATURATED_LATENCY_FACTOR * unloadedLatencyMs) {
-    return {
-      kind: "saturated",
-      throughputPerSecond: rawMeanMs > 0 ? connections * 1e3 / rawMeanMs : 0,
-      unloadedLatencyMs
-    };
-  }
-  return { kind: "too-few-connections", connectionsNeeded: Math.ceil(ratePerSecond * rawMeanMs / 1e3) };
-}
-
-// src/verdict/load-warnings.ts
-var QUEUED_SENDS_WARN_SHARE = 0.5;
-var LATE_SENDS_WARN_SHARE = 0.01;
-var MIN_WARNING_REQUESTS = 20;
-function fixedRateWarnings(e, load) {
-  const rate = load.ratePerSecond;
-  if (!rate || e.requests < MIN_WARNING_REQUESTS) return [];
-  const warnings = [];
-  const queued = e.queuedSends ?? 0;
-  if (queued > QUEUED_SENDS_WARN_SHARE * e.requests) {
-    const rawMeanMs = e.rawLatencyMs?.mean ?? 0;
-    const { connections } = load;
-    const why = diagnoseQueueing({
-      connections,
-      ratePerSecond: rate,
-      rawMeanMs,
-      unloadedLatencyMs: e.unloadedLatencyMs ?? void 0
-    });
-    const waited = `${e.name}: ${formatPercent(queued / e.requests)} of requests waited for a free connection, and that wait counts as latency: `;
-    warnings.push(
-      why.kind === "saturated" ? waited + `the service is saturated, not short of connections: it answered about ${why.throughputPerSecond.toFixed(1)} req/s of the ${rate} asked, at ${formatMs(rawMeanMs)} a request against ${formatMs(why.unloadedLatencyMs)} unloaded; more connections would only queue longer inside it` : waited + `${connections} connections are too few for ${rate} req/s at ${formatMs(rawMeanMs)} a request` + (why.connectionsNeeded > connections ? ` (it takes at least ${why.connectionsNeeded}); raise load.connections` : "")
-    );
-  }
-  const late = e.lateSends ?? 0;
-  if (late > LATE_SENDS_WARN_SHARE * e.requests) {
-    warnings.push(
-      `${e.name}: slo-gate could not hold ${rate} req/s: ${formatPercent(late / e.requests)} of requests went out over ${LATE_SEND_MS} ms late on a free connection (the load generator's CPU was busy); fewer connections or a lower rate may help`
-    );
-  }
-  return warnings;
-}
-
 // src/gate.ts
 async function runGate(config2, options) {
   const { log } = options;
@@ -38190,7 +38500,9 @@ async function runGate(config2, options) {
   const cursors = new DataCursors(config2.data ?? {});
   try {
     await bootServices(config2, workDir, result, started, options);
-    for (const endpoint of config2.endpoints) {
+    const mixed = config2.load.mode === "mixed";
+    if (mixed) await loadTogether(config2, started, result, { ...options, cursors });
+    for (const endpoint of mixed ? [] : config2.endpoints) {
       const measured = await log.group(
         `Load ${endpoint.name}`,
         () => measureEndpoint(config2, endpoint, started, { ...options, cursors })
@@ -38355,50 +38667,6 @@ function measureAgainstBase({ config: config2, endpoint, log, signal, usage, cur
     stopped: () => signal.aborted,
     onRound: (round, base, head) => log.info(`  round ${round + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`)
   });
-}
-function usageWindow(monitor) {
-  let usage;
-  return {
-    start: () => monitor?.start(),
-    stop: () => {
-      usage ??= monitor?.stop();
-    },
-    get usage() {
-      return usage;
-    }
-  };
-}
-function loadPlan(endpoint, load, url2, warmupMs, durationMs) {
-  return {
-    url: url2,
-    method: endpoint.method,
-    headers: endpoint.headers,
-    body: endpoint.body,
-    expectStatus: endpoint.expectStatus,
-    connections: load.connections,
-    ratePerSecond: load.ratePerSecond,
-    warmupMs,
-    durationMs,
-    requestTimeoutMs: load.requestTimeoutMs
-  };
-}
-function progressLine(log, load, label2, totalMs) {
-  return (p) => {
-    const total = p.phase === "warmup" ? load.warmupMs : totalMs;
-    const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1e3)}/${Math.round(total / 1e3)} s`;
-    const counts = p.phase === "warmup" ? "" : `, ${p.requests} requests, ${p.errors} errors`;
-    const phase = p.phase === "drain" ? "waiting for the last answers" : p.phase;
-    log.info(`  ${label2}: ${phase} ${seconds}${counts}`);
-  };
-}
-function describeShape(load) {
-  return load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
-}
-function logSummary(log, result) {
-  const change = result.baseline?.p95 ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}` : "";
-  log.info(
-    `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : "n/a"}, ${result.errors} errors${change}`
-  );
 }
 
 // src/init/init.ts
@@ -38715,6 +38983,7 @@ load:
   duration: 10s           # measured per endpoint, after the warmup
   warmup: 2s
   connections: 10
+  # mode: mixed           # all endpoints at once, shared connections, by weight (default: isolated)
 slo:                      # defaults for every endpoint
   p95: 250ms
   error-rate: 1%
@@ -38725,6 +38994,7 @@ endpoints:
     slo: { p95: 50ms }
   # - name: get item      # one cached URL flatters a service: take a different id on each request
   #   path: /items/{{ items.id }}   # also {{ seq }}, {{ uuid }}, {{ random-int 1 5 }}
+  #   weight: 3           # with mode: mixed, its share of the requests (default 1)
 `;
 }
 function stepLines(step) {
@@ -38846,6 +39116,18 @@ function failedCheckText(check2) {
   }
   return `${check2.metric} ${formatCheckValue(check2, check2.actual)} ${check2.unit === "rps" ? "below" : "over"} the target ${target}`;
 }
+function mixRow(mix) {
+  const at = (key) => mix.latencyMs ? formatMs(mix.latencyMs[key]) : "n/a";
+  const latencies = ["p50", "p90", "p95", "p99", "max"].map(at);
+  return [
+    "whole mix",
+    String(mix.requests),
+    formatRateValue(mix.rps),
+    ...latencies,
+    formatPercent(mix.errorRate),
+    ""
+  ];
+}
 function renderTerminal(result) {
   const lines = [];
   if (result.endpoints.length > 0) {
@@ -38862,6 +39144,7 @@ function renderTerminal(result) {
       formatPercent(e.errorRate),
       e.passed ? "ok" : "FAIL"
     ]);
+    if (result.mix) rows.push(mixRow(result.mix));
     lines.push(...pad([header, ...rows]), "");
     for (const e of result.endpoints) {
       const baseline = baselineLine(e);
@@ -39338,7 +39621,19 @@ function endpointTable(result) {
         oneLine2(errorCell(e)),
         ...withBase ? [oneLine2(baseCell(e))] : []
       ])
-    )
+    ),
+    ...result.mix ? [tableRow(mixCells(result.mix, withBase))] : []
+  ];
+}
+function mixCells(mix, withBase) {
+  const p95 = mix.latencyMs ? formatMs(mix.latencyMs.p95) : "n/a";
+  return [
+    "",
+    "*Whole mix*",
+    formatRateValue(mix.rps),
+    p95,
+    formatPercent(mix.errorRate),
+    ...withBase ? ["\u2014"] : []
   ];
 }
 function latencyDetails(result) {
@@ -39354,8 +39649,13 @@ function latencyDetails(result) {
         oneLine2(valueCell(e, "p99")),
         marginText(e)
       ])
-    )
+    ),
+    ...result.mix ? [mixDetails(result.mix)] : []
   ];
+}
+function mixDetails(mix) {
+  const at = (key) => mix.latencyMs ? formatMs(mix.latencyMs[key]) : "n/a";
+  return tableRow(["*Whole mix*", formatCount(mix.requests), at("p50"), at("p95"), at("p99"), "not judged"]);
 }
 function breachList(result) {
   const lines = [];
