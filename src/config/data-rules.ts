@@ -19,7 +19,7 @@ export type TemplateCheck =
   { ok: true; templates: (EndpointTemplates | undefined)[] } | { ok: false; problem: Problem };
 
 /** Where a template was written, and what it is. */
-interface Placed {
+export interface Placed {
   path: KeyPath;
   template: Template;
 }
@@ -48,7 +48,8 @@ export function checkTemplates(raw: RawConfig, captured: ReadonlySet<string> = n
   return { ok: true, templates };
 }
 
-class PlacedTemplateError extends Error {
+/** A template that does not parse, placed at its key. */
+export class PlacedTemplateError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.text);
   }
@@ -64,7 +65,8 @@ function parsedAt(text: string, at: KeyPath): Template {
   }
 }
 
-function unknownName(
+/** The first name a template uses that no data set or capture defines, as a problem at its key. */
+export function unknownName(
   placed: Placed,
   dataSets: Set<string>,
   captured: ReadonlySet<string>,
@@ -89,8 +91,12 @@ function unknownName(
   return undefined;
 }
 
-function compileEndpoint(
-  endpoint: RawEndpoint,
+/** The request parts a template may be in: an endpoint's, or a setup step's. */
+type RequestParts = Pick<RawEndpoint, 'path' | 'headers' | 'body'>;
+
+/** An endpoint's (or setup step's) templates compiled, with where each was written; undefined if none. */
+export function compileEndpoint(
+  endpoint: RequestParts,
   at: KeyPath,
 ): { templates: EndpointTemplates; placed: Placed[] } | undefined {
   const placed: Placed[] = [];
@@ -119,7 +125,7 @@ const SLOT_MARK = '\u0000slot';
 const SLOT_IN_JSON = /"\\u0000slot(\d+)"/;
 
 function compileBody(
-  endpoint: RawEndpoint,
+  endpoint: RequestParts,
   take: (text: string, where: KeyPath) => Template,
 ): (string | BodySlot)[] | undefined {
   const { body } = endpoint;
