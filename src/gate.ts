@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { DataCursors } from './load/requests.js';
 import { addDataUse, dataWarnings, withTemplates } from './load/data-use.js';
+import { runGateSetup, type CapturedValues } from './load/setup-requests.js';
 import { runLoad, type LoadMeasurement, type LoadPlan, type LoadProgress } from './load/run-load.js';
 import type { EndpointResult, GateResult } from './report/model.js';
 import { bootService, stopServices, type StartedService } from './service/lifecycle.js';
@@ -41,9 +42,11 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const cursors = new DataCursors(config.data ?? {});
   try {
     await bootServices(config, workDir, result, started, options);
+    // Setup requests (a login) once, after boot and before any load: their values fill `{{ name }}`.
+    const captured = await runGateSetup(config, result, cursors, log);
     for (const endpoint of config.endpoints) {
       const measured = await log.group(`Load ${endpoint.name}`, () =>
-        measureEndpoint(config, endpoint, started, { ...options, cursors }),
+        measureEndpoint(config, endpoint, started, { ...options, cursors, captured }),
       );
       result.warnings.push(...dataWarnings(measured));
       result.endpoints.push(measured);
@@ -129,13 +132,14 @@ interface EndpointRun {
   /** The head's cost, sampled over the measured windows only, like the latencies. */
   usage: UsageWindow;
   cursors: DataCursors;
+  captured: CapturedValues;
 }
 
 async function measureEndpoint(
   config: GateConfig,
   endpoint: EndpointConfig,
   started: readonly StartedService[],
-  options: GateOptions & { cursors: DataCursors },
+  options: GateOptions & { cursors: DataCursors; captured: CapturedValues },
 ): Promise<EndpointResult> {
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
@@ -143,8 +147,16 @@ async function measureEndpoint(
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === 'head')?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const { cursors } = options;
-  const run: EndpointRun = { config, endpoint, log: options.log, signal: stopLoad.signal, usage, cursors };
+  const { cursors, captured } = options;
+  const run: EndpointRun = {
+    config,
+    endpoint,
+    log: options.log,
+    signal: stopLoad.signal,
+    usage,
+    cursors,
+    captured,
+  };
 
   let measurement: LoadMeasurement;
   let rounds: { base: LoadMeasurement[]; head: LoadMeasurement[] } | undefined;
@@ -191,13 +203,14 @@ function measureAlone({
   signal,
   usage,
   cursors,
+  captured,
 }: EndpointRun): Promise<LoadMeasurement> {
   const { load } = config;
   log.info(
     `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
   );
   const plan = loadPlan(endpoint, load, endpoint.url, load.warmupMs, load.durationMs);
-  return runLoad(withTemplates(plan, endpoint, config.target, cursors), {
+  return runLoad(withTemplates(plan, endpoint, config.target, cursors, captured.head), {
     signal,
     onProgress: progressLine(log, load, endpoint.name, load.durationMs),
     onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
@@ -206,7 +219,7 @@ function measureAlone({
 
 /** Head against base in alternating rounds (see baseline/rounds.ts). */
 function measureAgainstBase(
-  { config, endpoint, log, signal, usage, cursors }: EndpointRun,
+  { config, endpoint, log, signal, usage, cursors, captured }: EndpointRun,
   baseline: NonNullable<GateConfig['baseline']>,
 ): Promise<{ base: LoadMeasurement[]; head: LoadMeasurement[] }> {
   const { load } = config;
@@ -219,6 +232,7 @@ function measureAgainstBase(
       endpoint,
       targets[side],
       cursors,
+      captured[side],
     );
   log.info(
     `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +

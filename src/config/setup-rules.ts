@@ -31,7 +31,10 @@ export function checkSetup(raw: RawConfig): SetupCheck {
     const name = step.name ?? defaultStepName(step);
     const first = namedBy.get(name);
     if (first !== undefined)
-      return fail([...at, 'name'], `"${name}" is already the name of setup[${first}]; give each step its own name`);
+      return fail(
+        [...at, 'name'],
+        `"${name}" is already the name of setup[${first}]; give each step its own name`,
+      );
     namedBy.set(name, index);
     let compiled: ReturnType<typeof compileEndpoint>;
     try {
@@ -52,10 +55,18 @@ export function checkSetup(raw: RawConfig): SetupCheck {
       if (BUILT_INS.has(captured))
         return fail(where, `"${captured}" is a built-in template name; capture it under another name`, 'key');
       if (dataSets.has(captured))
-        return fail(where, `"${captured}" is already the name of a data set; capture it under another name`, 'key');
+        return fail(
+          where,
+          `"${captured}" is already the name of a data set; capture it under another name`,
+          'key',
+        );
       const earlier = capturedBy.get(captured);
       if (earlier !== undefined)
-        return fail(where, `"${captured}" is already captured by setup[${earlier}]; a name is captured once`, 'key');
+        return fail(
+          where,
+          `"${captured}" is already captured by setup[${earlier}]; a name is captured once`,
+          'key',
+        );
       capturedBy.set(captured, index);
     }
   }

@@ -13,10 +13,11 @@ export function withTemplates(
   endpoint: EndpointConfig,
   target: string,
   cursors: DataCursors,
+  captured?: ReadonlyMap<string, string>,
 ): LoadPlan {
   const { templates } = endpoint;
   if (!templates) return plan;
-  const source = new RequestSource({ ...endpoint, target, templates }, cursors);
+  const source = new RequestSource({ ...endpoint, target, templates }, cursors, captured);
   return { ...plan, nextRequest: () => source.next() };
 }
 

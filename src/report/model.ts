@@ -121,11 +121,24 @@ export interface GateResult {
   service?: ServiceInfo;
   /** With a baseline that slo-gate started: the base copy of the service. */
   baselineService?: ServiceInfo;
+  /** The setup requests sent before any load (issue #10 part 2), in order; absent without a `setup` key. */
+  setup?: SetupStepResult[];
   endpoints: EndpointResult[];
   /** Problems that were recovered from or worth a look (a degraded dependency, say). */
   warnings: string[];
   /** What the comment's charts show, added to the JSON report (withCharts); absent in older reports. */
   charts?: ReportCharts;
+}
+
+/** One setup request as sent: the names it captured, never their values. */
+export interface SetupStepResult {
+  name: string;
+  /** With a baseline, each side runs its own setup; absent without one. */
+  side?: 'head' | 'base';
+  /** The response's status; 0 when none came (a timeout or a socket error). */
+  status: number;
+  latencyMs: number;
+  captured: string[];
 }
 
 /** How head compares with base, once the interval is weighed against the budget. */
