@@ -30,11 +30,12 @@ export function checkSetup(raw: RawConfig): SetupCheck {
     const at = ['setup', index];
     const name = step.name ?? defaultStepName(step);
     const first = namedBy.get(name);
-    if (first !== undefined)
-      return fail(
-        [...at, 'name'],
-        `"${name}" is already the name of setup[${first}]; give each step its own name`,
-      );
+    if (first !== undefined) {
+      const taken = `is already the name of setup[${first}]`;
+      return step.name === undefined
+        ? fail(at, `its default name "${name}" (method and path) ${taken}; give one of them a name`)
+        : fail([...at, 'name'], `"${name}" ${taken}; give each step its own name`);
+    }
     namedBy.set(name, index);
     let compiled: ReturnType<typeof compileEndpoint>;
     try {
