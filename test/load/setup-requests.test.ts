@@ -134,13 +134,29 @@ describe('setup requests', () => {
     expect(outcome.json).not.toContain(PASSWORD);
   });
 
+  it('ends the run when a step gets no answer within request-timeout', async () => {
+    // Accepts the request and never answers.
+    const silent = await startServer(() => {});
+    servers.push(silent);
+    const startedAt = Date.now();
+    const outcome = await run(
+      `target: ${silent.url}\nload: { connections: 1, duration: 1s, request-timeout: 300ms }\n${login}${me}`,
+    );
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.result.reason).toBe('setup "log in" failed: no answer within 300 ms (request-timeout)');
+    expect(outcome.result.setup).toEqual([
+      { name: 'log in', status: 0, latencyMs: expect.any(Number), captured: [] },
+    ]);
+  });
+
   it('fails a capture that finds nothing, naming it', async () => {
     const auth = await authServer();
     const yaml = `target: ${auth.server.url}\n${load}\n${login.replace('json: access_token', 'json: data.token')}${me}`;
     const outcome = await run(yaml);
     expect(outcome.exitCode).toBe(3);
     expect(outcome.result.reason).toMatch(
-      /^setup "log in" failed: status 200, capture token found nothing \(json data\.token: the body has no data\); body: \{"access_token":"tok-[0-9a-f-]+"\}$/
+      /^setup "log in" failed: status 200, capture token found nothing \(json data\.token: the body has no data\); body: \{"access_token":"tok-[0-9a-f-]+"\}$/,
     );
   });
 
