@@ -200,9 +200,12 @@ export function readDataSets(
   raw: RawConfig,
   templates: readonly (EndpointTemplates | undefined)[],
   source: string,
+  setupTemplates: readonly (EndpointTemplates | undefined)[] = [],
 ): Record<string, DataSetConfig> | undefined {
   if (!raw.data) return undefined;
-  const uses = fieldUses(templates);
+  const uses = fieldUses(templates, 'endpoints');
+  for (const [set, list] of fieldUses(setupTemplates, 'setup'))
+    uses.set(set, [...(uses.get(set) ?? []), ...list]);
   const sets: Record<string, DataSetConfig> = {};
   for (const [name, { file, order }] of Object.entries(raw.data)) {
     // Named in messages as the config file is named, so the user finds it from where they ran slo-gate.
@@ -222,7 +225,10 @@ interface FieldUse {
   inHeader: boolean;
 }
 
-function fieldUses(templates: readonly (EndpointTemplates | undefined)[]): Map<string, FieldUse[]> {
+function fieldUses(
+  templates: readonly (EndpointTemplates | undefined)[],
+  key: 'endpoints' | 'setup',
+): Map<string, FieldUse[]> {
   const uses = new Map<string, FieldUse[]>();
   const note = (template: Template | undefined, at: KeyPath, inHeader = false) => {
     for (const slot of slotsOf(template ?? [])) {
@@ -234,11 +240,9 @@ function fieldUses(templates: readonly (EndpointTemplates | undefined)[]): Map<s
   };
   for (const [i, t] of templates.entries()) {
     if (!t) continue;
-    note(t.path, ['endpoints', i, 'path']);
-    for (const [name, template] of Object.entries(t.headers))
-      note(template, ['endpoints', i, 'headers', name], true);
-    for (const part of t.body ?? [])
-      if (typeof part !== 'string') note(part.template, ['endpoints', i, 'body']);
+    note(t.path, [key, i, 'path']);
+    for (const [name, template] of Object.entries(t.headers)) note(template, [key, i, 'headers', name], true);
+    for (const part of t.body ?? []) if (typeof part !== 'string') note(part.template, [key, i, 'body']);
   }
   return uses;
 }

@@ -90,7 +90,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   const templates = checkTemplates(parsed.data, setup.captured);
   if (!templates.ok) failWith(templates.problem);
   // Data files are read only once the config itself is sound; their errors name the data file and line.
-  const data = readDataSets(parsed.data, templates.templates, source);
+  const data = readDataSets(parsed.data, templates.templates, source, setup.templates);
   const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
   const { tooShortToMask } = expansion;
   return toGateConfig(

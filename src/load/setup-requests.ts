@@ -71,6 +71,11 @@ export async function runSetupRequests(run: SetupRun): Promise<Map<string, strin
       const extracted = extractCapture(source, response);
       if (!extracted.ok)
         throw failed(`status ${response.status}, capture ${name} found nothing (${extracted.why})`);
+      // A line break would split a request whose header carries the value.
+      if (/[\r\n]/.test(extracted.value))
+        throw failed(
+          `status ${response.status}, capture ${name} has a line break, which cannot go in a request`,
+        );
       captured.set(name, extracted.value);
       // Too short to mask is too short to be a credential; masking it would garble every report.
       if (extracted.value.length >= MIN_SECRET_LENGTH) run.secrets.push(extracted.value);

@@ -1,5 +1,8 @@
 /** `setup` in slo-gate.yml: steps, captures and `{{ name }}` checked before boot, every bad form one line. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { GateError } from '../../src/errors.js';
 
@@ -150,5 +153,23 @@ endpoints: [{ path: /x }]
     expect(message).toContain(error);
     expect(message).not.toContain('\n');
     expect(message).toMatch(/^slo-gate\.yml:\d+:\d+: /);
+  });
+
+  it('checks the data fields a setup step uses, naming the data file and line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slo-gate-setup-data-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, 'users.csv'), 'id,login\n1,ann\n');
+    const text = `target: http://127.0.0.1:3000
+data: { users: { file: users.csv } }
+setup:
+  - { method: POST, path: /login, body: { user: '{{ users.name }}' } }
+endpoints: [{ path: /x }]
+`;
+    const file = path.join(dir, 'slo-gate.yml');
+    expect(() => parseConfig(text, file, env)).toThrow(
+      `${path.join(dir, 'users.csv')}:2: the row has no field "name" (the header row names id, login), which setup[0].body uses`,
+    );
+    const good = parseConfig(text.replace('users.name', 'users.login'), file, env);
+    expect(good.setup![0]!.templates?.dataSets).toEqual(['users']);
   });
 });

@@ -200,4 +200,33 @@ describe('setup requests', () => {
     for (const text of [outcome.json, outcome.markdown, outcome.log])
       for (const token of [...head.issued, ...base.issued]) expect(text).not.toContain(token);
   });
+
+  it('fills a step from a data row, and refuses a captured value with a line break', async () => {
+    const logins: string[] = [];
+    const server = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        logins.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: 'line-one\nline-two' }));
+      });
+    });
+    servers.push(server);
+    writeFileSync(path.join(dir, 'users.csv'), 'name\nalice-user\nbob-user\n');
+    const yaml = [
+      `target: ${server.url}`,
+      load,
+      'data: { users: { file: users.csv } }',
+      'setup:',
+      "  - { name: log in, method: POST, path: /login, body: { user: '{{ users.name }}' }, capture: { token: { json: access_token } } }",
+      me.replace(", cookie: '{{ session }}'", ''),
+    ].join('\n');
+    const outcome = await run(yaml);
+    expect(logins).toEqual(['{"user":"alice-user"}']);
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.result.reason).toMatch(
+      /^setup "log in" failed: status 200, capture token has a line break, which cannot go in a request; body: /,
+    );
+  });
 });
