@@ -115,6 +115,13 @@ const setupStepSchema = endpointSchema
   .omit({ slo: true })
   .extend({
     capture: captureSchema.optional(),
+    'per-connection': z
+      .boolean({ error: expected('true or false') })
+      .optional()
+      .meta({
+        description:
+          'Send this step once per connection instead of once (each connection its own login, taking its own data row); its captures are per connection.',
+      }),
   })
   .meta({ description: 'A setup request: sent once, before any load; a failure ends the run (exit 3).' });
 

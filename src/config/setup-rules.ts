@@ -23,6 +23,7 @@ export const defaultStepName = (step: { method: string; path: string }): string 
 export function checkSetup(raw: RawConfig): SetupCheck {
   const dataSets = new Set(Object.keys(raw.data ?? {}));
   const capturedBy = new Map<string, number>();
+  const perConnection = new Set<string>();
   const namedBy = new Map<string, number>();
   const templates: (EndpointTemplates | undefined)[] = [];
   const steps = raw.setup ?? [];
@@ -47,6 +48,8 @@ export function checkSetup(raw: RawConfig): SetupCheck {
     for (const placed of compiled?.placed ?? []) {
       const later = laterCapture(placed.template, capturedBy, steps, index);
       if (later) return fail(placed.path, later);
+      const own = !step['per-connection'] && perConnectionUse(placed.template, perConnection, capturedBy);
+      if (own) return fail(placed.path, own);
       const problem = unknownName(placed, dataSets, new Set(capturedBy.keys()));
       if (problem) return { ok: false, problem };
     }
@@ -69,6 +72,7 @@ export function checkSetup(raw: RawConfig): SetupCheck {
           'key',
         );
       capturedBy.set(captured, index);
+      if (step['per-connection']) perConnection.add(captured);
     }
   }
   return { ok: true, templates, captured: new Set(capturedBy.keys()) };
@@ -78,6 +82,19 @@ const fail = (path: Problem['path'], text: string, pointAt: Problem['pointAt'] =
   ok: false,
   problem: { path, text, pointAt },
 });
+
+/** A step sent once using a value captured per connection: which connection's would it send? */
+function perConnectionUse(
+  template: Parameters<typeof unknownName>[0]['template'],
+  perConnection: ReadonlySet<string>,
+  capturedBy: ReadonlyMap<string, number>,
+): string | undefined {
+  for (const part of template) {
+    if (typeof part === 'string' || part.kind !== 'name' || !perConnection.has(part.name)) continue;
+    return `"{{ ${part.name} }}" is captured per connection by setup[${capturedBy.get(part.name)}]; a step sent once cannot use it (make this step per-connection: true too)`;
+  }
+  return undefined;
+}
 
 /** A step using a name that only a later step (or itself) captures: say so rather than "unknown". */
 function laterCapture(

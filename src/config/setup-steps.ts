@@ -19,6 +19,7 @@ export function toSetupSteps(
       body,
       expectStatus: step['expect-status'],
       capture: step.capture ?? {},
+      perConnection: step['per-connection'] ?? false,
     };
     const compiled = templates[i];
     return compiled ? { ...config, templates: compiled } : config;

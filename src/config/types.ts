@@ -171,6 +171,8 @@ export interface SetupStepConfig {
   expectStatus?: number[];
   /** Captured values by name, in the order written. */
   capture: Record<string, CaptureSource>;
+  /** Sent once per load connection, each capturing its own values (a token per connection). */
+  perConnection: boolean;
   /** Its `{{ }}` templates, filled when it is sent; absent when it has none. */
   templates?: EndpointTemplates;
 }

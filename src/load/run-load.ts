@@ -40,9 +40,10 @@ export interface LoadPlan {
   requestTimeoutMs: number;
   /**
    * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
-   * then the load stops there. Without it every request is the one prebuilt from url, headers and body.
+   * then the load stops there. `connection` (0 to connections - 1) is the connection it goes out on, for
+   * values a setup request captured per connection. Without it every request is the one prebuilt from url, headers and body.
    */
-  nextRequest?: () => Buffer | undefined;
+  nextRequest?: (connection: number) => Buffer | undefined;
 }
 
 export type LoadPhase = 'warmup' | 'measure' | 'drain';
@@ -72,6 +73,8 @@ const nowNs = (): bigint => process.hrtime.bigint();
 /** One connection: its client, fixed-rate timing (schedule.ts), closed-loop backoff and timer. */
 interface Lane extends LaneTimes {
   client: GateClient;
+  /** Its place among the connections, 0 first: which per-connection setup values its requests carry. */
+  connection: number;
   /** Fixed rate: the index of its next request (see schedule.ts); nextIntendedNs is when that is due. */
   nextIndex: number;
   /** Where the latency of the request in flight starts. */
@@ -137,6 +140,7 @@ class LoadRun {
     for (let i = 0; i < plan.connections; i++) {
       const lane: Lane = {
         client: undefined as unknown as GateClient,
+        connection: i,
         nextIndex: i,
         nextIntendedNs: this.rate ? intendedAtNs(this.rate, i) : this.startNs,
         lastEndNs: 0n,
@@ -180,7 +184,7 @@ class LoadRun {
       }
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
-      const request = this.nextRequest(now);
+      const request = this.nextRequest(now, lane);
       if (request === null) return this.maybeFinish();
       const send = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
@@ -192,17 +196,17 @@ class LoadRun {
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
-    const request = this.nextRequest(now);
+    const request = this.nextRequest(now, lane);
     if (request === null) return this.maybeFinish();
     lane.timedFromNs = now;
     this.send(lane, now, request);
   }
 
   /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
-  private nextRequest(now: bigint): Buffer | undefined | null {
+  private nextRequest(now: bigint, lane: Lane): Buffer | undefined | null {
     if (this.ranOutAtNs !== undefined) return null;
     if (!this.plan.nextRequest) return undefined;
-    const request = this.plan.nextRequest();
+    const request = this.plan.nextRequest(lane.connection);
     if (request) return request;
     this.ranOutAtNs = now;
     return null;

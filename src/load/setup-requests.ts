@@ -25,6 +25,8 @@ export interface SetupRun {
   target: string;
   side?: 'head' | 'base';
   requestTimeoutMs: number;
+  /** How many connections the load opens: a per-connection step is sent this many times. */
+  connections: number;
   cursors: DataCursors;
   /** Captured values are pushed here as they are captured: the run's secrets (GateConfig.secrets). */
   secrets: string[];
@@ -33,60 +35,83 @@ export interface SetupRun {
   results: SetupStepResult[];
 }
 
-/** Runs the steps in order; returns the captured values by name, or throws a GateError naming the step. */
-export async function runSetupRequests(run: SetupRun): Promise<Map<string, string>> {
-  const captured = new Map<string, string>();
+/**
+ * Runs the steps in order; returns the captured values by name, one map for every connection, or one map
+ * for all when no step is per-connection. Throws a GateError naming the step that failed.
+ */
+export async function runSetupRequests(run: SetupRun): Promise<Map<string, string>[]> {
+  let maps = [new Map<string, string>()];
   for (const step of run.steps) {
-    const request = renderStep(step, run.target, run.cursors, captured);
-    const startedAt = performance.now();
-    const response = await send(request, run.requestTimeoutMs).catch((error: Error) => error);
-    const latencyMs = performance.now() - startedAt;
-    const result: SetupStepResult = {
-      name: step.name,
-      ...(run.side ? { side: run.side } : {}),
-      status: response instanceof Error ? 0 : response.status,
-      latencyMs,
-      captured: [],
-    };
-    run.results.push(result);
-    const failed = (what: string) => {
-      const body = response instanceof Error ? '' : response.body.slice(0, BODY_SHOWN_CHARS);
-      const where = run.side ? ` against the ${run.side}` : '';
-      return new GateError(
-        'service',
-        redactSecrets(
-          `setup "${step.name}"${where} failed: ${what}${body ? `; body: ${oneLine(body)}` : ''}`,
-          run.secrets,
-        ),
-      );
-    };
-    if (response instanceof Error) throw failed(response.message);
-    const expected = step.expectStatus;
-    const ok = expected
-      ? expected.includes(response.status)
-      : response.status >= 200 && response.status < 300;
-    if (!ok)
-      throw failed(`status ${response.status}, expected ${expected ? expected.join(' or ') : 'a 2xx'}`);
-    for (const [name, source] of Object.entries(step.capture)) {
-      const extracted = extractCapture(source, response);
-      if (!extracted.ok)
-        throw failed(`status ${response.status}, capture ${name} found nothing (${extracted.why})`);
-      // A line break would split a request whose header carries the value.
-      if (/[\r\n]/.test(extracted.value))
-        throw failed(
-          `status ${response.status}, capture ${name} has a line break, which cannot go in a request`,
-        );
-      captured.set(name, extracted.value);
-      // Too short to mask is too short to be a credential; masking it would garble every report.
-      if (extracted.value.length >= MIN_SECRET_LENGTH) run.secrets.push(extracted.value);
-      result.captured.push(name);
+    if (step.perConnection) {
+      // From the first per-connection step on, each connection has its own values (and the shared ones).
+      if (maps.length === 1) maps = Array.from({ length: run.connections }, () => new Map(maps[0]));
+      for (const [connection, map] of maps.entries()) await sendStep(run, step, map, connection);
+    } else {
+      // Config checks that a step sent once uses no per-connection value: connection 0's map serves.
+      const got = await sendStep(run, step, maps[0]!);
+      for (const map of maps.slice(1)) for (const [name, value] of got) map.set(name, value);
     }
-    run.log.info(
-      `setup ${step.name}: ${response.status} in ${latencyMs.toFixed(0)} ms` +
-        (result.captured.length > 0 ? `, captured ${result.captured.join(', ')}` : ''),
-    );
   }
-  return captured;
+  return maps;
+}
+
+/** Sends one step with the values captured so far; adds what it captures to `captured` and returns that. */
+async function sendStep(
+  run: SetupRun,
+  step: SetupStepConfig,
+  captured: Map<string, string>,
+  connection?: number,
+): Promise<Map<string, string>> {
+  const got = new Map<string, string>();
+  const request = renderStep(step, run.target, run.cursors, captured);
+  const startedAt = performance.now();
+  const response = await send(request, run.requestTimeoutMs).catch((error: Error) => error);
+  const latencyMs = performance.now() - startedAt;
+  const result: SetupStepResult = {
+    name: step.name,
+    ...(run.side ? { side: run.side } : {}),
+    ...(connection === undefined ? {} : { connection }),
+    status: response instanceof Error ? 0 : response.status,
+    latencyMs,
+    captured: [],
+  };
+  run.results.push(result);
+  const ofConnection = connection === undefined ? '' : ` (connection ${connection})`;
+  const failed = (what: string) => {
+    const body = response instanceof Error ? '' : response.body.slice(0, BODY_SHOWN_CHARS);
+    const where = run.side ? ` against the ${run.side}` : '';
+    return new GateError(
+      'service',
+      redactSecrets(
+        `setup "${step.name}"${ofConnection}${where} failed: ${what}${body ? `; body: ${oneLine(body)}` : ''}`,
+        run.secrets,
+      ),
+    );
+  };
+  if (response instanceof Error) throw failed(response.message);
+  const expected = step.expectStatus;
+  const ok = expected ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
+  if (!ok) throw failed(`status ${response.status}, expected ${expected ? expected.join(' or ') : 'a 2xx'}`);
+  for (const [name, source] of Object.entries(step.capture)) {
+    const extracted = extractCapture(source, response);
+    if (!extracted.ok)
+      throw failed(`status ${response.status}, capture ${name} found nothing (${extracted.why})`);
+    // A line break would split a request whose header carries the value.
+    if (/[\r\n]/.test(extracted.value))
+      throw failed(
+        `status ${response.status}, capture ${name} has a line break, which cannot go in a request`,
+      );
+    got.set(name, extracted.value);
+    captured.set(name, extracted.value);
+    // Too short to mask is too short to be a credential; masking it would garble every report.
+    if (extracted.value.length >= MIN_SECRET_LENGTH) run.secrets.push(extracted.value);
+    result.captured.push(name);
+  }
+  run.log.info(
+    `setup ${step.name}${ofConnection}: ${response.status} in ${latencyMs.toFixed(0)} ms` +
+      (result.captured.length > 0 ? `, captured ${result.captured.join(', ')}` : ''),
+  );
+  return got;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -161,11 +186,12 @@ function send(request: SetupRequest, timeoutMs: number): Promise<SetupResponse> 
 
 /** The values each side captured: the base copy issues its own (a head's token may mean nothing to it). */
 export interface CapturedValues {
-  head: ReadonlyMap<string, string>;
-  base: ReadonlyMap<string, string>;
+  /** One map per connection, or one for all when no step is per-connection. */
+  head: readonly ReadonlyMap<string, string>[];
+  base: readonly ReadonlyMap<string, string>[];
 }
 
-const NOTHING: CapturedValues = { head: new Map(), base: new Map() };
+const NOTHING: CapturedValues = { head: [new Map()], base: [new Map()] };
 
 /**
  * The gate's setup step: the config's setup requests against the head, then (with a baseline) against the
@@ -184,13 +210,14 @@ export async function runGateSetup(
   const common = {
     steps,
     requestTimeoutMs: config.load.requestTimeoutMs,
+    connections: config.load.connections,
     cursors,
     secrets: config.secrets,
     log,
     results,
   };
   if (!config.baseline)
-    return { head: await runSetupRequests({ ...common, target: config.target }), base: new Map() };
+    return { head: await runSetupRequests({ ...common, target: config.target }), base: [new Map()] };
   const head = await runSetupRequests({ ...common, target: config.target, side: 'head' });
   const base = await runSetupRequests({ ...common, target: config.baseline.target, side: 'base' });
   return { head, base };

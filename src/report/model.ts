@@ -135,6 +135,8 @@ export interface SetupStepResult {
   name: string;
   /** With a baseline, each side runs its own setup; absent without one. */
   side?: 'head' | 'base';
+  /** A per-connection step: the connection (0 first) this request logged in for. */
+  connection?: number;
   /** The response's status; 0 when none came (a timeout or a socket error). */
   status: number;
   latencyMs: number;

@@ -14,7 +14,7 @@ describe('knownKeysAt', () => {
     // a setup step: an endpoint's keys without slo, with capture
     {
       at: ['setup', 0],
-      keys: ['name', 'method', 'path', 'headers', 'body', 'expect-status', 'capture'],
+      keys: ['name', 'method', 'path', 'headers', 'body', 'expect-status', 'capture', 'per-connection'],
     },
     // through an array's element and an optional map
     {

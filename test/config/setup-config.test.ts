@@ -46,6 +46,7 @@ describe('setup config', () => {
         body: '{"user":"admin","password":"hunter22"}',
         expectStatus: [200],
         capture: { token: { json: 'access_token' }, session: { header: 'set-cookie' } },
+        perConnection: false,
       },
     ]);
     expect(config.endpoints[0]!.templates?.headers).toEqual({
@@ -100,6 +101,22 @@ setup:
 endpoints: [{ path: /x }]
 `,
       error: 'setup[0].path: "{{ t }}" is captured by setup[0], which has not run yet',
+    },
+    {
+      what: 'a step sent once using a per-connection capture',
+      text: `target: http://127.0.0.1:3000
+setup:
+  - { path: /a, per-connection: true, capture: { t: { json: t } } }
+  - { path: '/b/{{ t }}' }
+endpoints: [{ path: /x }]
+`,
+      error:
+        'slo-gate.yml:4:13: setup[1].path: "{{ t }}" is captured per connection by setup[0]; a step sent once cannot use it (make this step per-connection: true too)',
+    },
+    {
+      what: 'per-connection that is not true or false',
+      text: `target: http://127.0.0.1:3000\nsetup:\n  - { path: /a, per-connection: yes please }\nendpoints: [{ path: /x }]\n`,
+      error: 'setup[0].per-connection: expected true or false, got',
     },
     {
       what: 'a name captured twice',

@@ -229,4 +229,59 @@ describe('setup requests', () => {
       /^setup "log in" failed: status 200, capture token has a line break, which cannot go in a request; body: /,
     );
   });
+
+  it('per-connection: each connection logs in as its own user and keeps its own token', async () => {
+    // A token is good on the first socket that uses it only: one token on many connections is refused.
+    const tokenSocket = new Map<string, object>();
+    const users: string[] = [];
+    let refused = 0;
+    let served = 0;
+    const server = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        if (req.url === '/login') {
+          users.push((JSON.parse(body) as { user: string }).user);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ access_token: `tok-${randomUUID()}` }));
+          return;
+        }
+        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        const owner = tokenSocket.get(token);
+        if (token && (owner === undefined || owner === req.socket)) {
+          tokenSocket.set(token, req.socket);
+          served++;
+          res.end('ok');
+        } else {
+          refused++;
+          res.writeHead(401);
+          res.end('token used on another connection');
+        }
+      });
+    });
+    servers.push(server);
+    writeFileSync(path.join(dir, 'people.csv'), 'name\nann-user\nbob-user\ncid-user\ndee-user\n');
+    const yaml = [
+      `target: ${server.url}`,
+      'load: { connections: 3, warmup: 0s, duration: 1s, request-timeout: 2s }',
+      'data: { people: { file: people.csv, order: unique } }',
+      'setup:',
+      "  - { name: log in, method: POST, path: /login, per-connection: true, body: { user: '{{ people.name }}' }, capture: { token: { json: access_token } } }",
+      'endpoints:',
+      "  - { name: me, path: /me, headers: { authorization: 'Bearer {{ token }}' } }",
+    ].join('\n');
+    const outcome = await run(yaml);
+    expect(outcome.result.reason).toBeUndefined();
+    expect(users).toEqual(['ann-user', 'bob-user', 'cid-user']);
+    expect(tokenSocket.size).toBe(3);
+    expect(refused).toBe(0);
+    expect(served).toBeGreaterThan(10);
+    expect(outcome.result.endpoints[0]!.errors).toBe(0);
+    expect(outcome.result.setup?.map((s) => [s.name, s.connection, s.status, s.captured])).toEqual([
+      ['log in', 0, 200, ['token']],
+      ['log in', 1, 200, ['token']],
+      ['log in', 2, 200, ['token']],
+    ]);
+    for (const token of tokenSocket.keys()) expect(outcome.json + outcome.log).not.toContain(token);
+  });
 });
