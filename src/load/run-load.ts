@@ -41,7 +41,8 @@ export interface LoadPlan {
   /**
    * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
    * then the load stops there. `connection` (0 to connections - 1) is the connection it goes out on, for
-   * values a setup request captured per connection. Without it every request is the one prebuilt from url, headers and body.
+   * values a setup request captured per connection. Without it every request is the one prebuilt from url,
+   * headers and body.
    */
   nextRequest?: (connection: number) => Buffer | undefined;
 }
