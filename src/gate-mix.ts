@@ -17,6 +17,7 @@ import {
 } from './gate-parts.js';
 import type { Logger } from './log.js';
 import { addDataUse, dataWarnings } from './load/data-use.js';
+import type { CapturedValues } from './load/setup-requests.js';
 import { RequestSource, type DataCursors } from './load/requests.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { runMixedLoad, type LoadMeasurement, type MixedMeasurement, type MixPart } from './load/run-load.js';
@@ -34,6 +35,8 @@ interface MixOptions {
   log: Logger;
   signal?: AbortSignal;
   cursors: DataCursors;
+  /** What setup requests captured, per side (load/setup-requests.ts). */
+  captured: CapturedValues;
 }
 
 /** Loads the mix and puts its endpoints, its total and its warnings into `result`. */
@@ -65,14 +68,14 @@ async function measureMix(
   options: MixOptions,
 ): Promise<{ endpoints: EndpointResult[]; mix: MixResult }> {
   const { load, endpoints } = config;
-  const { log, cursors } = options;
+  const { log, cursors, captured } = options;
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === 'head')?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const run: MixRun = { config, log, signal: stopLoad.signal, usage, cursors };
+  const run: MixRun = { config, log, signal: stopLoad.signal, usage, cursors, captured };
   let measured: MixedMeasurement;
   let rounds: RoundWindows<MixedMeasurement> | undefined;
   try {
@@ -122,10 +125,11 @@ interface MixRun {
   signal: AbortSignal;
   usage: UsageWindow;
   cursors: DataCursors;
+  captured: CapturedValues;
 }
 
 /** The mix on its own: a warmup, then one measured window. */
-function mixAlone({ config, log, signal, usage, cursors }: MixRun): Promise<MixedMeasurement> {
+function mixAlone({ config, log, signal, usage, cursors, captured }: MixRun): Promise<MixedMeasurement> {
   const { load, endpoints } = config;
   const weights = endpoints.map((endpoint) => `${endpoint.name} ${endpoint.weight ?? 1}`).join(', ');
   log.info(
@@ -133,7 +137,7 @@ function mixAlone({ config, log, signal, usage, cursors }: MixRun): Promise<Mixe
   );
   const first = endpoints[0]!;
   const plan = loadPlan(first, load, first.url, load.warmupMs, load.durationMs);
-  const mix = endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors));
+  const mix = endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors, captured.head));
   return runMixedLoad(plan, mix, {
     signal,
     onProgress: progressLine(log, load, 'mix', load.durationMs),
@@ -143,15 +147,15 @@ function mixAlone({ config, log, signal, usage, cursors }: MixRun): Promise<Mixe
 
 /** The mix, head against base in alternating rounds (baseline/rounds.ts), each side its own requests. */
 function mixAgainstBase(
-  { config, log, signal, usage, cursors }: MixRun,
+  { config, log, signal, usage, cursors, captured }: MixRun,
   baseline: NonNullable<GateConfig['baseline']>,
 ): Promise<RoundWindows<MixedMeasurement>> {
   const { load, endpoints } = config;
   const targets: Record<Side, string> = { base: baseline.target, head: config.target };
   // Built once per side: a request carries its side's Host; data rows are shared (unique stays unique).
   const mixes: Record<Side, MixPart[]> = {
-    base: endpoints.map((endpoint) => mixPart(endpoint, baseline.target, cursors)),
-    head: endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors)),
+    base: endpoints.map((endpoint) => mixPart(endpoint, baseline.target, cursors, captured.base)),
+    head: endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors, captured.head)),
   };
   const first = endpoints[0]!;
   const plan = (side: Side, warmupMs: number, durationMs: number) =>
@@ -218,11 +222,21 @@ export function mixResult(m: LoadMeasurement): MixResult {
  * An endpoint's part of the mix. Every request goes out as its own bytes (the connections are shared, so no
  * one prebuilt request fits them all): a fixed endpoint's built once, a templated one's per request.
  */
-function mixPart(endpoint: EndpointConfig, target: string, cursors: DataCursors): MixPart {
+function mixPart(
+  endpoint: EndpointConfig,
+  target: string,
+  cursors: DataCursors,
+  captured: readonly ReadonlyMap<string, string>[],
+): MixPart {
   const templates = endpoint.templates ?? { headers: {}, dataSets: [] };
-  const source = new RequestSource({ ...endpoint, target, templates }, cursors);
   const common = { weight: endpoint.weight ?? 1, expectStatus: endpoint.expectStatus };
-  if (endpoint.templates) return { ...common, nextRequest: () => source.next() };
-  const fixed = source.next();
-  return { ...common, nextRequest: () => fixed };
+  if (!endpoint.templates) {
+    const fixed = new RequestSource({ ...endpoint, target, templates }, cursors).next();
+    return { ...common, nextRequest: () => fixed };
+  }
+  // One source per connection when setup captured values per connection (as data-use.ts withTemplates).
+  const sources = captured.map(
+    (values) => new RequestSource({ ...endpoint, target, templates }, cursors, values),
+  );
+  return { ...common, nextRequest: (connection) => sources[connection % sources.length]!.next() };
 }

@@ -22,6 +22,7 @@ import { loadTogether } from './gate-mix.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { DataCursors } from './load/requests.js';
 import { addDataUse, dataWarnings, withTemplates } from './load/data-use.js';
+import { runGateSetup, type CapturedValues } from './load/setup-requests.js';
 import { runLoad, type LoadMeasurement } from './load/run-load.js';
 import type { EndpointResult, GateResult } from './report/model.js';
 import { bootService, stopServices, type StartedService } from './service/lifecycle.js';
@@ -50,12 +51,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const cursors = new DataCursors(config.data ?? {});
   try {
     await bootServices(config, workDir, result, started, options);
+    // Setup requests (a login) once, after boot and before any load: their values fill `{{ name }}`.
+    const captured = await runGateSetup(config, result, cursors, log);
     // Mixed: every endpoint in one window (gate-mix.ts); then there is nothing left to load one by one.
     const mixed = config.load.mode === 'mixed';
-    if (mixed) await loadTogether(config, started, result, { ...options, cursors });
+    if (mixed) await loadTogether(config, started, result, { ...options, cursors, captured });
     for (const endpoint of mixed ? [] : config.endpoints) {
       const measured = await log.group(`Load ${endpoint.name}`, () =>
-        measureEndpoint(config, endpoint, started, { ...options, cursors }),
+        measureEndpoint(config, endpoint, started, { ...options, cursors, captured }),
       );
       result.warnings.push(...dataWarnings(measured));
       result.endpoints.push(measured);
@@ -141,13 +144,14 @@ interface EndpointRun {
   /** The head's cost, sampled over the measured windows only, like the latencies. */
   usage: UsageWindow;
   cursors: DataCursors;
+  captured: CapturedValues;
 }
 
 async function measureEndpoint(
   config: GateConfig,
   endpoint: EndpointConfig,
   started: readonly StartedService[],
-  options: GateOptions & { cursors: DataCursors },
+  options: GateOptions & { cursors: DataCursors; captured: CapturedValues },
 ): Promise<EndpointResult> {
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
@@ -155,8 +159,16 @@ async function measureEndpoint(
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === 'head')?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const { cursors } = options;
-  const run: EndpointRun = { config, endpoint, log: options.log, signal: stopLoad.signal, usage, cursors };
+  const { cursors, captured } = options;
+  const run: EndpointRun = {
+    config,
+    endpoint,
+    log: options.log,
+    signal: stopLoad.signal,
+    usage,
+    cursors,
+    captured,
+  };
 
   let measurement: LoadMeasurement;
   let rounds: { base: LoadMeasurement[]; head: LoadMeasurement[] } | undefined;
@@ -203,13 +215,14 @@ function measureAlone({
   signal,
   usage,
   cursors,
+  captured,
 }: EndpointRun): Promise<LoadMeasurement> {
   const { load } = config;
   log.info(
     `${endpoint.method} ${endpoint.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`,
   );
   const plan = loadPlan(endpoint, load, endpoint.url, load.warmupMs, load.durationMs);
-  return runLoad(withTemplates(plan, endpoint, config.target, cursors), {
+  return runLoad(withTemplates(plan, endpoint, config.target, cursors, captured.head), {
     signal,
     onProgress: progressLine(log, load, endpoint.name, load.durationMs),
     onWindow: (edge) => (edge === 'start' ? usage.start() : usage.stop()),
@@ -218,7 +231,7 @@ function measureAlone({
 
 /** Head against base in alternating rounds (see baseline/rounds.ts). */
 function measureAgainstBase(
-  { config, endpoint, log, signal, usage, cursors }: EndpointRun,
+  { config, endpoint, log, signal, usage, cursors, captured }: EndpointRun,
   baseline: NonNullable<GateConfig['baseline']>,
 ): Promise<{ base: LoadMeasurement[]; head: LoadMeasurement[] }> {
   const { load } = config;
@@ -231,6 +244,7 @@ function measureAgainstBase(
       endpoint,
       targets[side],
       cursors,
+      captured[side],
     );
   log.info(
     `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +

@@ -48,7 +48,7 @@ export function exitCodeForResult(result: GateResult): number {
 export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome> {
   const config = await loadConfigFile(options.configPath, options.env);
   options.onConfig?.(config);
-  const log = redactingLogger(options.log, config.secrets);
+  const log = redactingLogger(options.log, config.secrets, config.setup !== undefined);
   const prepared = await prepareBaseline(config, options.env, log).catch((error: unknown) => {
     // A base that cannot be checked out or set up is a failed gate with a report, like a service failure.
     if (error instanceof GateError && error.kind === 'service') return error;
@@ -77,8 +77,9 @@ async function writeText(file: string, text: string): Promise<void> {
   await writeFile(file, text);
 }
 
-function redactingLogger(log: Logger, secrets: readonly string[]): Logger {
-  if (secrets.length === 0) return log;
+/** `secrets` is read at each line: values captured by setup requests join it during the run. */
+function redactingLogger(log: Logger, secrets: readonly string[], setup: boolean): Logger {
+  if (secrets.length === 0 && !setup) return log;
   const clean = (text: string) => redactSecrets(text, secrets);
   return {
     info: (message) => log.info(clean(message)),

@@ -19,7 +19,7 @@ export type TemplateCheck =
   { ok: true; templates: (EndpointTemplates | undefined)[] } | { ok: false; problem: Problem };
 
 /** Where a template was written, and what it is. */
-interface Placed {
+export interface Placed {
   path: KeyPath;
   template: Template;
 }
@@ -48,7 +48,8 @@ export function checkTemplates(raw: RawConfig, captured: ReadonlySet<string> = n
   return { ok: true, templates };
 }
 
-class PlacedTemplateError extends Error {
+/** A template that does not parse, placed at its key. */
+export class PlacedTemplateError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.text);
   }
@@ -64,7 +65,8 @@ function parsedAt(text: string, at: KeyPath): Template {
   }
 }
 
-function unknownName(
+/** The first name a template uses that no data set or capture defines, as a problem at its key. */
+export function unknownName(
   placed: Placed,
   dataSets: Set<string>,
   captured: ReadonlySet<string>,
@@ -89,8 +91,12 @@ function unknownName(
   return undefined;
 }
 
-function compileEndpoint(
-  endpoint: RawEndpoint,
+/** The request parts a template may be in: an endpoint's, or a setup step's. */
+type RequestParts = Pick<RawEndpoint, 'path' | 'headers' | 'body'>;
+
+/** An endpoint's (or setup step's) templates compiled, with where each was written; undefined if none. */
+export function compileEndpoint(
+  endpoint: RequestParts,
   at: KeyPath,
 ): { templates: EndpointTemplates; placed: Placed[] } | undefined {
   const placed: Placed[] = [];
@@ -119,7 +125,7 @@ const SLOT_MARK = '\u0000slot';
 const SLOT_IN_JSON = /"\\u0000slot(\d+)"/;
 
 function compileBody(
-  endpoint: RawEndpoint,
+  endpoint: RequestParts,
   take: (text: string, where: KeyPath) => Template,
 ): (string | BodySlot)[] | undefined {
   const { body } = endpoint;
@@ -194,9 +200,12 @@ export function readDataSets(
   raw: RawConfig,
   templates: readonly (EndpointTemplates | undefined)[],
   source: string,
+  setupTemplates: readonly (EndpointTemplates | undefined)[] = [],
 ): Record<string, DataSetConfig> | undefined {
   if (!raw.data) return undefined;
-  const uses = fieldUses(templates);
+  const uses = fieldUses(templates, 'endpoints');
+  for (const [set, list] of fieldUses(setupTemplates, 'setup'))
+    uses.set(set, [...(uses.get(set) ?? []), ...list]);
   const sets: Record<string, DataSetConfig> = {};
   for (const [name, { file, order }] of Object.entries(raw.data)) {
     // Named in messages as the config file is named, so the user finds it from where they ran slo-gate.
@@ -216,7 +225,10 @@ interface FieldUse {
   inHeader: boolean;
 }
 
-function fieldUses(templates: readonly (EndpointTemplates | undefined)[]): Map<string, FieldUse[]> {
+function fieldUses(
+  templates: readonly (EndpointTemplates | undefined)[],
+  key: 'endpoints' | 'setup',
+): Map<string, FieldUse[]> {
   const uses = new Map<string, FieldUse[]>();
   const note = (template: Template | undefined, at: KeyPath, inHeader = false) => {
     for (const slot of slotsOf(template ?? [])) {
@@ -228,11 +240,9 @@ function fieldUses(templates: readonly (EndpointTemplates | undefined)[]): Map<s
   };
   for (const [i, t] of templates.entries()) {
     if (!t) continue;
-    note(t.path, ['endpoints', i, 'path']);
-    for (const [name, template] of Object.entries(t.headers))
-      note(template, ['endpoints', i, 'headers', name], true);
-    for (const part of t.body ?? [])
-      if (typeof part !== 'string') note(part.template, ['endpoints', i, 'body']);
+    note(t.path, [key, i, 'path']);
+    for (const [name, template] of Object.entries(t.headers)) note(template, [key, i, 'headers', name], true);
+    for (const part of t.body ?? []) if (typeof part !== 'string') note(part.template, [key, i, 'body']);
   }
   return uses;
 }

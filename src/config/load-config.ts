@@ -11,6 +11,7 @@ import { configError } from '../errors.js';
 import { redactSecrets } from '../report/redact.js';
 import { crossFieldProblem, crossFieldWarnings } from './cross-field-rules.js';
 import { checkTemplates, readDataSets } from './data-rules.js';
+import { checkSetup } from './setup-rules.js';
 import { expandEnv, formatPath } from './expand-env.js';
 import type { KeyPath, Problem } from './problem.js';
 import { configSchema } from './schema.js';
@@ -84,16 +85,18 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
   const crossField = crossFieldProblem(parsed.data);
   if (crossField) failWith(crossField);
-  const templates = checkTemplates(parsed.data);
+  const setup = checkSetup(parsed.data);
+  if (!setup.ok) failWith(setup.problem);
+  const templates = checkTemplates(parsed.data, setup.captured);
   if (!templates.ok) failWith(templates.problem);
   // Data files are read only once the config itself is sound; their errors name the data file and line.
-  const data = readDataSets(parsed.data, templates.templates, source);
+  const data = readDataSets(parsed.data, templates.templates, source, setup.templates);
   const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
   const { tooShortToMask } = expansion;
   return toGateConfig(
     parsed.data,
     source,
     { secrets, tooShortToMask, warnings },
-    { templates: templates.templates, data },
+    { templates: templates.templates, data, setupTemplates: setup.templates },
   );
 }

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { dataSchema } from './schema-data.js';
+import { captureSchema } from './schema-setup.js';
 import { duration, expected, fraction, positiveDuration, size, stringMap } from './schema-values.js';
 
 /** SLO targets. Latencies are upper bounds; `min-rps` is a lower bound on measured throughput. */
@@ -118,6 +119,21 @@ const endpointSchema = z.strictObject(
   },
   { error: expected('an endpoint such as { path: "/items" }') },
 );
+
+/** A request sent once after boot and before any load, in order, e.g. a login (issue #10 part 2). */
+const setupStepSchema = endpointSchema
+  .omit({ slo: true, weight: true })
+  .extend({
+    capture: captureSchema.optional(),
+    'per-connection': z
+      .boolean({ error: expected('true or false') })
+      .optional()
+      .meta({
+        description:
+          'Send this step once per connection instead of once (each connection its own login, taking its own data row); its captures are per connection.',
+      }),
+  })
+  .meta({ description: 'A setup request: sent once, before any load; a failure ends the run (exit 3).' });
 
 const readySchema = z.strictObject(
   {
@@ -286,6 +302,13 @@ export const configSchema = z
         .optional()
         .meta({ description: 'Compare with the base branch, measured side by side in alternating rounds.' }),
       data: dataSchema.optional(),
+      setup: z
+        .array(setupStepSchema, { error: expected('a list of setup requests, each with a path') })
+        .optional()
+        .meta({
+          description:
+            'Requests sent once, in order, after the service is ready and before any load (a login); their `capture` values fill `{{ name }}` templates.',
+        }),
       endpoints: z
         .array(endpointSchema, { error: expected('a list of endpoints, each with a path') })
         .min(1, { error: expected('at least one endpoint') })

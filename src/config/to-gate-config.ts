@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { socketAddressOf } from './address.js';
 import { encodeBody } from './request-body.js';
+import { toSetupSteps } from './setup-steps.js';
 import type { RawConfig, RawSlo } from './schema.js';
 import type {
   BaselineConfig,
@@ -31,6 +32,8 @@ interface LoadNotes {
 interface RequestData {
   templates: readonly (EndpointTemplates | undefined)[];
   data?: Record<string, DataSetConfig>;
+  /** Setup steps' templates, one entry per step (undefined when it has none), checked by setup-rules. */
+  setupTemplates?: readonly (EndpointTemplates | undefined)[];
 }
 
 /** Every endpoint is held to 1% errors unless the config says otherwise. */
@@ -66,6 +69,7 @@ export function toGateConfig(
     }),
     baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
     ...(requestData.data ? { data: requestData.data } : {}),
+    ...(raw.setup ? { setup: toSetupSteps(raw.setup, requestData.setupTemplates ?? []) } : {}),
     secrets: [...new Set(secrets)],
     tooShortToMask,
     warnings,

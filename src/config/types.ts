@@ -112,7 +112,12 @@ export interface GateConfig {
   baseline?: BaselineConfig;
   /** Data sets by name, read and checked at load time; absent without a `data` key. */
   data?: Record<string, DataSetConfig>;
-  /** Values expanded from ${VAR}: the action masks them and reports never show them. */
+  /** Setup requests, sent in order before any load; absent without a `setup` key. */
+  setup?: SetupStepConfig[];
+  /**
+   * Values expanded from ${VAR}: the action masks them and reports never show them. Values captured by
+   * setup requests are added here as they are captured, so the same masking covers them.
+   */
   secrets: string[];
   /** Variables expanded with values too short to mask (under 4 characters): shown as they are. */
   tooShortToMask: string[];
@@ -156,4 +161,25 @@ export interface EndpointTemplates {
   body?: (string | BodySlot)[];
   /** Data sets the templates take a row from on each request, in order of first use. */
   dataSets: string[];
+}
+
+/** Where a setup step reads a captured value: a dot path into its JSON body, or a response header. */
+export type CaptureSource = { json: string } | { header: string };
+
+/** A request sent once after boot and before any load (issue #10 part 2), e.g. a login. */
+export interface SetupStepConfig {
+  name: string;
+  method: string;
+  /** As written, relative to the target (the head's, or the baseline's). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Statuses that count as success; undefined means any 2xx. */
+  expectStatus?: number[];
+  /** Captured values by name, in the order written. */
+  capture: Record<string, CaptureSource>;
+  /** Sent once per load connection, each capturing its own values (a token per connection). */
+  perConnection: boolean;
+  /** Its `{{ }}` templates, filled when it is sent; absent when it has none. */
+  templates?: EndpointTemplates;
 }

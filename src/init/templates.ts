@@ -53,6 +53,8 @@ slo:                      # defaults for every endpoint
   error-rate: 1%
 # data:                   # rows for {{ }} templates, one per request: .csv (header row), .jsonl, .json
 #   items: { file: data/items.csv, order: random }   # order: sequential (default), random, unique
+# setup:                  # sent once before any load, e.g. a login; captured values are masked as secrets
+#   - { name: log in, method: POST, path: /login, body: { password: '\${ADMIN_PASSWORD}' }, capture: { token: { json: access_token } } }
 endpoints:
   - path: /health         # replace with the requests that matter to your users
     slo: { p95: 50ms }

@@ -13,11 +13,16 @@ export function withTemplates(
   endpoint: EndpointConfig,
   target: string,
   cursors: DataCursors,
+  captured: readonly ReadonlyMap<string, string>[] = [new Map()],
 ): LoadPlan {
   const { templates } = endpoint;
   if (!templates) return plan;
-  const source = new RequestSource({ ...endpoint, target, templates }, cursors);
-  return { ...plan, nextRequest: () => source.next() };
+  // One source per connection when setup captured values per connection; they share the data cursors.
+  const sources = captured.map(
+    (values) => new RequestSource({ ...endpoint, target, templates }, cursors, values),
+  );
+  if (sources.length === 1) return { ...plan, nextRequest: () => sources[0]!.next() };
+  return { ...plan, nextRequest: (connection) => sources[connection % sources.length]!.next() };
 }
 
 /** The data sets an endpoint used, and where a unique one ran out (issue #10). */

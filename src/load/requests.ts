@@ -6,8 +6,8 @@
  * request from parts compiled at config time (config/data-rules.ts), so the hot path is a loop of string
  * appends and one Buffer.from.
  *
- * Where parts 2 and 3 plug in: captured values (setup requests) are one more slot kind, looked up in a map
- * given to `RequestSource`; a mixed load picks which endpoint's source to call, by weight, before calling
+ * Captured values (setup requests, part 2) are one more slot kind, looked up in a map given to
+ * `RequestSource`. Where part 3 plugs in: a mixed load picks which endpoint's source to call, by weight, before calling
  * `next`. The data cursors are shared by every source of a run, so `unique` never reuses a row anywhere.
  */
 import { randomUUID } from 'node:crypto';
@@ -73,12 +73,16 @@ export interface RequestShape {
   templates: EndpointTemplates;
 }
 
-/** The values of one request: one row per data set, the request number. */
-interface Fill {
+/** The values of one request: one row per data set, the request number, the captured values. */
+export interface Fill {
   rows: Map<string, Row>;
   seq: number;
   random: RandomSource;
+  /** Values captured by setup requests, by name (config/setup-rules.ts checked every name is there). */
+  captured: ReadonlyMap<string, string>;
 }
+
+const NONE_CAPTURED: ReadonlyMap<string, string> = new Map();
 
 export class RequestSource {
   private readonly head: string;
@@ -90,6 +94,7 @@ export class RequestSource {
   constructor(
     private readonly shape: RequestShape,
     private readonly cursors: DataCursors,
+    private readonly captured: ReadonlyMap<string, string> = NONE_CAPTURED,
   ) {
     const url = new URL(shape.target);
     // A target with a path of its own (http://host/api) prefixes every endpoint's path, as target + path does.
@@ -117,7 +122,12 @@ export class RequestSource {
       if (!row) return undefined;
       rows.set(set, row);
     }
-    const fill: Fill = { rows, seq: this.cursors.nextSeq(this.shape.name), random: this.cursors.random };
+    const fill: Fill = {
+      rows,
+      seq: this.cursors.nextSeq(this.shape.name),
+      random: this.cursors.random,
+      captured: this.captured,
+    };
     const { templates } = this.shape;
     const path = templates.path
       ? this.base + renderText(templates.path, fill, encodeURIComponent)
@@ -145,9 +155,12 @@ export function slotValue(slot: Slot, fill: Fill): unknown {
       return randomUUID();
     case 'random-int':
       return slot.min + Math.floor(fill.random() * (slot.max - slot.min + 1));
-    case 'name':
-      // Captured values (part 2) are checked at config time; none exist yet.
-      throw new Error(`no value for {{ ${slot.name} }}`);
+    case 'name': {
+      const value = fill.captured.get(slot.name);
+      // Config checks that an earlier setup step captures the name, and a step that captures nothing fails.
+      if (value === undefined) throw new Error(`no value for {{ ${slot.name} }}`);
+      return value;
+    }
   }
 }
 

@@ -43,9 +43,11 @@ export interface LoadPlan {
   requestTimeoutMs: number;
   /**
    * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
-   * then the load stops there. Without it every request is the one prebuilt from url, headers and body.
+   * then the load stops there. `connection` (0 to connections - 1) is the connection it goes out on, for
+   * values a setup request captured per connection. Without it every request is the one prebuilt from url,
+   * headers and body.
    */
-  nextRequest?: () => Buffer | undefined;
+  nextRequest?: (connection: number) => Buffer | undefined;
 }
 
 /**
@@ -56,7 +58,8 @@ export interface MixPart {
   weight: number;
   /** Statuses that count as success; undefined means any 2xx. */
   expectStatus?: number[];
-  nextRequest: () => Buffer | undefined;
+  /** `connection`: as LoadPlan.nextRequest's. */
+  nextRequest: (connection: number) => Buffer | undefined;
 }
 
 export type LoadPhase = 'warmup' | 'measure' | 'drain';
@@ -101,6 +104,8 @@ const nowNs = (): bigint => process.hrtime.bigint();
 /** One connection: its client, fixed-rate timing (schedule.ts), closed-loop backoff and timer. */
 interface Lane extends LaneTimes {
   client: GateClient;
+  /** Its place among the connections, 0 first: which per-connection setup values its requests carry. */
+  connection: number;
   /** Fixed rate: the index of its next request (see schedule.ts); nextIntendedNs is when that is due. */
   nextIndex: number;
   /** Where the latency of the request in flight starts. */
@@ -175,6 +180,7 @@ class LoadRun {
     for (let i = 0; i < plan.connections; i++) {
       const lane: Lane = {
         client: undefined as unknown as GateClient,
+        connection: i,
         nextIndex: i,
         nextIntendedNs: this.rate ? intendedAtNs(this.rate, i) : this.startNs,
         lastEndNs: 0n,
@@ -220,7 +226,7 @@ class LoadRun {
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
       lane.part = this.partOf(lane.nextIndex);
-      const request = this.nextRequest(now, lane.part);
+      const request = this.nextRequest(now, lane);
       if (request === null) return this.maybeFinish();
       const send = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
@@ -233,7 +239,7 @@ class LoadRun {
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
     lane.part = this.partOf(this.closedSends);
-    const request = this.nextRequest(now, lane.part);
+    const request = this.nextRequest(now, lane);
     if (request === null) return this.maybeFinish();
     this.closedSends++;
     lane.timedFromNs = now;
@@ -246,11 +252,11 @@ class LoadRun {
   }
 
   /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
-  private nextRequest(now: bigint, part: number): Buffer | undefined | null {
+  private nextRequest(now: bigint, lane: Lane): Buffer | undefined | null {
     if (this.ranOutAtNs !== undefined) return null;
-    const next = this.mix.length > 0 ? this.mix[part]!.nextRequest : this.plan.nextRequest;
+    const next = this.mix.length > 0 ? this.mix[lane.part]!.nextRequest : this.plan.nextRequest;
     if (!next) return undefined;
-    const request = next();
+    const request = next(lane.connection);
     if (request) return request;
     this.ranOutAtNs = now;
     return null;

@@ -125,6 +125,8 @@ export interface GateResult {
   service?: ServiceInfo;
   /** With a baseline that slo-gate started: the base copy of the service. */
   baselineService?: ServiceInfo;
+  /** The setup requests sent before any load (issue #10 part 2), in order; absent without a `setup` key. */
+  setup?: SetupStepResult[];
   endpoints: EndpointResult[];
   /** With load.mode mixed: the whole mix over its one window, every endpoint's requests together. */
   mix?: MixResult;
@@ -147,6 +149,19 @@ export interface MixResult {
   /** Latencies of every endpoint's successful and timed-out requests together. */
   latencyMs: LatencySummary | null;
   windowMs: number;
+}
+
+/** One setup request as sent: the names it captured, never their values. */
+export interface SetupStepResult {
+  name: string;
+  /** With a baseline, each side runs its own setup; absent without one. */
+  side?: 'head' | 'base';
+  /** A per-connection step: the connection (0 first) this request logged in for. */
+  connection?: number;
+  /** The response's status; 0 when none came (a timeout or a socket error). */
+  status: number;
+  latencyMs: number;
+  captured: string[];
 }
 
 /** How head compares with base, once the interval is weighed against the budget. */

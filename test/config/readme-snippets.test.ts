@@ -27,6 +27,8 @@ describe('the README', () => {
   });
 
   it.each(configs)('config block $index is valid ($firstLine)', ({ text }) => {
-    expect(() => parseConfig(text, 'README.md', { API_TOKEN: 'a-token-value' })).not.toThrow();
+    expect(() =>
+      parseConfig(text, 'README.md', { API_TOKEN: 'a-token-value', ADMIN_PASSWORD: 'a-password' }),
+    ).not.toThrow();
   });
 });

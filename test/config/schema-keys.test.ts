@@ -7,10 +7,15 @@ import { knownKeysAt } from '../../src/config/schema-keys.js';
 
 describe('knownKeysAt', () => {
   it.each([
-    { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'endpoints'] },
+    { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'setup', 'endpoints'] },
     // through optional (service), prefault (ready) and default (nothing here)
     { at: ['service', 'ready'], keys: ['url', 'log', 'tcp', 'timeout', 'interval'] },
     { at: ['load'], keys: ['duration', 'warmup', 'connections', 'rate', 'request-timeout', 'mode'] },
+    // a setup step: an endpoint's keys without slo, with capture
+    {
+      at: ['setup', 0],
+      keys: ['name', 'method', 'path', 'headers', 'body', 'expect-status', 'capture', 'per-connection'],
+    },
     // through an array's element and an optional map
     {
       at: ['endpoints', 0, 'slo'],

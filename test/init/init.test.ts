@@ -179,6 +179,18 @@ describe('init with little to go on (issue #14 item 12)', () => {
     ]);
   });
 
+  it('shows setup requests commented out, and uncommented they validate', async () => {
+    const dir = repo({ 'README.md': '# a service\n' });
+    await initRepository(dir);
+    const text = readFileSync(path.join(dir, 'slo-gate.yml'), 'utf8');
+    const uncommented = text.replace(/^# (setup:| {2}- \{ name: log in)/gm, '$1');
+    expect(uncommented).not.toBe(text);
+    const config = parseConfig(uncommented, path.join(dir, 'slo-gate.yml'), { ADMIN_PASSWORD: 'a-password' });
+    expect(config.setup?.map((s) => [s.name, s.method, s.path, s.capture])).toEqual([
+      ['log in', 'POST', '/login', { token: { json: 'access_token' } }],
+    ]);
+  });
+
   it('writes a weak guess into the config as a comment, and the config still validates', async () => {
     const dir = repo({ 'requirements.txt': 'gunicorn\n', 'wsgi.py': 'import os\n' });
     await initRepository(dir);
