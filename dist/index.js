@@ -45,8 +45,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net2 = __require("net");
     var tls = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var events = __require("events");
     var assert2 = __require("assert");
     var util = __require("util");
@@ -56,24 +56,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -82,7 +82,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -6901,11 +6901,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6917,7 +6917,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -6943,7 +6943,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7626,7 +7626,7 @@ var require_client = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var net2 = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7815,7 +7815,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -19306,8 +19306,8 @@ var require_lib = __commonJS({
     exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
     exports.getProxyUrl = getProxyUrl2;
     exports.isHttps = isHttps;
-    var http2 = __importStar(__require("http"));
-    var https2 = __importStar(__require("https"));
+    var http3 = __importStar(__require("http"));
+    var https3 = __importStar(__require("https"));
     var pm = __importStar(require_proxy());
     var tunnel2 = __importStar(require_tunnel2());
     var undici_1 = require_undici();
@@ -19696,7 +19696,7 @@ var require_lib = __commonJS({
         const info2 = {};
         info2.parsedUrl = requestUrl;
         const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https2 : http2;
+        info2.httpModule = usingSsl ? https3 : http3;
         const defaultPort = usingSsl ? 443 : 80;
         info2.options = {};
         info2.options.host = info2.parsedUrl.hostname;
@@ -19797,7 +19797,7 @@ var require_lib = __commonJS({
         const usingSsl = parsedUrl.protocol === "https:";
         let maxSockets = 100;
         if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http2.globalAgent.maxSockets;
+          maxSockets = this.requestOptions.maxSockets || http3.globalAgent.maxSockets;
         }
         if (proxyUrl && proxyUrl.hostname) {
           const agentOptions = {
@@ -19819,7 +19819,7 @@ var require_lib = __commonJS({
         }
         if (!agent) {
           const options = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https2.Agent(options) : new http2.Agent(options);
+          agent = usingSsl ? new https3.Agent(options) : new http3.Agent(options);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -60703,7 +60703,7 @@ function bodyWarning(endpoint2, index, name) {
 }
 
 // src/config/to-gate-config.ts
-import path2 from "node:path";
+import path3 from "node:path";
 
 // src/config/address.ts
 function socketAddressOf(url2) {
@@ -60714,218 +60714,8 @@ function socketAddressOf(url2) {
   };
 }
 
-// src/config/to-gate-config.ts
-var DEFAULT_SLO = { errorRate: 0.01 };
-function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }, requestData = { templates: [] }) {
-  const baseDir = path2.dirname(path2.resolve(source));
-  const target = withoutTrailingSlash(raw.target);
-  const defaults2 = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
-  return {
-    source,
-    target,
-    service: raw.service && toServiceConfig(raw.service, baseDir, target),
-    load: {
-      durationMs: raw.load.duration,
-      warmupMs: raw.load.warmup,
-      connections: raw.load.connections,
-      ratePerSecond: raw.load.rate,
-      requestTimeoutMs: raw.load["request-timeout"],
-      mode: raw.load.mode
-    },
-    endpoints: raw.endpoints.map((endpoint2, i) => {
-      const config2 = toEndpointConfig(endpoint2, target, defaults2, raw.slo);
-      const templates = requestData.templates[i];
-      return templates ? { ...config2, templates } : config2;
-    }),
-    baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
-    ...requestData.data ? { data: requestData.data } : {},
-    secrets: [...new Set(secrets)],
-    tooShortToMask,
-    warnings
-  };
-}
-function defaultName(endpoint2) {
-  return `${endpoint2.method} ${endpoint2.path}`;
-}
-function withoutTrailingSlash(url2) {
-  return url2.replace(/\/+$/, "");
-}
-function toEndpointConfig(endpoint2, target, defaults2, topSlo) {
-  const { body, headers } = encodeBody(endpoint2);
-  return {
-    name: endpoint2.name ?? defaultName(endpoint2),
-    method: endpoint2.method,
-    path: endpoint2.path,
-    url: target + endpoint2.path,
-    headers,
-    body,
-    expectStatus: endpoint2["expect-status"],
-    slo: { ...defaults2, ...toSloTargets(endpoint2.slo) },
-    maxRegression: endpoint2.slo?.["max-regression"] ?? topSlo?.["max-regression"],
-    // Absent rather than undefined, so a config without weights maps exactly as before.
-    ...endpoint2.weight === void 0 ? {} : { weight: endpoint2.weight }
-  };
-}
-function toBaselineConfig(raw, baseDir) {
-  const target = withoutTrailingSlash(raw.target);
-  return {
-    target,
-    service: raw.service && toServiceConfig(raw.service, baseDir, target),
-    ref: raw.ref,
-    setup: raw.setup,
-    env: raw.env,
-    rounds: raw.rounds,
-    roundDurationMs: raw["round-duration"],
-    maxRegression: raw["max-regression"]
-  };
-}
-function toSloTargets(slo) {
-  if (!slo) return {};
-  const targets = {
-    p50Ms: slo.p50,
-    p90Ms: slo.p90,
-    p95Ms: slo.p95,
-    p99Ms: slo.p99,
-    maxMs: slo.max,
-    errorRate: slo["error-rate"],
-    minRps: slo["min-rps"],
-    maxRssBytes: slo["max-rss"],
-    maxRssGrowthBytes: slo["max-rss-growth"],
-    maxCpuPerRequestMs: slo["max-cpu-per-request"]
-  };
-  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== void 0));
-}
-function toServiceConfig(raw, baseDir, target) {
-  const { url: url2, log, tcp } = raw.ready;
-  const healthUrl = url2 ?? (log === void 0 && tcp === void 0 ? "/health" : void 0);
-  return {
-    command: raw.command,
-    setup: raw.setup,
-    setupTimeoutMs: raw["setup-timeout"],
-    cwd: path2.resolve(baseDir, raw.cwd),
-    env: raw.env,
-    ready: {
-      url: healthUrl === void 0 || /^https?:\/\//.test(healthUrl) ? healthUrl : target + (healthUrl.startsWith("/") ? "" : "/") + healthUrl,
-      log,
-      tcp: tcp === void 0 ? void 0 : { host: socketAddressOf(target).host, port: tcp },
-      timeoutMs: raw.ready.timeout,
-      intervalMs: raw.ready.interval
-    },
-    stopTimeoutMs: raw["stop-timeout"]
-  };
-}
-
-// src/config/cross-field-rules.ts
-function crossFieldProblem(raw) {
-  return duplicateName(raw.endpoints) ?? baselineConflict(raw) ?? resourceTargetWithoutService(raw) ?? firstOf(raw.endpoints, (endpoint2, i) => duplicateHeader(endpoint2.headers, i) ?? bodyProblem(endpoint2, i));
-}
-function crossFieldWarnings(raw) {
-  return raw.endpoints.flatMap(
-    (endpoint2, i) => [bodyWarning(endpoint2, i, endpoint2.name ?? defaultName(endpoint2)), weightWithoutMix(raw, i)].filter(
-      (problem) => problem !== void 0
-    )
-  );
-}
-function weightWithoutMix(raw, index) {
-  if (raw.load.mode === "mixed" || raw.endpoints[index].weight === void 0) return void 0;
-  return {
-    path: ["endpoints", index, "weight"],
-    text: "is only used with load.mode: mixed; with isolated (the default) each endpoint is loaded alone",
-    pointAt: "key"
-  };
-}
-function firstOf(items, check2) {
-  for (const [index, item] of items.entries()) {
-    const problem = check2(item, index);
-    if (problem) return problem;
-  }
-  return void 0;
-}
-function duplicateHeader(headers, index) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const key of Object.keys(headers ?? {})) {
-    const first = seen.get(key.toLowerCase());
-    if (first !== void 0) {
-      return {
-        path: ["endpoints", index, "headers", key],
-        text: `the same header as ${JSON.stringify(first)} (header names ignore case); keep one`,
-        pointAt: "key"
-      };
-    }
-    seen.set(key.toLowerCase(), key);
-  }
-  return void 0;
-}
-function baselineConflict(raw) {
-  const baseline = raw.baseline;
-  if (!baseline) return void 0;
-  if (baseline.ref && baseline.service) {
-    return {
-      path: ["baseline", "ref"],
-      text: "give either ref (a worktree started with the service settings) or service, not both",
-      pointAt: "value"
-    };
-  }
-  if (baseline.ref && !raw.service) {
-    return {
-      path: ["baseline", "ref"],
-      text: "needs a top-level service block: the base copy is started with its settings",
-      pointAt: "value"
-    };
-  }
-  if (baseline.setup && !baseline.ref) {
-    return {
-      path: ["baseline", "setup"],
-      text: "only runs in a worktree made for `ref`; add ref",
-      pointAt: "value"
-    };
-  }
-  return void 0;
-}
-var RESOURCE_KEYS = ["max-rss", "max-rss-growth", "max-cpu-per-request"];
-function resourceTargetWithoutService(raw) {
-  if (raw.service) return void 0;
-  const places = [
-    { path: ["slo"], slo: raw.slo },
-    ...raw.endpoints.map((endpoint2, i) => ({ path: ["endpoints", i, "slo"], slo: endpoint2.slo }))
-  ];
-  for (const { path: path10, slo } of places) {
-    const key = RESOURCE_KEYS.find((k) => slo?.[k] !== void 0);
-    if (key) {
-      return {
-        path: [...path10, key],
-        text: "needs a service block: resources are read from the process tree of a service slo-gate starts",
-        pointAt: "key"
-      };
-    }
-  }
-  return void 0;
-}
-function duplicateName(endpoints) {
-  const firstIndexByName = /* @__PURE__ */ new Map();
-  for (const [index, endpoint2] of endpoints.entries()) {
-    const name = endpoint2.name ?? defaultName(endpoint2);
-    const first = firstIndexByName.get(name);
-    if (first === void 0) {
-      firstIndexByName.set(name, index);
-      continue;
-    }
-    const taken = `is already the name of endpoints[${first}]`;
-    return endpoint2.name === void 0 ? {
-      path: ["endpoints", index],
-      text: `its default name ${JSON.stringify(name)} (method and path) ${taken}; give one of them a name`,
-      pointAt: "value"
-    } : {
-      path: ["endpoints", index, "name"],
-      text: `${JSON.stringify(name)} ${taken}; give each endpoint its own name`,
-      pointAt: "value"
-    };
-  }
-  return void 0;
-}
-
 // src/config/data-rules.ts
-import path3 from "node:path";
+import path2 from "node:path";
 
 // src/config/data-files.ts
 import { readFileSync as readFileSync3 } from "node:fs";
@@ -62964,20 +62754,22 @@ function compileForm(body, take) {
   }
   return templated ? parts : void 0;
 }
-function readDataSets(raw, templates, source) {
+function readDataSets(raw, templates, source, setupTemplates = []) {
   if (!raw.data) return void 0;
-  const uses = fieldUses(templates);
+  const uses = fieldUses(templates, "endpoints");
+  for (const [set2, list] of fieldUses(setupTemplates, "setup"))
+    uses.set(set2, [...uses.get(set2) ?? [], ...list]);
   const sets = {};
   for (const [name, { file: file2, order }] of Object.entries(raw.data)) {
-    const shownAs = path3.join(path3.dirname(source), file2);
-    const data = readDataFile(path3.resolve(path3.dirname(path3.resolve(source)), file2), shownAs);
+    const shownAs = path2.join(path2.dirname(source), file2);
+    const data = readDataFile(path2.resolve(path2.dirname(path2.resolve(source)), file2), shownAs);
     if (data.rows.length === 0) throw configError(`${shownAs}: data set "${name}" has no rows`);
     checkRows(data, shownAs, uses.get(name) ?? []);
     sets[name] = { name, file: file2, order, rows: data.rows };
   }
   return sets;
 }
-function fieldUses(templates) {
+function fieldUses(templates, key) {
   const uses = /* @__PURE__ */ new Map();
   const note = (template, at, inHeader = false) => {
     for (const slot of slotsOf(template ?? [])) {
@@ -62989,11 +62781,9 @@ function fieldUses(templates) {
   };
   for (const [i, t] of templates.entries()) {
     if (!t) continue;
-    note(t.path, ["endpoints", i, "path"]);
-    for (const [name, template] of Object.entries(t.headers))
-      note(template, ["endpoints", i, "headers", name], true);
-    for (const part of t.body ?? [])
-      if (typeof part !== "string") note(part.template, ["endpoints", i, "body"]);
+    note(t.path, [key, i, "path"]);
+    for (const [name, template] of Object.entries(t.headers)) note(template, [key, i, "headers", name], true);
+    for (const part of t.body ?? []) if (typeof part !== "string") note(part.template, [key, i, "body"]);
   }
   return uses;
 }
@@ -63015,6 +62805,315 @@ function checkRows(data, file2, uses) {
       }
     }
   }
+}
+
+// src/config/setup-rules.ts
+var BUILT_INS = /* @__PURE__ */ new Set(["seq", "uuid", "random-int"]);
+var defaultStepName = (step) => `${step.method} ${step.path}`;
+function checkSetup(raw) {
+  const dataSets = new Set(Object.keys(raw.data ?? {}));
+  const capturedBy = /* @__PURE__ */ new Map();
+  const perConnection = /* @__PURE__ */ new Set();
+  const namedBy = /* @__PURE__ */ new Map();
+  const templates = [];
+  const steps = raw.setup ?? [];
+  for (const [index, step] of steps.entries()) {
+    const at = ["setup", index];
+    const name = step.name ?? defaultStepName(step);
+    const first = namedBy.get(name);
+    if (first !== void 0) {
+      const taken = `is already the name of setup[${first}]`;
+      return step.name === void 0 ? fail(at, `its default name "${name}" (method and path) ${taken}; give one of them a name`) : fail([...at, "name"], `"${name}" ${taken}; give each step its own name`);
+    }
+    namedBy.set(name, index);
+    let compiled;
+    try {
+      compiled = compileEndpoint(step, at);
+    } catch (error63) {
+      if (error63 instanceof PlacedTemplateError) return { ok: false, problem: error63.problem };
+      throw error63;
+    }
+    for (const placed of compiled?.placed ?? []) {
+      const later = laterCapture(placed.template, capturedBy, steps, index);
+      if (later) return fail(placed.path, later);
+      const own2 = !step["per-connection"] && perConnectionUse(placed.template, perConnection, capturedBy);
+      if (own2) return fail(placed.path, own2);
+      const problem = unknownName(placed, dataSets, new Set(capturedBy.keys()));
+      if (problem) return { ok: false, problem };
+    }
+    templates.push(compiled?.templates);
+    for (const captured of Object.keys(step.capture ?? {})) {
+      const where = [...at, "capture", captured];
+      if (BUILT_INS.has(captured))
+        return fail(where, `"${captured}" is a built-in template name; capture it under another name`, "key");
+      if (dataSets.has(captured))
+        return fail(
+          where,
+          `"${captured}" is already the name of a data set; capture it under another name`,
+          "key"
+        );
+      const earlier = capturedBy.get(captured);
+      if (earlier !== void 0)
+        return fail(
+          where,
+          `"${captured}" is already captured by setup[${earlier}]; a name is captured once`,
+          "key"
+        );
+      capturedBy.set(captured, index);
+      if (step["per-connection"]) perConnection.add(captured);
+    }
+  }
+  return { ok: true, templates, captured: new Set(capturedBy.keys()) };
+}
+var fail = (path10, text, pointAt = "value") => ({
+  ok: false,
+  problem: { path: path10, text, pointAt }
+});
+function perConnectionUse(template, perConnection, capturedBy) {
+  for (const part of template) {
+    if (typeof part === "string" || part.kind !== "name" || !perConnection.has(part.name)) continue;
+    return `"{{ ${part.name} }}" is captured per connection by setup[${capturedBy.get(part.name)}]; a step sent once cannot use it (make this step per-connection: true too)`;
+  }
+  return void 0;
+}
+function laterCapture(template, capturedBy, steps, index) {
+  for (const part of template) {
+    if (typeof part === "string" || part.kind !== "name" || capturedBy.has(part.name)) continue;
+    const by = steps.findIndex((s, i) => i >= index && s.capture && part.name in s.capture);
+    if (by >= 0)
+      return `"{{ ${part.name} }}" is captured by setup[${by}], which has not run yet when this step is sent; only earlier steps' captures can be used`;
+  }
+  return void 0;
+}
+
+// src/config/setup-steps.ts
+function toSetupSteps(steps, templates) {
+  return steps.map((step, i) => {
+    const { body, headers } = encodeBody(step);
+    const config2 = {
+      name: step.name ?? defaultStepName(step),
+      method: step.method,
+      path: step.path,
+      headers,
+      body,
+      expectStatus: step["expect-status"],
+      capture: step.capture ?? {},
+      perConnection: step["per-connection"] ?? false
+    };
+    const compiled = templates[i];
+    return compiled ? { ...config2, templates: compiled } : config2;
+  });
+}
+
+// src/config/to-gate-config.ts
+var DEFAULT_SLO = { errorRate: 0.01 };
+function toGateConfig(raw, source, { secrets, tooShortToMask, warnings }, requestData = { templates: [] }) {
+  const baseDir = path3.dirname(path3.resolve(source));
+  const target = withoutTrailingSlash(raw.target);
+  const defaults2 = { ...DEFAULT_SLO, ...toSloTargets(raw.slo) };
+  return {
+    source,
+    target,
+    service: raw.service && toServiceConfig(raw.service, baseDir, target),
+    load: {
+      durationMs: raw.load.duration,
+      warmupMs: raw.load.warmup,
+      connections: raw.load.connections,
+      ratePerSecond: raw.load.rate,
+      requestTimeoutMs: raw.load["request-timeout"],
+      mode: raw.load.mode
+    },
+    endpoints: raw.endpoints.map((endpoint2, i) => {
+      const config2 = toEndpointConfig(endpoint2, target, defaults2, raw.slo);
+      const templates = requestData.templates[i];
+      return templates ? { ...config2, templates } : config2;
+    }),
+    baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
+    ...requestData.data ? { data: requestData.data } : {},
+    ...raw.setup ? { setup: toSetupSteps(raw.setup, requestData.setupTemplates ?? []) } : {},
+    secrets: [...new Set(secrets)],
+    tooShortToMask,
+    warnings
+  };
+}
+function defaultName(endpoint2) {
+  return `${endpoint2.method} ${endpoint2.path}`;
+}
+function withoutTrailingSlash(url2) {
+  return url2.replace(/\/+$/, "");
+}
+function toEndpointConfig(endpoint2, target, defaults2, topSlo) {
+  const { body, headers } = encodeBody(endpoint2);
+  return {
+    name: endpoint2.name ?? defaultName(endpoint2),
+    method: endpoint2.method,
+    path: endpoint2.path,
+    url: target + endpoint2.path,
+    headers,
+    body,
+    expectStatus: endpoint2["expect-status"],
+    slo: { ...defaults2, ...toSloTargets(endpoint2.slo) },
+    maxRegression: endpoint2.slo?.["max-regression"] ?? topSlo?.["max-regression"],
+    // Absent rather than undefined, so a config without weights maps exactly as before.
+    ...endpoint2.weight === void 0 ? {} : { weight: endpoint2.weight }
+  };
+}
+function toBaselineConfig(raw, baseDir) {
+  const target = withoutTrailingSlash(raw.target);
+  return {
+    target,
+    service: raw.service && toServiceConfig(raw.service, baseDir, target),
+    ref: raw.ref,
+    setup: raw.setup,
+    env: raw.env,
+    rounds: raw.rounds,
+    roundDurationMs: raw["round-duration"],
+    maxRegression: raw["max-regression"]
+  };
+}
+function toSloTargets(slo) {
+  if (!slo) return {};
+  const targets = {
+    p50Ms: slo.p50,
+    p90Ms: slo.p90,
+    p95Ms: slo.p95,
+    p99Ms: slo.p99,
+    maxMs: slo.max,
+    errorRate: slo["error-rate"],
+    minRps: slo["min-rps"],
+    maxRssBytes: slo["max-rss"],
+    maxRssGrowthBytes: slo["max-rss-growth"],
+    maxCpuPerRequestMs: slo["max-cpu-per-request"]
+  };
+  return Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== void 0));
+}
+function toServiceConfig(raw, baseDir, target) {
+  const { url: url2, log, tcp } = raw.ready;
+  const healthUrl = url2 ?? (log === void 0 && tcp === void 0 ? "/health" : void 0);
+  return {
+    command: raw.command,
+    setup: raw.setup,
+    setupTimeoutMs: raw["setup-timeout"],
+    cwd: path3.resolve(baseDir, raw.cwd),
+    env: raw.env,
+    ready: {
+      url: healthUrl === void 0 || /^https?:\/\//.test(healthUrl) ? healthUrl : target + (healthUrl.startsWith("/") ? "" : "/") + healthUrl,
+      log,
+      tcp: tcp === void 0 ? void 0 : { host: socketAddressOf(target).host, port: tcp },
+      timeoutMs: raw.ready.timeout,
+      intervalMs: raw.ready.interval
+    },
+    stopTimeoutMs: raw["stop-timeout"]
+  };
+}
+
+// src/config/cross-field-rules.ts
+function crossFieldProblem(raw) {
+  return duplicateName(raw.endpoints) ?? baselineConflict(raw) ?? resourceTargetWithoutService(raw) ?? firstOf(raw.endpoints, (endpoint2, i) => duplicateHeader(endpoint2.headers, i) ?? bodyProblem(endpoint2, i));
+}
+function crossFieldWarnings(raw) {
+  return raw.endpoints.flatMap(
+    (endpoint2, i) => [bodyWarning(endpoint2, i, endpoint2.name ?? defaultName(endpoint2)), weightWithoutMix(raw, i)].filter(
+      (problem) => problem !== void 0
+    )
+  );
+}
+function weightWithoutMix(raw, index) {
+  if (raw.load.mode === "mixed" || raw.endpoints[index].weight === void 0) return void 0;
+  return {
+    path: ["endpoints", index, "weight"],
+    text: "is only used with load.mode: mixed; with isolated (the default) each endpoint is loaded alone",
+    pointAt: "key"
+  };
+}
+function firstOf(items, check2) {
+  for (const [index, item] of items.entries()) {
+    const problem = check2(item, index);
+    if (problem) return problem;
+  }
+  return void 0;
+}
+function duplicateHeader(headers, index) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const key of Object.keys(headers ?? {})) {
+    const first = seen.get(key.toLowerCase());
+    if (first !== void 0) {
+      return {
+        path: ["endpoints", index, "headers", key],
+        text: `the same header as ${JSON.stringify(first)} (header names ignore case); keep one`,
+        pointAt: "key"
+      };
+    }
+    seen.set(key.toLowerCase(), key);
+  }
+  return void 0;
+}
+function baselineConflict(raw) {
+  const baseline = raw.baseline;
+  if (!baseline) return void 0;
+  if (baseline.ref && baseline.service) {
+    return {
+      path: ["baseline", "ref"],
+      text: "give either ref (a worktree started with the service settings) or service, not both",
+      pointAt: "value"
+    };
+  }
+  if (baseline.ref && !raw.service) {
+    return {
+      path: ["baseline", "ref"],
+      text: "needs a top-level service block: the base copy is started with its settings",
+      pointAt: "value"
+    };
+  }
+  if (baseline.setup && !baseline.ref) {
+    return {
+      path: ["baseline", "setup"],
+      text: "only runs in a worktree made for `ref`; add ref",
+      pointAt: "value"
+    };
+  }
+  return void 0;
+}
+var RESOURCE_KEYS = ["max-rss", "max-rss-growth", "max-cpu-per-request"];
+function resourceTargetWithoutService(raw) {
+  if (raw.service) return void 0;
+  const places = [
+    { path: ["slo"], slo: raw.slo },
+    ...raw.endpoints.map((endpoint2, i) => ({ path: ["endpoints", i, "slo"], slo: endpoint2.slo }))
+  ];
+  for (const { path: path10, slo } of places) {
+    const key = RESOURCE_KEYS.find((k) => slo?.[k] !== void 0);
+    if (key) {
+      return {
+        path: [...path10, key],
+        text: "needs a service block: resources are read from the process tree of a service slo-gate starts",
+        pointAt: "key"
+      };
+    }
+  }
+  return void 0;
+}
+function duplicateName(endpoints) {
+  const firstIndexByName = /* @__PURE__ */ new Map();
+  for (const [index, endpoint2] of endpoints.entries()) {
+    const name = endpoint2.name ?? defaultName(endpoint2);
+    const first = firstIndexByName.get(name);
+    if (first === void 0) {
+      firstIndexByName.set(name, index);
+      continue;
+    }
+    const taken = `is already the name of endpoints[${first}]`;
+    return endpoint2.name === void 0 ? {
+      path: ["endpoints", index],
+      text: `its default name ${JSON.stringify(name)} (method and path) ${taken}; give one of them a name`,
+      pointAt: "value"
+    } : {
+      path: ["endpoints", index, "name"],
+      text: `${JSON.stringify(name)} ${taken}; give each endpoint its own name`,
+      pointAt: "value"
+    };
+  }
+  return void 0;
 }
 
 // src/config/schema-data.ts
@@ -63040,6 +63139,29 @@ var dataSchema = external_exports.record(
   { error: expected("a map of data set names to { file, order }") }
 ).meta({
   description: "Named data sets for request templates: `{{ set.field }}` in a path, header or body takes that field of one row per request."
+});
+
+// src/config/schema-setup.ts
+var CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var captureSource = external_exports.union(
+  [
+    external_exports.strictObject({
+      json: external_exports.string({ error: expected("a dot path such as data.token or items.0.id") }).min(1).meta({ description: "A dot path into the JSON body: access_token, data.token, items.0.id." })
+    }),
+    external_exports.strictObject({
+      header: external_exports.string({ error: expected("a header name such as set-cookie") }).min(1).meta({ description: "A response header, in any case." })
+    })
+  ],
+  { error: expected("{ json: dot.path } or { header: name }") }
+);
+var captureSchema = external_exports.record(
+  external_exports.string().regex(CAPTURE_NAME, {
+    error: expected("a name of letters, digits, _ and -, starting with a letter or _")
+  }),
+  captureSource,
+  { error: expected("a map of names to { json: dot.path } or { header: name }") }
+).meta({
+  description: "Values to capture from the response, by name, for `{{ name }}` in later setup steps and endpoints; masked as secrets in logs and reports."
 });
 
 // src/config/schema.ts
@@ -63095,6 +63217,12 @@ var endpointSchema = external_exports.strictObject(
   },
   { error: expected('an endpoint such as { path: "/items" }') }
 );
+var setupStepSchema = endpointSchema.omit({ slo: true, weight: true }).extend({
+  capture: captureSchema.optional(),
+  "per-connection": external_exports.boolean({ error: expected("true or false") }).optional().meta({
+    description: "Send this step once per connection instead of once (each connection its own login, taking its own data row); its captures are per connection."
+  })
+}).meta({ description: "A setup request: sent once, before any load; a failure ends the run (exit 3)." });
 var readySchema = external_exports.strictObject(
   {
     url: external_exports.string({ error: expected('a URL, or a path relative to `target`, such as "/health"') }).min(1).optional().meta({
@@ -63167,6 +63295,9 @@ var configSchema = external_exports.strictObject(
     slo: sloSchema.optional().meta({ description: "Default targets for every endpoint." }),
     baseline: baselineSchema.optional().meta({ description: "Compare with the base branch, measured side by side in alternating rounds." }),
     data: dataSchema.optional(),
+    setup: external_exports.array(setupStepSchema, { error: expected("a list of setup requests, each with a path") }).optional().meta({
+      description: "Requests sent once, in order, after the service is ready and before any load (a login); their `capture` values fill `{{ name }}` templates."
+    }),
     endpoints: external_exports.array(endpointSchema, { error: expected("a list of endpoints, each with a path") }).min(1, { error: expected("at least one endpoint") }).meta({ description: "The requests to load, one at a time, each held to its SLO." })
   },
   { error: expected("a map with target and endpoints") }
@@ -63362,7 +63493,7 @@ function parseConfig(text, source, env) {
     }
     return redactSecrets(`${where}: ${at.length > 0 ? `${formatPath(at)}: ` : ""}${what}`, secrets);
   }
-  function fail(offset, at, what) {
+  function fail2(offset, at, what) {
     throw configError(placed(offset, at, what));
   }
   const placedProblem = (problem) => placed(offsetOf(doc, problem), problem.path, problem.text);
@@ -63372,16 +63503,16 @@ function parseConfig(text, source, env) {
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const problem = describeYamlError(doc, syntaxError, lineCounter, language);
-    fail(syntaxError.pos[0], problem.path, problem.text);
+    fail2(syntaxError.pos[0], problem.path, problem.text);
   }
   let raw;
   try {
     raw = doc.toJS();
   } catch (error63) {
-    fail(void 0, [], `invalid ${language}: ${error63.message}`);
+    fail2(void 0, [], `invalid ${language}: ${error63.message}`);
   }
   if (raw === null || raw === void 0)
-    fail(void 0, [], "the config is empty; expected a map with target and endpoints");
+    fail2(void 0, [], "the config is empty; expected a map with target and endpoints");
   const expansion = expandEnv(raw, env);
   if (!expansion.ok) failWith({ path: expansion.path, text: expansion.problem, pointAt: "value" });
   secrets = expansion.secrets;
@@ -63389,16 +63520,18 @@ function parseConfig(text, source, env) {
   if (!parsed.success) failWith(firstProblem(parsed.error.issues, expansion.value, doc));
   const crossField = crossFieldProblem(parsed.data);
   if (crossField) failWith(crossField);
-  const templates = checkTemplates(parsed.data);
+  const setup = checkSetup(parsed.data);
+  if (!setup.ok) failWith(setup.problem);
+  const templates = checkTemplates(parsed.data, setup.captured);
   if (!templates.ok) failWith(templates.problem);
-  const data = readDataSets(parsed.data, templates.templates, source);
+  const data = readDataSets(parsed.data, templates.templates, source, setup.templates);
   const warnings = crossFieldWarnings(parsed.data).map(placedProblem);
   const { tooShortToMask } = expansion;
   return toGateConfig(
     parsed.data,
     source,
     { secrets, tooShortToMask, warnings },
-    { templates: templates.templates, data }
+    { templates: templates.templates, data, setupTemplates: setup.templates }
   );
 }
 
@@ -64231,10 +64364,12 @@ var DataCursors = class {
     return { set: set2, rows: rows.length, order };
   }
 };
+var NONE_CAPTURED = /* @__PURE__ */ new Map();
 var RequestSource = class {
-  constructor(shape, cursors) {
+  constructor(shape, cursors, captured = NONE_CAPTURED) {
     this.shape = shape;
     this.cursors = cursors;
+    this.captured = captured;
     const url2 = new URL(shape.target);
     this.base = url2.pathname.replace(/\/+$/, "");
     this.fixedPath = new URL(shape.target + shape.path).pathname + new URL(shape.target + shape.path).search;
@@ -64249,6 +64384,7 @@ var RequestSource = class {
   }
   shape;
   cursors;
+  captured;
   head;
   base;
   fixedPath;
@@ -64262,7 +64398,12 @@ var RequestSource = class {
       if (!row) return void 0;
       rows.set(set2, row);
     }
-    const fill = { rows, seq: this.cursors.nextSeq(this.shape.name), random: this.cursors.random };
+    const fill = {
+      rows,
+      seq: this.cursors.nextSeq(this.shape.name),
+      random: this.cursors.random,
+      captured: this.captured
+    };
     const { templates } = this.shape;
     const path10 = templates.path ? this.base + renderText(templates.path, fill, encodeURIComponent) : this.fixedPath;
     let request2 = `${this.head}${path10} HTTP/1.1\r
@@ -64289,8 +64430,11 @@ function slotValue(slot, fill) {
       return randomUUID2();
     case "random-int":
       return slot.min + Math.floor(fill.random() * (slot.max - slot.min + 1));
-    case "name":
-      throw new Error(`no value for {{ ${slot.name} }}`);
+    case "name": {
+      const value = fill.captured.get(slot.name);
+      if (value === void 0) throw new Error(`no value for {{ ${slot.name} }}`);
+      return value;
+    }
   }
 }
 function asText(value) {
@@ -64317,11 +64461,14 @@ function renderBody(parts, fill) {
 }
 
 // src/load/data-use.ts
-function withTemplates(plan, endpoint2, target, cursors) {
+function withTemplates(plan, endpoint2, target, cursors, captured = [/* @__PURE__ */ new Map()]) {
   const { templates } = endpoint2;
   if (!templates) return plan;
-  const source = new RequestSource({ ...endpoint2, target, templates }, cursors);
-  return { ...plan, nextRequest: () => source.next() };
+  const sources = captured.map(
+    (values) => new RequestSource({ ...endpoint2, target, templates }, cursors, values)
+  );
+  if (sources.length === 1) return { ...plan, nextRequest: () => sources[0].next() };
+  return { ...plan, nextRequest: (connection) => sources[connection % sources.length].next() };
 }
 function addDataUse(result, endpoint2, measurement, cursors) {
   const sets = endpoint2.templates?.dataSets ?? [];
@@ -64426,10 +64573,10 @@ var WindowAccounting = class {
     return intendedNs >= this.bounds.startNs && intendedNs < this.bounds.endNs;
   }
   /** Counts a fixed-rate send that was queued or late, if it was due in the window. */
-  noteSend(send) {
-    if (!this.isDueIn(send.intendedNs)) return;
-    if (send.queued) this.queuedSends++;
-    if (send.late) this.lateSends++;
+  noteSend(send2) {
+    if (!this.isDueIn(send2.intendedNs)) return;
+    if (send2.queued) this.queuedSends++;
+    if (send2.late) this.lateSends++;
   }
   /**
    * Records how a request ended, if it was due in the window. `timedFromNs`: where its latency starts
@@ -64545,8 +64692,8 @@ var MixAccounting = class {
     this.parts = tests.map((isSuccess) => new WindowAccounting(bounds, isSuccess));
     this.total = this.parts.length === 1 ? this.parts[0] : new WindowAccounting(bounds, (code) => tests[this.recordingPart](code));
   }
-  noteSend(part, send) {
-    this.each(part, (w) => w.noteSend(send));
+  noteSend(part, send2) {
+    this.each(part, (w) => w.noteSend(send2));
   }
   record(part, result, timedFromNs) {
     this.each(part, (w) => w.record(result, timedFromNs));
@@ -64673,6 +64820,7 @@ var LoadRun = class {
     for (let i = 0; i < plan.connections; i++) {
       const lane = {
         client: void 0,
+        connection: i,
         nextIndex: i,
         nextIntendedNs: this.rate ? intendedAtNs(this.rate, i) : this.startNs,
         lastEndNs: 0n,
@@ -64713,20 +64861,20 @@ var LoadRun = class {
       if (lane.nextIntendedNs >= this.windowEndNs) return this.maybeFinish();
       if (lane.nextIntendedNs > now) return this.wakeAt(lane, lane.nextIntendedNs, now);
       lane.part = this.partOf(lane.nextIndex);
-      const request3 = this.nextRequest(now, lane.part);
+      const request3 = this.nextRequest(now, lane);
       if (request3 === null) return this.maybeFinish();
-      const send = fixedRateSend(lane, now);
+      const send2 = fixedRateSend(lane, now);
       lane.nextIndex += this.rate.connections;
       lane.nextIntendedNs = intendedAtNs(this.rate, lane.nextIndex);
-      lane.ownShiftNs = send.ownShiftNs;
-      lane.timedFromNs = send.timedFromNs;
-      this.window.noteSend(lane.part, send);
-      return this.send(lane, send.intendedNs, request3);
+      lane.ownShiftNs = send2.ownShiftNs;
+      lane.timedFromNs = send2.timedFromNs;
+      this.window.noteSend(lane.part, send2);
+      return this.send(lane, send2.intendedNs, request3);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
     lane.part = this.partOf(this.closedSends);
-    const request2 = this.nextRequest(now, lane.part);
+    const request2 = this.nextRequest(now, lane);
     if (request2 === null) return this.maybeFinish();
     this.closedSends++;
     lane.timedFromNs = now;
@@ -64737,11 +64885,11 @@ var LoadRun = class {
     return this.partOrder[index % this.partOrder.length];
   }
   /** The templated request to send, undefined for the prebuilt one, null once the data has run out. */
-  nextRequest(now, part) {
+  nextRequest(now, lane) {
     if (this.ranOutAtNs !== void 0) return null;
-    const next = this.mix.length > 0 ? this.mix[part].nextRequest : this.plan.nextRequest;
+    const next = this.mix.length > 0 ? this.mix[lane.part].nextRequest : this.plan.nextRequest;
     if (!next) return void 0;
-    const request2 = next();
+    const request2 = next(lane.connection);
     if (request2) return request2;
     this.ranOutAtNs = now;
     return null;
@@ -65419,14 +65567,14 @@ async function loadTogether(config2, started, result, options) {
 }
 async function measureMix(config2, started, options) {
   const { load, endpoints } = config2;
-  const { log, cursors } = options;
+  const { log, cursors, captured } = options;
   const stopLoad = new AbortController();
   const onAbort = () => stopLoad.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === "head")?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const run3 = { config: config2, log, signal: stopLoad.signal, usage, cursors };
+  const run3 = { config: config2, log, signal: stopLoad.signal, usage, cursors, captured };
   let measured;
   let rounds;
   try {
@@ -65465,7 +65613,7 @@ async function measureMix(config2, started, options) {
   );
   return { endpoints: results, mix: total };
 }
-function mixAlone({ config: config2, log, signal, usage, cursors }) {
+function mixAlone({ config: config2, log, signal, usage, cursors, captured }) {
   const { load, endpoints } = config2;
   const weights = endpoints.map((endpoint2) => `${endpoint2.name} ${endpoint2.weight ?? 1}`).join(", ");
   log.info(
@@ -65473,19 +65621,19 @@ function mixAlone({ config: config2, log, signal, usage, cursors }) {
   );
   const first = endpoints[0];
   const plan = loadPlan(first, load, first.url, load.warmupMs, load.durationMs);
-  const mix = endpoints.map((endpoint2) => mixPart(endpoint2, config2.target, cursors));
+  const mix = endpoints.map((endpoint2) => mixPart(endpoint2, config2.target, cursors, captured.head));
   return runMixedLoad(plan, mix, {
     signal,
     onProgress: progressLine(log, load, "mix", load.durationMs),
     onWindow: (edge) => edge === "start" ? usage.start() : usage.stop()
   });
 }
-function mixAgainstBase({ config: config2, log, signal, usage, cursors }, baseline) {
+function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured }, baseline) {
   const { load, endpoints } = config2;
   const targets = { base: baseline.target, head: config2.target };
   const mixes = {
-    base: endpoints.map((endpoint2) => mixPart(endpoint2, baseline.target, cursors)),
-    head: endpoints.map((endpoint2) => mixPart(endpoint2, config2.target, cursors))
+    base: endpoints.map((endpoint2) => mixPart(endpoint2, baseline.target, cursors, captured.base)),
+    head: endpoints.map((endpoint2) => mixPart(endpoint2, config2.target, cursors, captured.head))
   };
   const first = endpoints[0];
   const plan = (side, warmupMs, durationMs) => loadPlan(first, load, targets[side] + first.path, warmupMs, durationMs);
@@ -65536,13 +65684,193 @@ function mixResult(m) {
     windowMs: m.windowMs
   };
 }
-function mixPart(endpoint2, target, cursors) {
+function mixPart(endpoint2, target, cursors, captured) {
   const templates = endpoint2.templates ?? { headers: {}, dataSets: [] };
-  const source = new RequestSource({ ...endpoint2, target, templates }, cursors);
   const common = { weight: endpoint2.weight ?? 1, expectStatus: endpoint2.expectStatus };
-  if (endpoint2.templates) return { ...common, nextRequest: () => source.next() };
-  const fixed = source.next();
-  return { ...common, nextRequest: () => fixed };
+  if (!endpoint2.templates) {
+    const fixed = new RequestSource({ ...endpoint2, target, templates }, cursors).next();
+    return { ...common, nextRequest: () => fixed };
+  }
+  const sources = captured.map(
+    (values) => new RequestSource({ ...endpoint2, target, templates }, cursors, values)
+  );
+  return { ...common, nextRequest: (connection) => sources[connection % sources.length].next() };
+}
+
+// src/load/setup-requests.ts
+import http from "node:http";
+import https from "node:https";
+
+// src/load/capture.ts
+function extractCapture(source, response) {
+  return "json" in source ? fromJson(source.json, response.body) : fromHeader(source.header, response.headers);
+}
+function fromJson(dotPath, body) {
+  let node2;
+  try {
+    node2 = JSON.parse(body);
+  } catch {
+    return { ok: false, why: `json ${dotPath}: the body is not JSON` };
+  }
+  const steps = dotPath.split(".");
+  for (const [i, step] of steps.entries()) {
+    const at = steps.slice(0, i + 1).join(".");
+    if (Array.isArray(node2)) {
+      if (!/^\d+$/.test(step) || Number(step) >= node2.length)
+        return { ok: false, why: `json ${dotPath}: ${at} is not in a list of ${node2.length}` };
+      node2 = node2[Number(step)];
+    } else if (typeof node2 === "object" && node2 !== null && Object.hasOwn(node2, step)) {
+      node2 = node2[step];
+    } else return { ok: false, why: `json ${dotPath}: the body has no ${at}` };
+  }
+  if (node2 === null || node2 === void 0 || node2 === "")
+    return { ok: false, why: `json ${dotPath}: the value is ${node2 === "" ? "empty" : "null"}` };
+  return { ok: true, value: typeof node2 === "string" ? node2 : JSON.stringify(node2) };
+}
+function fromHeader(name, headers) {
+  const lower = name.toLowerCase();
+  const value = headers[lower];
+  if (value === void 0 || value === "" || Array.isArray(value) && value.length === 0)
+    return { ok: false, why: `header ${lower}: the response has none` };
+  if (lower === "set-cookie") {
+    const cookies = (Array.isArray(value) ? value : [value]).map((c) => c.split(";")[0].trim());
+    return { ok: true, value: cookies.filter((c) => c !== "").join("; ") };
+  }
+  return { ok: true, value: Array.isArray(value) ? value.join(", ") : value };
+}
+
+// src/load/setup-requests.ts
+var BODY_SHOWN_CHARS = 200;
+async function runSetupRequests(run3) {
+  let maps = [/* @__PURE__ */ new Map()];
+  for (const step of run3.steps) {
+    if (step.perConnection) {
+      if (maps.length === 1) maps = Array.from({ length: run3.connections }, () => new Map(maps[0]));
+      for (const [connection, map2] of maps.entries()) await sendStep(run3, step, map2, connection);
+    } else {
+      const got = await sendStep(run3, step, maps[0]);
+      for (const map2 of maps.slice(1)) for (const [name, value] of got) map2.set(name, value);
+    }
+  }
+  return maps;
+}
+async function sendStep(run3, step, captured, connection) {
+  const got = /* @__PURE__ */ new Map();
+  const request2 = renderStep(step, run3.target, run3.cursors, captured);
+  const startedAt = performance.now();
+  const response = await send(request2, run3.requestTimeoutMs).catch((error63) => error63);
+  const latencyMs = performance.now() - startedAt;
+  const result = {
+    name: step.name,
+    ...run3.side ? { side: run3.side } : {},
+    ...connection === void 0 ? {} : { connection },
+    status: response instanceof Error ? 0 : response.status,
+    latencyMs,
+    captured: []
+  };
+  run3.results.push(result);
+  const ofConnection = connection === void 0 ? "" : ` (connection ${connection})`;
+  const failed = (what) => {
+    const body = response instanceof Error ? "" : response.body.slice(0, BODY_SHOWN_CHARS);
+    const where = run3.side ? ` against the ${run3.side}` : "";
+    return new GateError(
+      "service",
+      redactSecrets(
+        `setup "${step.name}"${ofConnection}${where} failed: ${what}${body ? `; body: ${oneLine2(body)}` : ""}`,
+        run3.secrets
+      )
+    );
+  };
+  if (response instanceof Error) throw failed(response.message);
+  const expected2 = step.expectStatus;
+  const ok = expected2 ? expected2.includes(response.status) : response.status >= 200 && response.status < 300;
+  if (!ok) throw failed(`status ${response.status}, expected ${expected2 ? expected2.join(" or ") : "a 2xx"}`);
+  for (const [name, source] of Object.entries(step.capture)) {
+    const extracted = extractCapture(source, response);
+    if (!extracted.ok)
+      throw failed(`status ${response.status}, capture ${name} found nothing (${extracted.why})`);
+    if (/[\r\n]/.test(extracted.value))
+      throw failed(
+        `status ${response.status}, capture ${name} has a line break, which cannot go in a request`
+      );
+    got.set(name, extracted.value);
+    captured.set(name, extracted.value);
+    if (extracted.value.length >= MIN_SECRET_LENGTH) run3.secrets.push(extracted.value);
+    result.captured.push(name);
+  }
+  run3.log.info(
+    `setup ${step.name}${ofConnection}: ${response.status} in ${latencyMs.toFixed(0)} ms` + (result.captured.length > 0 ? `, captured ${result.captured.join(", ")}` : "")
+  );
+  return got;
+}
+var oneLine2 = (text) => text.replace(/\s+/g, " ").trim();
+function renderStep(step, target, cursors, captured) {
+  const { templates } = step;
+  if (!templates)
+    return { method: step.method, url: new URL(target + step.path), headers: step.headers, body: step.body };
+  const rows = /* @__PURE__ */ new Map();
+  for (const set2 of templates.dataSets) {
+    const row = cursors.take(set2);
+    if (!row) throw new GateError("service", `setup "${step.name}": data set ${set2} has no row left`);
+    rows.set(set2, row);
+  }
+  const fill = { rows, seq: cursors.nextSeq(`setup ${step.name}`), random: cursors.random, captured };
+  const path10 = templates.path ? renderText(templates.path, fill, encodeURIComponent) : step.path;
+  const headers = { ...step.headers };
+  for (const [name, template] of Object.entries(templates.headers))
+    headers[name] = renderText(template, fill, asText);
+  const body = templates.body ? renderBody(templates.body, fill) : step.body;
+  return { method: step.method, url: new URL(target + path10), headers, body };
+}
+function send(request2, timeoutMs) {
+  const client = request2.url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const headers = { ...request2.headers };
+    if (request2.body !== void 0) headers["content-length"] = Buffer.byteLength(request2.body);
+    const req = client.request(request2.url, { method: request2.method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => {
+        clearTimeout(timer);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString("utf8")
+        });
+      });
+      res.on("error", reject);
+    });
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer within ${timeoutMs} ms (request-timeout)`)),
+      timeoutMs
+    );
+    req.on("error", (error63) => {
+      clearTimeout(timer);
+      reject(error63);
+    });
+    req.end(request2.body);
+  });
+}
+var NOTHING = { head: [/* @__PURE__ */ new Map()], base: [/* @__PURE__ */ new Map()] };
+async function runGateSetup(config2, result, cursors, log) {
+  const steps = config2.setup;
+  if (!steps || steps.length === 0) return NOTHING;
+  const results = [];
+  result.setup = results;
+  const common = {
+    steps,
+    requestTimeoutMs: config2.load.requestTimeoutMs,
+    connections: config2.load.connections,
+    cursors,
+    secrets: config2.secrets,
+    log,
+    results
+  };
+  if (!config2.baseline)
+    return { head: await runSetupRequests({ ...common, target: config2.target }), base: [/* @__PURE__ */ new Map()] };
+  const head = await runSetupRequests({ ...common, target: config2.target, side: "head" });
+  const base = await runSetupRequests({ ...common, target: config2.baseline.target, side: "base" });
+  return { head, base };
 }
 
 // src/service/lifecycle.ts
@@ -65551,8 +65879,8 @@ import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import path6 from "node:path";
 
 // src/service/readiness.ts
-import http from "node:http";
-import https from "node:https";
+import http2 from "node:http";
+import https2 from "node:https";
 import net from "node:net";
 
 // src/service/health.ts
@@ -65588,7 +65916,7 @@ function describeUnhealthyDependencies(report) {
 // src/service/readiness.ts
 function probeHealth(url2, timeoutMs) {
   return new Promise((resolve) => {
-    const get = url2.startsWith("https:") ? https.get : http.get;
+    const get = url2.startsWith("https:") ? https2.get : http2.get;
     const request2 = get(url2, { agent: false, timeout: timeoutMs, rejectUnauthorized: false }, (response) => {
       let body = "";
       response.setEncoding("utf8");
@@ -65840,12 +66168,13 @@ async function runGate(config2, options) {
   const cursors = new DataCursors(config2.data ?? {});
   try {
     await bootServices(config2, workDir, result, started, options);
+    const captured = await runGateSetup(config2, result, cursors, log);
     const mixed = config2.load.mode === "mixed";
-    if (mixed) await loadTogether(config2, started, result, { ...options, cursors });
+    if (mixed) await loadTogether(config2, started, result, { ...options, cursors, captured });
     for (const endpoint2 of mixed ? [] : config2.endpoints) {
       const measured = await log.group(
         `Load ${endpoint2.name}`,
-        () => measureEndpoint(config2, endpoint2, started, { ...options, cursors })
+        () => measureEndpoint(config2, endpoint2, started, { ...options, cursors, captured })
       );
       result.warnings.push(...dataWarnings(measured));
       result.endpoints.push(measured);
@@ -65915,8 +66244,16 @@ async function measureEndpoint(config2, endpoint2, started, options) {
   for (const s of started) void s.process.exited.then(onAbort);
   const head = started.find((s) => s.role === "head")?.process;
   const usage = usageWindow(head && new ResourceMonitor(head.pid));
-  const { cursors } = options;
-  const run3 = { config: config2, endpoint: endpoint2, log: options.log, signal: stopLoad.signal, usage, cursors };
+  const { cursors, captured } = options;
+  const run3 = {
+    config: config2,
+    endpoint: endpoint2,
+    log: options.log,
+    signal: stopLoad.signal,
+    usage,
+    cursors,
+    captured
+  };
   let measurement;
   let rounds;
   try {
@@ -65958,20 +66295,21 @@ function measureAlone({
   log,
   signal,
   usage,
-  cursors
+  cursors,
+  captured
 }) {
   const { load } = config2;
   log.info(
     `${endpoint2.method} ${endpoint2.url}: ${formatMs(load.warmupMs)} warmup, ${formatMs(load.durationMs)} measured, ${describeShape(load)}`
   );
   const plan = loadPlan(endpoint2, load, endpoint2.url, load.warmupMs, load.durationMs);
-  return runLoad(withTemplates(plan, endpoint2, config2.target, cursors), {
+  return runLoad(withTemplates(plan, endpoint2, config2.target, cursors, captured.head), {
     signal,
     onProgress: progressLine(log, load, endpoint2.name, load.durationMs),
     onWindow: (edge) => edge === "start" ? usage.start() : usage.stop()
   });
 }
-function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal, usage, cursors }, baseline) {
+function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal, usage, cursors, captured }, baseline) {
   const { load } = config2;
   const urls = { base: baseline.target + endpoint2.path, head: endpoint2.url };
   const labels = { base: `${endpoint2.name} (base)`, head: endpoint2.name };
@@ -65980,7 +66318,8 @@ function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal,
     loadPlan(endpoint2, load, urls[side], warmupMs, durationMs),
     endpoint2,
     targets[side],
-    cursors
+    cursors,
+    captured[side]
   );
   log.info(
     `${endpoint2.method} ${endpoint2.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
@@ -66018,7 +66357,7 @@ function exitCodeForResult(result) {
 async function runFromConfigFile(options) {
   const config2 = await loadConfigFile(options.configPath, options.env);
   options.onConfig?.(config2);
-  const log = redactingLogger(options.log, config2.secrets);
+  const log = redactingLogger(options.log, config2.secrets, config2.setup !== void 0);
   const prepared = await prepareBaseline(config2, options.env, log).catch((error63) => {
     if (error63 instanceof GateError && error63.kind === "service") return error63;
     throw error63;
@@ -66044,8 +66383,8 @@ async function writeText(file2, text) {
   await mkdir3(path8.dirname(path8.resolve(file2)), { recursive: true });
   await writeFile3(file2, text);
 }
-function redactingLogger(log, secrets) {
-  if (secrets.length === 0) return log;
+function redactingLogger(log, secrets, setup) {
+  if (secrets.length === 0 && !setup) return log;
   const clean = (text) => redactSecrets(text, secrets);
   return {
     info: (message) => log.info(clean(message)),
