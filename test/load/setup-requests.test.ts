@@ -118,6 +118,23 @@ describe('setup requests', () => {
     expect(outcome.log).toContain('setup log in: 200 in');
   });
 
+  it('fills the token into a mixed load too: every endpoint of the mix is authorized', async () => {
+    const auth = await authServer();
+    const mixed = 'load: { mode: mixed, connections: 2, warmup: 0s, duration: 1s, request-timeout: 2s }';
+    const endpoints = `${me.trimEnd()}\n    weight: 3\n  - { name: nothing here, path: /missing, expect-status: 404 }\n`;
+    const outcome = await run(`target: ${auth.server.url}\n${mixed}\n${login}${endpoints}`);
+    expect(outcome.result.reason).toBeUndefined();
+    expect(auth.issued).toHaveLength(1);
+    const [meResult, missing] = outcome.result.endpoints;
+    expect(meResult!.requests).toBeGreaterThan(10);
+    expect(meResult!.errors).toBe(0);
+    expect(missing!.requests).toBeGreaterThan(3);
+    expect(auth.me.authorized).toBe(auth.me.total);
+    expect(outcome.result.mix?.requests).toBe(meResult!.requests + missing!.requests);
+    for (const text of [outcome.json, outcome.markdown, outcome.terminal, outcome.log])
+      expect(text).not.toContain(auth.issued[0]);
+  });
+
   it('ends the run at a failed login: exit 3, the step, its status and the body redacted', async () => {
     const auth = await authServer(401);
     const outcome = await run(`target: ${auth.server.url}\n${load}\n${login}${me}`);
