@@ -40,6 +40,8 @@ const STACKS: Record<string, Stack> = {
     // Its command runs ${PYTHON:-python3}: the Python that has uvicorn.
     prepare: async () => ({ PYTHON: pythonWith('uvicorn') ?? 'python3' }),
   },
+  // Node; its config reads the login's password from the environment, as a real one would.
+  'node-api': { missing: () => undefined, prepare: async () => ({ API_PASSWORD: 'example-password-1' }) },
   'python-redis': {
     missing: () => {
       const absent = [
