@@ -36683,6 +36683,215 @@ function judgeRounds({ base, head }, maxRegression) {
   };
 }
 
+// src/service/service-process.ts
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import path3 from "node:path";
+
+// src/service/output-lines.ts
+import { StringDecoder } from "node:string_decoder";
+var MAX_LINE_CHARS = 64 * 1024;
+function readLines(stream, take) {
+  const decoder = new StringDecoder("utf8");
+  let partial2 = "";
+  stream.on("data", (chunk) => {
+    const lines = (partial2 + decoder.write(chunk)).split("\n");
+    partial2 = lines.pop() ?? "";
+    for (const line of lines) take(line);
+    if (partial2.length > MAX_LINE_CHARS) {
+      take(partial2);
+      partial2 = "";
+    }
+  });
+  return { partial: () => partial2 };
+}
+
+// src/service/process-group.ts
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+function parseProcStat(text) {
+  const close = text.lastIndexOf(")");
+  if (close < 0) return void 0;
+  const pid = Number(text.slice(0, text.indexOf(" ")));
+  const fields = text.slice(close + 2).split(" ");
+  const field = (n) => Number(fields[n - 3]);
+  return {
+    pid,
+    state: fields[0] ?? "?",
+    ppid: field(4),
+    pgrp: field(5),
+    cpuTicks: field(14) + field(15),
+    childCpuTicks: field(16) + field(17),
+    rssPages: field(24)
+  };
+}
+function readAllProcesses() {
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return void 0;
+  }
+  const stats = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseProcStat(readFileSync2(`/proc/${entry}/stat`, "utf8"));
+      if (stat) stats.push(stat);
+    } catch {
+    }
+  }
+  return stats;
+}
+function groupAlive(pgid) {
+  const all = readAllProcesses();
+  if (all) return all.some((p) => p.pgrp === pgid && p.state !== "Z" && p.state !== "X");
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/service/service-process.ts
+var AFTER_KILL_WAIT_MS = 5e3;
+function describeStop({ how, stopTimeoutMs }, exit) {
+  const noStop = `did not stop within ${formatMs(stopTimeoutMs)} of SIGTERM`;
+  switch (how) {
+    case "gone":
+      return exit ? `had already stopped (${describeExit(exit)})` : "had already stopped";
+    case "term":
+      return "stopped by SIGTERM";
+    case "kill":
+      return `${noStop}; killed with SIGKILL`;
+    case "stuck":
+      return `${noStop}, and was still running ${formatMs(AFTER_KILL_WAIT_MS)} after SIGKILL`;
+  }
+}
+var TAIL_LINES = 200;
+function describeExit(exit) {
+  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+var liveGroups = /* @__PURE__ */ new Set();
+function killServicesNow() {
+  for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
+}
+function startService(config2, logFile, redact = (line) => line) {
+  mkdirSync(path3.dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile, { flags: "a" });
+  const child = spawnGroup(config2, log);
+  const pid = child.pid;
+  liveGroups.add(pid);
+  const output2 = captureOutput(child, log, redact);
+  let exitInfo;
+  const exited = new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+    child.on("error", () => {
+      exitInfo ??= { code: 127, signal: null };
+      resolve(exitInfo);
+    });
+  });
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      const outcome = await stopGroup(pid, config2.stopTimeoutMs);
+      await Promise.race([exited, deadline(1e3)]);
+      output2.flush();
+      await new Promise((resolve) => log.end(resolve));
+      return outcome;
+    })();
+    return stopping;
+  };
+  return {
+    pid,
+    logFile,
+    exited,
+    exit: () => exitInfo,
+    logTail: output2.logTail,
+    watchOutput: output2.watchOutput,
+    stop
+  };
+}
+function spawnGroup(config2, log) {
+  let child;
+  try {
+    child = spawn("/bin/sh", ["-c", config2.command], {
+      cwd: config2.cwd,
+      env: { ...process.env, ...config2.env },
+      // Its own process group, so teardown reaches every child and grandchild.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+  } catch (error62) {
+    log.end();
+    throw serviceError(`service.command could not be started: ${error62.message}`);
+  }
+  if (child.pid === void 0) {
+    log.end();
+    throw serviceError(`service.command could not be started in ${config2.cwd} (does the folder exist?)`);
+  }
+  return child;
+}
+function captureOutput(child, log, redact) {
+  const tail = [];
+  const watches = [];
+  const takeLine = (line) => {
+    log.write(`${redact(line)}
+`);
+    for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  const streams = [child.stdout, child.stderr].map((stream) => readLines(stream, takeLine));
+  const partials = () => streams.map((s) => s.partial()).filter((p) => p !== "");
+  return {
+    logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
+    watchOutput: (text) => {
+      const inPartial = () => partials().some((line) => line.includes(text));
+      const watch = { text, seen: tail.some((line) => line.includes(text)) || inPartial() };
+      watches.push(watch);
+      return () => watch.seen || inPartial();
+    },
+    flush: () => {
+      for (const line of partials()) log.write(redact(line));
+    }
+  };
+}
+async function stopGroup(pid, stopTimeoutMs) {
+  const outcome = await signalUntilGone(pid, stopTimeoutMs);
+  if (!groupAlive(pid)) liveGroups.delete(pid);
+  return { how: outcome, stopTimeoutMs };
+}
+async function signalUntilGone(pid, stopTimeoutMs) {
+  if (!groupAlive(pid)) return "gone";
+  signalGroup(pid, "SIGTERM");
+  const graceOver = await Promise.race([
+    groupGone(pid).then(() => false),
+    deadline(stopTimeoutMs).then(() => true)
+  ]);
+  if (!graceOver) return "term";
+  signalGroup(pid, "SIGKILL");
+  const gone = await Promise.race([
+    groupGone(pid).then(() => true),
+    deadline(AFTER_KILL_WAIT_MS).then(() => false)
+  ]);
+  return gone ? "kill" : "stuck";
+}
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+async function groupGone(pid) {
+  while (groupAlive(pid)) await delay(20);
+}
+var delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var deadline = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 // src/gate-parts.ts
 function usageWindow(monitor) {
   let usage;
@@ -36707,6 +36916,20 @@ function progressLine(log, load, label2, totalMs) {
 }
 function describeShape(load) {
   return load.ratePerSecond ? `${load.ratePerSecond} req/s over ${load.connections} connections` : `${load.connections} connections`;
+}
+function completeEndpointResult(result, judged, started, log) {
+  if (judged) {
+    result.baseline = judged.baseline;
+    result.checks.push(judged.check);
+    result.problems.push(...judged.problems);
+  }
+  for (const s of started) {
+    const exit = s.process.exit();
+    if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
+  }
+  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+  logSummary(log, result);
+  return result;
 }
 function logSummary(log, result) {
   const change = result.baseline?.p95 ? `, p95 change ${formatPercent(result.baseline.p95.change.change)}` : "";
@@ -37547,55 +37770,6 @@ var LoadRun = class {
 
 // src/service/resources.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-
-// src/service/process-group.ts
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
-function parseProcStat(text) {
-  const close = text.lastIndexOf(")");
-  if (close < 0) return void 0;
-  const pid = Number(text.slice(0, text.indexOf(" ")));
-  const fields = text.slice(close + 2).split(" ");
-  const field = (n) => Number(fields[n - 3]);
-  return {
-    pid,
-    state: fields[0] ?? "?",
-    ppid: field(4),
-    pgrp: field(5),
-    cpuTicks: field(14) + field(15),
-    childCpuTicks: field(16) + field(17),
-    rssPages: field(24)
-  };
-}
-function readAllProcesses() {
-  let entries;
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return void 0;
-  }
-  const stats = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = parseProcStat(readFileSync2(`/proc/${entry}/stat`, "utf8"));
-      if (stat) stats.push(stat);
-    } catch {
-    }
-  }
-  return stats;
-}
-function groupAlive(pgid) {
-  const all = readAllProcesses();
-  if (all) return all.some((p) => p.pgrp === pgid && p.state !== "Z" && p.state !== "X");
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// src/service/resources.ts
 var TICKS_PER_SECOND = 100;
 function serviceProcesses(all, leaderPid) {
   const members2 = /* @__PURE__ */ new Set();
@@ -37703,168 +37877,6 @@ var ResourceMonitor = class {
     if (sample.rssBytes > this.peakRssBytes) this.peakRssBytes = sample.rssBytes;
   }
 };
-
-// src/service/service-process.ts
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
-import path3 from "node:path";
-
-// src/service/output-lines.ts
-import { StringDecoder } from "node:string_decoder";
-var MAX_LINE_CHARS = 64 * 1024;
-function readLines(stream, take) {
-  const decoder = new StringDecoder("utf8");
-  let partial2 = "";
-  stream.on("data", (chunk) => {
-    const lines = (partial2 + decoder.write(chunk)).split("\n");
-    partial2 = lines.pop() ?? "";
-    for (const line of lines) take(line);
-    if (partial2.length > MAX_LINE_CHARS) {
-      take(partial2);
-      partial2 = "";
-    }
-  });
-  return { partial: () => partial2 };
-}
-
-// src/service/service-process.ts
-var AFTER_KILL_WAIT_MS = 5e3;
-function describeStop({ how, stopTimeoutMs }, exit) {
-  const noStop = `did not stop within ${formatMs(stopTimeoutMs)} of SIGTERM`;
-  switch (how) {
-    case "gone":
-      return exit ? `had already stopped (${describeExit(exit)})` : "had already stopped";
-    case "term":
-      return "stopped by SIGTERM";
-    case "kill":
-      return `${noStop}; killed with SIGKILL`;
-    case "stuck":
-      return `${noStop}, and was still running ${formatMs(AFTER_KILL_WAIT_MS)} after SIGKILL`;
-  }
-}
-var TAIL_LINES = 200;
-function describeExit(exit) {
-  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-var liveGroups = /* @__PURE__ */ new Set();
-function killServicesNow() {
-  for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
-}
-function startService(config2, logFile, redact = (line) => line) {
-  mkdirSync(path3.dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile, { flags: "a" });
-  const child = spawnGroup(config2, log);
-  const pid = child.pid;
-  liveGroups.add(pid);
-  const output2 = captureOutput(child, log, redact);
-  let exitInfo;
-  const exited = new Promise((resolve) => {
-    child.on("exit", (code, signal) => {
-      exitInfo = { code, signal };
-      resolve(exitInfo);
-    });
-    child.on("error", () => {
-      exitInfo ??= { code: 127, signal: null };
-      resolve(exitInfo);
-    });
-  });
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      const outcome = await stopGroup(pid, config2.stopTimeoutMs);
-      await Promise.race([exited, deadline(1e3)]);
-      output2.flush();
-      await new Promise((resolve) => log.end(resolve));
-      return outcome;
-    })();
-    return stopping;
-  };
-  return {
-    pid,
-    logFile,
-    exited,
-    exit: () => exitInfo,
-    logTail: output2.logTail,
-    watchOutput: output2.watchOutput,
-    stop
-  };
-}
-function spawnGroup(config2, log) {
-  let child;
-  try {
-    child = spawn("/bin/sh", ["-c", config2.command], {
-      cwd: config2.cwd,
-      env: { ...process.env, ...config2.env },
-      // Its own process group, so teardown reaches every child and grandchild.
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-  } catch (error62) {
-    log.end();
-    throw serviceError(`service.command could not be started: ${error62.message}`);
-  }
-  if (child.pid === void 0) {
-    log.end();
-    throw serviceError(`service.command could not be started in ${config2.cwd} (does the folder exist?)`);
-  }
-  return child;
-}
-function captureOutput(child, log, redact) {
-  const tail = [];
-  const watches = [];
-  const takeLine = (line) => {
-    log.write(`${redact(line)}
-`);
-    for (const watch of watches) if (!watch.seen && line.includes(watch.text)) watch.seen = true;
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
-  };
-  const streams = [child.stdout, child.stderr].map((stream) => readLines(stream, takeLine));
-  const partials = () => streams.map((s) => s.partial()).filter((p) => p !== "");
-  return {
-    logTail: (lines = 30) => [...tail, ...partials()].slice(-lines),
-    watchOutput: (text) => {
-      const inPartial = () => partials().some((line) => line.includes(text));
-      const watch = { text, seen: tail.some((line) => line.includes(text)) || inPartial() };
-      watches.push(watch);
-      return () => watch.seen || inPartial();
-    },
-    flush: () => {
-      for (const line of partials()) log.write(redact(line));
-    }
-  };
-}
-async function stopGroup(pid, stopTimeoutMs) {
-  const outcome = await signalUntilGone(pid, stopTimeoutMs);
-  if (!groupAlive(pid)) liveGroups.delete(pid);
-  return { how: outcome, stopTimeoutMs };
-}
-async function signalUntilGone(pid, stopTimeoutMs) {
-  if (!groupAlive(pid)) return "gone";
-  signalGroup(pid, "SIGTERM");
-  const graceOver = await Promise.race([
-    groupGone(pid).then(() => false),
-    deadline(stopTimeoutMs).then(() => true)
-  ]);
-  if (!graceOver) return "term";
-  signalGroup(pid, "SIGKILL");
-  const gone = await Promise.race([
-    groupGone(pid).then(() => true),
-    deadline(AFTER_KILL_WAIT_MS).then(() => false)
-  ]);
-  return gone ? "kill" : "stuck";
-}
-function signalGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
-}
-async function groupGone(pid) {
-  while (groupAlive(pid)) await delay(20);
-}
-var delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-var deadline = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 // src/slo/evaluate.ts
 var DEFINITIONS = [
@@ -38192,18 +38204,7 @@ async function measureMix(config2, started, options) {
     result.weight = endpoint.weight ?? 1;
     addDataUse(result, endpoint, part, cursors);
     const judged = config2.baseline && rounds && judgeRounds(partRounds(rounds, i), endpoint.maxRegression ?? config2.baseline.maxRegression);
-    if (judged) {
-      result.baseline = judged.baseline;
-      result.checks.push(judged.check);
-      result.problems.push(...judged.problems);
-    }
-    for (const s of started) {
-      const exit = s.process.exit();
-      if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
-    }
-    result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
-    logSummary(log, result);
-    return result;
+    return completeEndpointResult(result, judged || void 0, started, log);
   });
   const total = mixResult(measured.total);
   log.info(
@@ -38933,21 +38934,8 @@ async function measureEndpoint(config2, endpoint, started, options) {
     usage.usage
   );
   addDataUse(result, endpoint, measurement, cursors);
-  if (config2.baseline && rounds) {
-    const judged = judgeRounds(rounds, endpoint.maxRegression ?? config2.baseline.maxRegression);
-    if (judged) {
-      result.baseline = judged.baseline;
-      result.checks.push(judged.check);
-      result.problems.push(...judged.problems);
-    }
-  }
-  for (const s of started) {
-    const exit = s.process.exit();
-    if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
-  }
-  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
-  logSummary(options.log, result);
-  return result;
+  const judged = config2.baseline && rounds ? judgeRounds(rounds, endpoint.maxRegression ?? config2.baseline.maxRegression) : void 0;
+  return completeEndpointResult(result, judged, started, options.log);
 }
 function measureAlone({
   config: config2,

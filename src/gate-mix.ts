@@ -10,7 +10,7 @@ import { runRounds, judgeRounds, type RoundWindows, type Side } from './baseline
 import {
   describeShape,
   loadPlan,
-  logSummary,
+  completeEndpointResult,
   progressLine,
   usageWindow,
   type UsageWindow,
@@ -98,18 +98,7 @@ async function measureMix(
       config.baseline &&
       rounds &&
       judgeRounds(partRounds(rounds, i), endpoint.maxRegression ?? config.baseline.maxRegression);
-    if (judged) {
-      result.baseline = judged.baseline;
-      result.checks.push(judged.check);
-      result.problems.push(...judged.problems);
-    }
-    for (const s of started) {
-      const exit = s.process.exit();
-      if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
-    }
-    result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
-    logSummary(log, result);
-    return result;
+    return completeEndpointResult(result, judged || undefined, started, log);
   });
   const total = mixResult(measured.total);
   log.info(

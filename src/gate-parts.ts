@@ -2,12 +2,15 @@
  * What the gate's two ways of loading (one endpoint at a time in gate.ts, all at once in gate-mix.ts) share:
  * the resource window, the progress lines and the summary line.
  */
+import type { BaselineVerdict } from './baseline/rounds.js';
 import type { EndpointConfig, GateConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import type { LoadPlan, LoadProgress } from './load/run-load.js';
 import { formatMs, formatPercent } from './report/format.js';
 import type { EndpointResult } from './report/model.js';
+import type { StartedService } from './service/lifecycle.js';
 import type { ResourceMonitor, ResourceUsage } from './service/resources.js';
+import { describeExit } from './service/service-process.js';
 
 /** The head's resource usage over a span of windows: started once, kept from the first stop. */
 export interface UsageWindow {
@@ -45,6 +48,30 @@ export function describeShape(load: GateConfig['load']): string {
   return load.ratePerSecond
     ? `${load.ratePerSecond} req/s over ${load.connections} connections`
     : `${load.connections} connections`;
+}
+
+/**
+ * The last steps of an endpoint's result, loaded alone or in a mix: its comparison with the base, the
+ * services that died meanwhile, whether it passed, and its summary line.
+ */
+export function completeEndpointResult(
+  result: EndpointResult,
+  judged: BaselineVerdict | undefined,
+  started: readonly StartedService[],
+  log: Logger,
+): EndpointResult {
+  if (judged) {
+    result.baseline = judged.baseline;
+    result.checks.push(judged.check);
+    result.problems.push(...judged.problems);
+  }
+  for (const s of started) {
+    const exit = s.process.exit();
+    if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
+  }
+  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
+  logSummary(log, result);
+  return result;
 }
 
 export function logSummary(log: Logger, result: EndpointResult): void {

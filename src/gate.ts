@@ -12,7 +12,7 @@ import { GateError } from './errors.js';
 import {
   describeShape,
   loadPlan,
-  logSummary,
+  completeEndpointResult,
   progressLine,
   usageWindow,
   type UsageWindow,
@@ -190,21 +190,11 @@ async function measureEndpoint(
     usage.usage,
   );
   addDataUse(result, endpoint, measurement, cursors);
-  if (config.baseline && rounds) {
-    const judged = judgeRounds(rounds, endpoint.maxRegression ?? config.baseline.maxRegression);
-    if (judged) {
-      result.baseline = judged.baseline;
-      result.checks.push(judged.check);
-      result.problems.push(...judged.problems);
-    }
-  }
-  for (const s of started) {
-    const exit = s.process.exit();
-    if (exit) result.problems.push(`${s.name} ${describeExit(exit)} during the run`);
-  }
-  result.passed = result.problems.length === 0 && result.checks.every((c) => c.passed);
-  logSummary(options.log, result);
-  return result;
+  const judged =
+    config.baseline && rounds
+      ? judgeRounds(rounds, endpoint.maxRegression ?? config.baseline.maxRegression)
+      : undefined;
+  return completeEndpointResult(result, judged, started, options.log);
 }
 
 /** The endpoint on its own: a warmup, then one measured window. */
