@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load-config.js';
 import type { EndpointConfig, GateConfig, SloTargets } from '../../src/config/types.js';
+import { EXAMPLE_ENV } from '../helpers/example-env.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/good-configs/', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -258,7 +259,7 @@ describe('shipped examples', async () => {
   });
 
   it.each(examples)('examples/%s loads', async (name) => {
-    const config = await loadConfigFile(path.join(EXAMPLES, name), {});
+    const config = await loadConfigFile(path.join(EXAMPLES, name), EXAMPLE_ENV);
     expect(config.endpoints.length).toBeGreaterThan(0);
   });
 });

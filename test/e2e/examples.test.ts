@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { inCi, onPath, pythonWith } from '../helpers/runtimes.js';
+import { EXAMPLE_ENV } from '../helpers/example-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -41,7 +42,7 @@ const STACKS: Record<string, Stack> = {
     prepare: async () => ({ PYTHON: pythonWith('uvicorn') ?? 'python3' }),
   },
   // Node; its config reads the login's password from the environment, as a real one would.
-  'node-api': { missing: () => undefined, prepare: async () => ({ API_PASSWORD: 'example-password-1' }) },
+  'node-api': { missing: () => undefined, prepare: async () => EXAMPLE_ENV },
   'python-redis': {
     missing: () => {
       const absent = [
