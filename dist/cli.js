@@ -36893,6 +36893,17 @@ var delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 var deadline = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 // src/gate-parts.ts
+function roundUsageEdges(usage, side, round, rounds) {
+  return (edge) => {
+    if (side !== "head") return;
+    if (edge === "start" && round === 0) usage.start();
+    if (edge === "end" && round === rounds - 1) usage.stop();
+  };
+}
+function p95Text(latenciesMs) {
+  const summary = latenciesMs && summarizeLatencies(latenciesMs);
+  return summary ? formatMs(summary.p95) : "n/a";
+}
 function usageWindow(monitor) {
   let usage;
   return {
@@ -38239,10 +38250,6 @@ function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured
   log.info(
     `${endpoints.length} endpoints together, by weight: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
   );
-  const p95 = (m) => {
-    const summary = m && summarizeLatencies(m.total.latenciesMs);
-    return summary ? formatMs(summary.p95) : "n/a";
-  };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
       await runMixedLoad(plan(side, load.warmupMs, 0), mixes[side], {
@@ -38252,14 +38259,12 @@ function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured
     },
     measure: (side, round) => runMixedLoad(plan(side, 0, baseline.roundDurationMs), mixes[side], {
       signal,
-      onWindow: (edge) => {
-        if (side !== "head") return;
-        if (edge === "start" && round === 0) usage.start();
-        if (edge === "end" && round === baseline.rounds - 1) usage.stop();
-      }
+      onWindow: roundUsageEdges(usage, side, round, baseline.rounds)
     }),
     stopped: () => signal.aborted,
-    onRound: (round, base, head) => log.info(`  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95(base)}, head ${p95(head)}`)
+    onRound: (round, base, head) => log.info(
+      `  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95Text(base?.total.latenciesMs)}, head ${p95Text(head?.total.latenciesMs)}`
+    )
   });
 }
 function partRounds(rounds, part) {
@@ -38972,10 +38977,6 @@ function measureAgainstBase({ config: config2, endpoint, log, signal, usage, cur
   log.info(
     `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
   );
-  const p95 = (m) => {
-    const summary = m && summarizeLatencies(m.latenciesMs);
-    return summary ? formatMs(summary.p95) : "n/a";
-  };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
       await runLoad(plan(side, load.warmupMs, 0), {
@@ -38985,14 +38986,12 @@ function measureAgainstBase({ config: config2, endpoint, log, signal, usage, cur
     },
     measure: (side, round) => runLoad(plan(side, 0, baseline.roundDurationMs), {
       signal,
-      onWindow: (edge) => {
-        if (side !== "head") return;
-        if (edge === "start" && round === 0) usage.start();
-        if (edge === "end" && round === baseline.rounds - 1) usage.stop();
-      }
+      onWindow: roundUsageEdges(usage, side, round, baseline.rounds)
     }),
     stopped: () => signal.aborted,
-    onRound: (round, base, head) => log.info(`  round ${round + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`)
+    onRound: (round, base, head) => log.info(
+      `  round ${round + 1}/${baseline.rounds}: p95 base ${p95Text(base?.latenciesMs)}, head ${p95Text(head?.latenciesMs)}`
+    )
   });
 }
 

@@ -64297,6 +64297,17 @@ var delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 var deadline = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 // src/gate-parts.ts
+function roundUsageEdges(usage, side, round2, rounds) {
+  return (edge) => {
+    if (side !== "head") return;
+    if (edge === "start" && round2 === 0) usage.start();
+    if (edge === "end" && round2 === rounds - 1) usage.stop();
+  };
+}
+function p95Text(latenciesMs) {
+  const summary2 = latenciesMs && summarizeLatencies(latenciesMs);
+  return summary2 ? formatMs(summary2.p95) : "n/a";
+}
 function usageWindow(monitor) {
   let usage;
   return {
@@ -65643,10 +65654,6 @@ function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured
   log.info(
     `${endpoints.length} endpoints together, by weight: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
   );
-  const p95 = (m) => {
-    const summary2 = m && summarizeLatencies(m.total.latenciesMs);
-    return summary2 ? formatMs(summary2.p95) : "n/a";
-  };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
       await runMixedLoad(plan(side, load.warmupMs, 0), mixes[side], {
@@ -65656,14 +65663,12 @@ function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured
     },
     measure: (side, round2) => runMixedLoad(plan(side, 0, baseline.roundDurationMs), mixes[side], {
       signal,
-      onWindow: (edge) => {
-        if (side !== "head") return;
-        if (edge === "start" && round2 === 0) usage.start();
-        if (edge === "end" && round2 === baseline.rounds - 1) usage.stop();
-      }
+      onWindow: roundUsageEdges(usage, side, round2, baseline.rounds)
     }),
     stopped: () => signal.aborted,
-    onRound: (round2, base, head) => log.info(`  round ${round2 + 1}/${baseline.rounds}: mix p95 base ${p95(base)}, head ${p95(head)}`)
+    onRound: (round2, base, head) => log.info(
+      `  round ${round2 + 1}/${baseline.rounds}: mix p95 base ${p95Text(base?.total.latenciesMs)}, head ${p95Text(head?.total.latenciesMs)}`
+    )
   });
 }
 function partRounds(rounds, part) {
@@ -66314,10 +66319,6 @@ function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal,
   log.info(
     `${endpoint2.method} ${endpoint2.path}: base ${baseline.target} against head ${config2.target}, ${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`
   );
-  const p95 = (m) => {
-    const summary2 = m && summarizeLatencies(m.latenciesMs);
-    return summary2 ? formatMs(summary2.p95) : "n/a";
-  };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
       await runLoad(plan(side, load.warmupMs, 0), {
@@ -66327,14 +66328,12 @@ function measureAgainstBase({ config: config2, endpoint: endpoint2, log, signal,
     },
     measure: (side, round2) => runLoad(plan(side, 0, baseline.roundDurationMs), {
       signal,
-      onWindow: (edge) => {
-        if (side !== "head") return;
-        if (edge === "start" && round2 === 0) usage.start();
-        if (edge === "end" && round2 === baseline.rounds - 1) usage.stop();
-      }
+      onWindow: roundUsageEdges(usage, side, round2, baseline.rounds)
     }),
     stopped: () => signal.aborted,
-    onRound: (round2, base, head) => log.info(`  round ${round2 + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`)
+    onRound: (round2, base, head) => log.info(
+      `  round ${round2 + 1}/${baseline.rounds}: p95 base ${p95Text(base?.latenciesMs)}, head ${p95Text(head?.latenciesMs)}`
+    )
   });
 }
 

@@ -11,6 +11,8 @@ import {
   describeShape,
   loadPlan,
   completeEndpointResult,
+  p95Text,
+  roundUsageEdges,
   progressLine,
   usageWindow,
   type UsageWindow,
@@ -153,10 +155,6 @@ function mixAgainstBase(
     `${endpoints.length} endpoints together, by weight: base ${baseline.target} against head ${config.target}, ` +
       `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`,
   );
-  const p95 = (m: MixedMeasurement | undefined) => {
-    const summary = m && summarizeLatencies(m.total.latenciesMs);
-    return summary ? formatMs(summary.p95) : 'n/a';
-  };
   return runRounds<MixedMeasurement>(baseline.rounds, {
     warm: async (side) => {
       await runMixedLoad(plan(side, load.warmupMs, 0), mixes[side], {
@@ -167,16 +165,13 @@ function mixAgainstBase(
     measure: (side, round) =>
       runMixedLoad(plan(side, 0, baseline.roundDurationMs), mixes[side], {
         signal,
-        onWindow: (edge) => {
-          // Resources are the head's: sampled over its windows only.
-          if (side !== 'head') return;
-          if (edge === 'start' && round === 0) usage.start();
-          if (edge === 'end' && round === baseline.rounds - 1) usage.stop();
-        },
+        onWindow: roundUsageEdges(usage, side, round, baseline.rounds),
       }),
     stopped: () => signal.aborted,
     onRound: (round, base, head) =>
-      log.info(`  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95(base)}, head ${p95(head)}`),
+      log.info(
+        `  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95Text(base?.total.latenciesMs)}, head ${p95Text(head?.total.latenciesMs)}`,
+      ),
   });
 }
 

@@ -9,6 +9,7 @@ import type { LoadPlan, LoadProgress } from './load/run-load.js';
 import { formatMs, formatPercent } from './report/format.js';
 import type { EndpointResult } from './report/model.js';
 import type { StartedService } from './service/lifecycle.js';
+import { summarizeLatencies } from './stats/latency-summary.js';
 import type { ResourceMonitor, ResourceUsage } from './service/resources.js';
 import { describeExit } from './service/service-process.js';
 
@@ -17,6 +18,29 @@ export interface UsageWindow {
   start(): void;
   stop(): void;
   readonly usage: ResourceUsage | undefined;
+}
+
+/**
+ * In alternating rounds, the head's resources are sampled over its own windows only: from the opening of
+ * its first round's window to the close of its last.
+ */
+export function roundUsageEdges(
+  usage: UsageWindow,
+  side: 'base' | 'head',
+  round: number,
+  rounds: number,
+): (edge: 'start' | 'end') => void {
+  return (edge) => {
+    if (side !== 'head') return;
+    if (edge === 'start' && round === 0) usage.start();
+    if (edge === 'end' && round === rounds - 1) usage.stop();
+  };
+}
+
+/** A window's p95 for a progress line; "n/a" without one. */
+export function p95Text(latenciesMs: Float64Array | undefined): string {
+  const summary = latenciesMs && summarizeLatencies(latenciesMs);
+  return summary ? formatMs(summary.p95) : 'n/a';
 }
 
 export function usageWindow(monitor: ResourceMonitor | undefined): UsageWindow {

@@ -13,6 +13,8 @@ import {
   describeShape,
   loadPlan,
   completeEndpointResult,
+  p95Text,
+  roundUsageEdges,
   progressLine,
   usageWindow,
   type UsageWindow,
@@ -28,7 +30,6 @@ import type { EndpointResult, GateResult } from './report/model.js';
 import { bootService, stopServices, type StartedService } from './service/lifecycle.js';
 import { ResourceMonitor } from './service/resources.js';
 import { describeExit } from './service/service-process.js';
-import { summarizeLatencies } from './stats/latency-summary.js';
 import { decideVerdict } from './verdict/decide.js';
 import { emptyWindow, toEndpointResult } from './verdict/endpoint-result.js';
 import { fixedRateWarnings } from './verdict/load-warnings.js';
@@ -240,10 +241,6 @@ function measureAgainstBase(
     `${endpoint.method} ${endpoint.path}: base ${baseline.target} against head ${config.target}, ` +
       `${baseline.rounds} rounds of ${formatMs(baseline.roundDurationMs)} each, ${describeShape(load)}`,
   );
-  const p95 = (m: LoadMeasurement | undefined) => {
-    const summary = m && summarizeLatencies(m.latenciesMs);
-    return summary ? formatMs(summary.p95) : 'n/a';
-  };
   return runRounds(baseline.rounds, {
     warm: async (side) => {
       await runLoad(plan(side, load.warmupMs, 0), {
@@ -254,15 +251,12 @@ function measureAgainstBase(
     measure: (side, round) =>
       runLoad(plan(side, 0, baseline.roundDurationMs), {
         signal,
-        onWindow: (edge) => {
-          // Resources are the head's: sampled over its windows only.
-          if (side !== 'head') return;
-          if (edge === 'start' && round === 0) usage.start();
-          if (edge === 'end' && round === baseline.rounds - 1) usage.stop();
-        },
+        onWindow: roundUsageEdges(usage, side, round, baseline.rounds),
       }),
     stopped: () => signal.aborted,
     onRound: (round, base, head) =>
-      log.info(`  round ${round + 1}/${baseline.rounds}: p95 base ${p95(base)}, head ${p95(head)}`),
+      log.info(
+        `  round ${round + 1}/${baseline.rounds}: p95 base ${p95Text(base?.latenciesMs)}, head ${p95Text(head?.latenciesMs)}`,
+      ),
   });
 }
