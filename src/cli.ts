@@ -11,6 +11,8 @@ import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
 import { runFromConfigFile } from './run.js';
+import { describeShard } from './shard/describe.js';
+import { parseShard, shardReportPath, type ShardSpec } from './shard/spec.js';
 import { killServicesNow } from './service/service-process.js';
 import { SLO_GATE_VERSION } from './version.js';
 
@@ -30,6 +32,10 @@ Options:
   -c, --config FILE      the config (default: slo-gate.yml)
       --report FILE      write the JSON report here
       --markdown FILE    write the markdown report here
+      --shard I/N|auto   run shard I of N (1-based) and write its report for slo-gate merge
+                         (default .slo-gate/report-shard-I-of-N.json); auto reads CI_NODE_INDEX/
+                         CI_NODE_TOTAL, BUILDKITE_PARALLEL_JOB/_COUNT or JOB_COMPLETION_INDEX/
+                         SLO_GATE_SHARD_TOTAL. A shard exits 0 unless its service or target failed.
   -q, --quiet            no progress lines
   -h, --help             this help
   -V, --version          print slo-gate's version
@@ -64,10 +70,13 @@ interface CliArgs {
   configPath: string;
   reportPath?: string;
   markdownPath?: string;
+  /** `--shard`: this process runs one shard of a sharded run (issue #12). */
+  shard?: ShardSpec;
   quiet: boolean;
 }
 
-export function parseCliArgs(argv: string[]): CliArgs {
+/** `env` is read only for `--shard auto`. */
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -77,6 +86,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         config: { type: 'string', short: 'c', default: 'slo-gate.yml' },
         report: { type: 'string' },
         markdown: { type: 'string' },
+        shard: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'V', default: false },
@@ -95,11 +105,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (positionals.length > 1)
     throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
+  if (values.shard !== undefined && command !== 'run')
+    throw usageError(`--shard is for slo-gate run, not ${command}`);
   return {
     command: command as CliArgs['command'],
     configPath: values.config!,
     reportPath: values.report,
     markdownPath: values.markdown,
+    ...(values.shard !== undefined ? { shard: parseShard(values.shard, env) } : {}),
     quiet: values.quiet!,
   };
 }
@@ -142,15 +155,26 @@ async function calibrateCommand(args: CliArgs, context: CommandContext): Promise
 }
 
 async function runCommand(args: CliArgs, context: CommandContext): Promise<number> {
+  // A shard's report is its whole output: it is written even when --report is not given.
+  const reportPath =
+    args.reportPath ?? (args.shard ? shardReportPath(args.configPath, args.shard) : undefined);
   const outcome = await runFromConfigFile({
     configPath: args.configPath,
     env: process.env,
     log: new TerminalLogger(args.quiet),
     signal: context.signal,
-    reportPath: args.reportPath,
+    reportPath,
     markdownPath: args.markdownPath,
+    shard: args.shard,
   });
   process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
+  const { shard } = outcome.result;
+  if (shard) {
+    process.stdout.write(
+      `${describeShard(shard, outcome.result.load)}; its report: ${reportPath}\n` +
+        `The gate's verdict is the merge of all ${shard.total} shards' reports (slo-gate merge).\n`,
+    );
+  }
   const interrupted = context.interruptedBy();
   if (interrupted) return signalExitCode(interrupted);
   return outcome.exitCode;
@@ -196,7 +220,7 @@ async function withInterrupts(body: (context: CommandContext) => Promise<number>
 /** The CLI: parses `argv`, runs the command, and returns the exit code; errors become one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const args = parseCliArgs(argv);
+    const args = parseCliArgs(argv, process.env);
     if (args.command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return ExitCode.passed;

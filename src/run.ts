@@ -14,6 +14,9 @@ import { withCharts } from './report/chart-data.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { GateResult } from './report/model.js';
 import { redactDeep, redactSecrets } from './report/redact.js';
+import { describeShard } from './shard/describe.js';
+import { planShard } from './shard/plan.js';
+import type { ShardSpec } from './shard/spec.js';
 
 export interface RunOptions {
   configPath: string;
@@ -26,6 +29,8 @@ export interface RunOptions {
   markdownPath?: string;
   /** Called once the config is valid, before anything boots (the Action masks secrets here). */
   onConfig?: (config: GateConfig) => void;
+  /** Run one shard of a sharded run (issue #12): its part of the config (src/shard/plan.ts). */
+  shard?: ShardSpec;
 }
 
 export interface RunOutcome {
@@ -38,7 +43,12 @@ export interface RunOutcome {
   secrets: string[];
 }
 
+/**
+ * A shard exits 0 whatever its own checks say, and 3 when its service or target failed: its numbers are one
+ * part of the gate's, and `slo-gate merge` gives the verdict (a shard's min-rps alone, say, means nothing).
+ */
 export function exitCodeForResult(result: GateResult): number {
+  if (result.shard && result.verdict !== 'failed') return ExitCode.passed;
   if (result.verdict === 'passed') return ExitCode.passed;
   if (result.verdict === 'breached') return ExitCode.breached;
   return ExitCode.serviceFailed;
@@ -46,30 +56,42 @@ export function exitCodeForResult(result: GateResult): number {
 
 /** Throws a GateError for bad config; every other outcome is a result. */
 export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome> {
-  const config = await loadConfigFile(options.configPath, options.env);
-  options.onConfig?.(config);
+  const whole = await loadConfigFile(options.configPath, options.env);
+  options.onConfig?.(whole);
+  const plan = options.shard ? planShard(whole, options.shard) : undefined;
+  const config = plan?.config ?? whole;
   const log = redactingLogger(options.log, config.secrets, config.setup !== undefined);
-  const prepared = await prepareBaseline(config, options.env, log).catch((error: unknown) => {
-    // A base that cannot be checked out or set up is a failed gate with a report, like a service failure.
-    if (error instanceof GateError && error.kind === 'service') return error;
-    throw error;
-  });
-  let result: GateResult;
-  if (prepared instanceof GateError) {
-    result = failedBeforeStart(config, prepared);
-  } else {
-    try {
-      result = await runGate(prepared.config, { log, signal: options.signal });
-    } finally {
-      await prepared.worktree?.remove();
-    }
-  }
+  if (plan) log.info(describeShard(plan.record, config.load));
+  const result = plan?.idle ? idleShardResult(config, plan.idle) : await runConfig(config, options, log);
+  if (plan) result.shard = plan.record;
   const redacted = withCharts(redactDeep(result, config.secrets));
   const json = JSON.stringify(redacted, null, 2) + '\n';
   const markdown = renderMarkdown(redacted);
   if (options.reportPath) await writeText(options.reportPath, json);
   if (options.markdownPath) await writeText(options.markdownPath, markdown);
   return { result: redacted, exitCode: exitCodeForResult(redacted), markdown, json, secrets: config.secrets };
+}
+
+/** Checks out and sets up the base when there is one, and runs the gate; a failure to start is a result. */
+async function runConfig(config: GateConfig, options: RunOptions, log: Logger): Promise<GateResult> {
+  const prepared = await prepareBaseline(config, options.env, log).catch((error: unknown) => {
+    // A base that cannot be checked out or set up is a failed gate with a report, like a service failure.
+    if (error instanceof GateError && error.kind === 'service') return error;
+    throw error;
+  });
+  if (prepared instanceof GateError) return failedBeforeStart(config, prepared);
+  try {
+    return await runGate(prepared.config, { log, signal: options.signal });
+  } finally {
+    await prepared.worktree?.remove();
+  }
+}
+
+/** A shard with no endpoint to run boots nothing: it passes, and says why it is empty. */
+function idleShardResult(config: GateConfig, why: string): GateResult {
+  const result = emptyResult(config, new Date());
+  result.warnings.push(why);
+  return { ...result, verdict: 'passed', passed: true };
 }
 
 async function writeText(file: string, text: string): Promise<void> {

@@ -9,6 +9,7 @@ import { userText } from './markdown-escape.js';
 import { fitMarkdown, MARKDOWN_LIMIT } from './markdown-fit.js';
 import { breachList, endpointTable, verdictMarkdown, type MarkdownOptions } from './markdown-sections.js';
 import type { GateResult } from './model.js';
+import { shardNote } from '../shard/describe.js';
 
 /**
  * The whole report. When it is over the limit, details go first (the log tails shrink and then go, then the
@@ -21,10 +22,19 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
       verdict: verdictMarkdown(result, options),
       table: endpointTable(result),
       breaches: breachList(result),
-      notes: result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`),
+      notes: [
+        ...shardLines(result),
+        ...result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`),
+      ],
       sections: [...chartSections(result), ...detailSections(result)],
       logs: logTails(result),
     },
     options.limit ?? MARKDOWN_LIMIT,
   );
+}
+
+/** A shard's report says what part it ran and that the merge gives the verdict (issue #12). */
+function shardLines(result: GateResult): string[] {
+  const note = shardNote(result);
+  return note ? [`> ℹ️ ${userText(note, 2000)}`] : [];
 }

@@ -3,6 +3,7 @@
  * the Action's outputs are all functions of. JSON names are part of the public interface.
  */
 import type { ResourceUsage } from '../service/resources.js';
+import type { ShardSpec } from '../shard/spec.js';
 import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 
@@ -134,6 +135,28 @@ export interface GateResult {
   warnings: string[];
   /** What the comment's charts show, added to the JSON report (withCharts); absent in older reports. */
   charts?: ReportCharts;
+  /** In a shard's report (`run --shard I/N`, issue #12): which shard it is and what part it ran. */
+  shard?: ShardRecord;
+}
+
+/**
+ * How a shard shares the work (src/shard/plan.ts). rate: a fixed rate split over the shards, all against
+ * one running target; connections: closed-loop connections split likewise; endpoints: the endpoints split,
+ * each shard booting its own copy of the service; replicate: the whole run repeated (a baseline's rounds,
+ * or a mixed load on its own copy).
+ */
+export type ShardPart = 'rate' | 'connections' | 'endpoints' | 'replicate';
+
+/**
+ * A shard's `index` and `total`, and what it ran. `part`, `endpoints` and `totalLoad` are in every shard
+ * report slo-gate writes; they are optional so that `{ index, total }` alone is still a ShardSpec.
+ */
+export interface ShardRecord extends ShardSpec {
+  part?: ShardPart;
+  /** The endpoints this shard loaded, by name, in config order; empty when it had none to run. */
+  endpoints?: string[];
+  /** The whole run's load, of which the report's `load` is this shard's share. */
+  totalLoad?: { connections: number; ratePerSecond?: number };
 }
 
 /**
