@@ -22,10 +22,7 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
       verdict: verdictMarkdown(result, options),
       table: endpointTable(result),
       breaches: breachList(result),
-      notes: [
-        ...shardLines(result),
-        ...result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`),
-      ],
+      notes: [...shardLines(result), ...result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`)],
       sections: [...chartSections(result), ...detailSections(result)],
       logs: logTails(result),
     },

@@ -48,8 +48,7 @@ export function planShard(config: GateConfig, shard: ShardSpec): ShardPlan {
   };
   let planned: GateConfig = config;
   if (part === 'endpoints') planned = { ...config, endpoints: dealt(config.endpoints, shard) };
-  if (part === 'rate' || part === 'connections')
-    planned = { ...config, load: splitLoad(config, shard) };
+  if (part === 'rate' || part === 'connections') planned = { ...config, load: splitLoad(config, shard) };
   // Shards that share a target must not send the same `unique` row twice.
   if (!config.service && config.data) planned = { ...planned, data: dealtUniqueRows(planned, shard) };
   const record: ShardRecord = {

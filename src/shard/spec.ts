@@ -78,7 +78,9 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, where = '--shard'): ShardSp
   const total = wholeNumber(totalText);
   const what = `${source.index}=${indexText}, ${source.total}=${totalText ?? '(unset)'}`;
   if (index === undefined || total === undefined) {
-    throw usageError(`${where} auto (${what}): expected whole numbers (${source.index} counts from ${source.firstIndex})`);
+    throw usageError(
+      `${where} auto (${what}): expected whole numbers (${source.index} counts from ${source.firstIndex})`,
+    );
   }
   return checked(index + 1 - source.firstIndex, total, `${where} auto (${what})`);
 }
