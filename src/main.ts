@@ -33,7 +33,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
 
     const report = await measure(settings, env, log, cancel.signal, secrets);
-    const failure = failureMessage(report, settings.failOnBreach);
+    // A shard's breach is not the gate's: the merge job decides (a failed service still fails the step).
+    const failOnBreach = settings.failOnBreach && !settings.shard;
+    const failure = failureMessage(report, failOnBreach);
     await log.group('Report', () => publish(settings, report, log, cancel.signal.aborted));
     if (cancel.signal.aborted) core.setFailed('slo-gate: cancelled; the service was stopped');
     else if (failure) core.setFailed(redactSecrets(failure, secrets));
@@ -62,6 +64,7 @@ async function measure(
       signal,
       reportPath: settings.reportPath,
       markdownPath: settings.markdownPath,
+      shard: settings.shard,
       // Before anything boots or logs: values expanded from ${VAR} never reach the log unmasked.
       onConfig: (config) => config.secrets.forEach((secret) => maskSecret(secret, secrets)),
     });
@@ -95,7 +98,7 @@ async function publish(
   // A cancelled run measured part of an endpoint at best: its numbers are no breach.
   if (report.kind === 'result' && !cancelled) {
     const file = path.isAbsolute(settings.configPath) ? undefined : settings.configPath;
-    for (const a of annotationsFor(report.result, settings.failOnBreach)) {
+    for (const a of annotationsFor(report.result, settings.failOnBreach && !settings.shard)) {
       (a.level === 'error' ? core.error : core.warning)(a.message, { title: a.title, file });
     }
   }

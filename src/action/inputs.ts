@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { GATE_ID_PATTERN } from '../github/sticky-comment.js';
+import { parseShard, shardReportPath, type ShardSpec } from '../shard/spec.js';
 
 /** When to write the pull request comment. */
 export type CommentMode = 'always' | 'on-failure' | 'never';
@@ -43,6 +44,11 @@ export interface ActionSettings {
   pullRequest?: PullRequestContext;
   /** The link to this workflow run, for the comment's footer. */
   runUrl?: string;
+  /**
+   * The `shard` input (`I/N` or `auto`, issue #12): run one shard, write its report for the merge job, and
+   * never comment. Undefined when empty.
+   */
+  shard?: ShardSpec;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -137,11 +143,11 @@ export function readSettings(env: Env, cwd: string): ActionSettings {
   const configPath =
     relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : configAbsolute;
   const gateId = gateIdInput(env);
-  const reportBase = path.join(
-    path.dirname(configAbsolute),
-    '.slo-gate',
-    gateId ? `report-${gateId}` : 'report',
-  );
+  const shardText = input(env, 'shard');
+  const shard = shardText ? parseShard(shardText, env, "input 'shard'") : undefined;
+  const reportBase = shard
+    ? shardReportPath(configAbsolute, shard, gateId).replace(/\.json$/, '')
+    : path.join(path.dirname(configAbsolute), '.slo-gate', gateId ? `report-${gateId}` : 'report');
   const payload = eventPayload(env);
   const server = env.GITHUB_SERVER_URL || 'https://github.com';
   return {
@@ -159,5 +165,6 @@ export function readSettings(env: Env, cwd: string): ActionSettings {
       env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
         ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined,
+    ...(shard ? { shard } : {}),
   };
 }

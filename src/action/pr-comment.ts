@@ -45,6 +45,13 @@ export async function publishPullRequestComment(
   gatePassed: boolean,
   log: Logger,
 ): Promise<CommentResult> {
+  if (settings.shard) {
+    const { index, total } = settings.shard;
+    log.info(
+      `shard ${index}/${total}: no pull request comment; the merge job (merge: DIR) writes it from all ${total} shards' reports`,
+    );
+    return {};
+  }
   const action = commentAction(settings.comment, gatePassed);
   const pr = settings.pullRequest;
   if (action === 'none') {

@@ -107,6 +107,8 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   /** Sends `signal` to the Action once its stdout matches `pattern`, as a cancelled workflow does. */
   cancelWhen?: { pattern: RegExp; signal: NodeJS.Signals };
+  /** Node's arguments: the committed dist/index.js unless given (src/index.ts under tsx, say). */
+  entry?: string[];
 }
 
 /** GITHUB_OUTPUT is a series of `name<<DELIMITER`, value lines, `DELIMITER`. */
@@ -169,7 +171,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ),
     ...options.env,
   };
-  const child = spawn(NODE24, [path.join(ROOT, 'dist', 'index.js')], {
+  const child = spawn(NODE24, options.entry ?? [path.join(ROOT, 'dist', 'index.js')], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,9 @@
 /** `--shard I/N|auto` and the Action's `shard` input: every accepted form, and one line for each bad one. */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { readSettings } from '../../src/action/inputs.js';
 import { main, parseCliArgs } from '../../src/cli.js';
 import { GateError } from '../../src/errors.js';
 import { parseShard, shardReportPath } from '../../src/shard/spec.js';
@@ -152,5 +156,40 @@ describe('slo-gate run --shard', () => {
     expect(await main(argv)).toBe(2);
     if (typeof line === 'string') expect(stderr).toBe(line);
     else expect(stderr).toMatch(line);
+  });
+});
+
+describe("the Action's shard input", () => {
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'slo-gate-shard-input-'));
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+  const env = (inputs: Record<string, string>, extra: Record<string, string> = {}) => ({
+    INPUT_CONFIG: 'slo-gate.yml',
+    INPUT_ID: inputs.id ?? '',
+    INPUT_SHARD: inputs.shard ?? '',
+    ...extra,
+  });
+
+  it('is off when empty, even under a CI system that shards', () => {
+    const settings = readSettings(env({}, { CI_NODE_INDEX: '1', CI_NODE_TOTAL: '2' }), workspace);
+    expect(settings.shard).toBeUndefined();
+    expect(settings.reportPath).toBe(path.join(workspace, '.slo-gate', 'report.json'));
+  });
+
+  it('reads I/N or auto, and names a report and markdown file per shard (and id)', () => {
+    const matrix = readSettings(env({ shard: '2/4', id: 'api' }), workspace);
+    expect(matrix.shard).toEqual({ index: 2, total: 4 });
+    expect(matrix.reportPath).toBe(path.join(workspace, '.slo-gate', 'report-api-shard-2-of-4.json'));
+    expect(matrix.markdownPath).toBe(path.join(workspace, '.slo-gate', 'report-api-shard-2-of-4.md'));
+    const indexed = readSettings(
+      env({ shard: 'auto' }, { JOB_COMPLETION_INDEX: '0', SLO_GATE_SHARD_TOTAL: '3' }),
+      workspace,
+    );
+    expect(indexed.shard).toEqual({ index: 1, total: 3 });
+  });
+
+  it('rejects a bad value in one line naming the input', () => {
+    expect(usageErrorOf(() => readSettings(env({ shard: '1-of-4' }), workspace))).toBe(
+      `input 'shard' "1-of-4": expected I/N with 1 ≤ I ≤ N (such as 2/4), or auto`,
+    );
   });
 });
