@@ -119,6 +119,8 @@ endpoints:
     }
   });
 
+  // With `slo-gate merge` (issue #12), a fourth check: `runCli(dir, ['merge', 'shards', '--report',
+  // 'merged.json'])` exits 0, and each merged endpoint's requests equal `received` for its path.
   it("the shards' requests add up to the server's own count", () => {
     for (const [index, name] of ['/one', '/two'].entries()) {
       const counted = received.get(name) ?? 0;
