@@ -79,21 +79,3 @@ describe('shard 2/2 on a pull request', () => {
     expect(result.commands.filter((c) => c.command === 'error')).toEqual([]);
   });
 });
-
-describe('a bad shard input', () => {
-  it('fails the step with one line naming the input, and boots nothing', async () => {
-    const r = await runAction({
-      workspace,
-      apiUrl: api.url,
-      event: { name: 'pull_request', number: 22 },
-      token: TOKENS.actionsWrite,
-      inputs: { config: 'pass.yml', shard: '3/2' },
-      entry: FROM_SOURCE,
-    });
-    expect(r.exitCode).toBe(1);
-    expect(r.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
-      `input 'shard' "3/2": shard 3 is not one of 1…2`,
-    ]);
-    expect(api.commentsOn('acme', 'shop', 22)).toEqual([]);
-  });
-});
