@@ -72,6 +72,15 @@ describe('a running target at a fixed rate: every shard drives its share of the 
     }
   });
 
+  it('splits a mixed load the same way: every shard drives the whole mix at its share', () => {
+    const c = config(`load: { mode: mixed, rate: 90, connections: 9 }\n${ENDPOINTS}`);
+    for (const p of plans(c, 3)) {
+      expect(p.config.load).toEqual({ ...c.load, ratePerSecond: 30, connections: 3 });
+      expect(p.config.endpoints).toEqual(c.endpoints);
+      expect(p.record.part).toBe('rate');
+    }
+  });
+
   it('refuses a rate too small to give every shard a share', () => {
     const c = config(`load: { rate: 0.002 }\n${ENDPOINTS}`);
     expect(configErrorOf(() => planShard(c, { index: 3, total: 3 }))).toBe(
