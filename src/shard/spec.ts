@@ -76,7 +76,13 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, where = '--shard'): ShardSp
   const totalText = env[source.total];
   const index = wholeNumber(indexText);
   const total = wholeNumber(totalText);
-  const what = `${source.index}=${indexText}, ${source.total}=${totalText ?? '(unset)'}`;
+  if ((totalText ?? '') === '') {
+    const hint = source.total === SHARD_TOTAL_VARIABLE ? ", the Job's completions" : '';
+    throw usageError(
+      `${where} auto: ${source.index} is set but ${source.total} is not (the shard count${hint})`,
+    );
+  }
+  const what = `${source.index}=${indexText}, ${source.total}=${totalText}`;
   if (index === undefined || total === undefined) {
     throw usageError(
       `${where} auto (${what}): expected whole numbers (${source.index} counts from ${source.firstIndex})`,

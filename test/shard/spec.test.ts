@@ -83,6 +83,11 @@ describe('parseShard: auto', () => {
 
   it.each([
     [
+      'GitLab without its total',
+      { CI_NODE_INDEX: '1' },
+      '--shard auto: CI_NODE_INDEX is set but CI_NODE_TOTAL is not (the shard count)',
+    ],
+    [
       'nothing set',
       {},
       '--shard auto: none of CI_NODE_INDEX, BUILDKITE_PARALLEL_JOB, JOB_COMPLETION_INDEX is set; give the shard as I/N instead',
@@ -90,7 +95,7 @@ describe('parseShard: auto', () => {
     [
       'an Indexed Job without its total',
       { JOB_COMPLETION_INDEX: '0' },
-      '--shard auto (JOB_COMPLETION_INDEX=0, SLO_GATE_SHARD_TOTAL=(unset)): expected whole numbers (JOB_COMPLETION_INDEX counts from 0)',
+      "--shard auto: JOB_COMPLETION_INDEX is set but SLO_GATE_SHARD_TOTAL is not (the shard count, the Job's completions)",
     ],
     [
       'a 0-based index past the total',
