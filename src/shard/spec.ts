@@ -74,8 +74,6 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, where = '--shard'): ShardSp
   }
   const indexText = env[source.index]!;
   const totalText = env[source.total];
-  const index = wholeNumber(indexText);
-  const total = wholeNumber(totalText);
   if ((totalText ?? '') === '') {
     const hint = source.total === SHARD_TOTAL_VARIABLE ? ", the Job's completions" : '';
     throw usageError(
@@ -83,6 +81,8 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, where = '--shard'): ShardSp
     );
   }
   const what = `${source.index}=${indexText}, ${source.total}=${totalText}`;
+  const index = wholeNumber(indexText);
+  const total = wholeNumber(totalText);
   if (index === undefined || total === undefined) {
     throw usageError(
       `${where} auto (${what}): expected whole numbers (${source.index} counts from ${source.firstIndex})`,
