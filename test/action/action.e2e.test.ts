@@ -1,7 +1,7 @@
 /**
  * The Action end to end: the committed dist/index.js under Node 24, as the runner runs it, against a
  * demo-like service it boots itself and a fake GitHub API on 127.0.0.1. Rebuild dist/ first
- * (`npm run bundle`). Each run loads two endpoints for 1 s each.
+ * (`npm run bundle`). Each run loads two endpoints for 500 ms each.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';

@@ -73,7 +73,7 @@ service:
   env: { PORT: "__PORT__"${env ? `, ${env}` : ''} }
   ready: { timeout: 10s }
   stop-timeout: 2s
-load: { duration: 1s, warmup: 0s, connections: 4 }
+load: { duration: 500ms, warmup: 0s, connections: 4 }
 ${extra}`;
 
 describe('slo-gate run', () => {
@@ -246,7 +246,7 @@ endpoints:
 
   it('exits 3 when the target cannot be reached at all', async () => {
     const run = await runCli(
-      'target: http://127.0.0.1:__PORT__\nload: { duration: 1s, warmup: 0s }\nendpoints: [{ path: /work }]\n',
+      'target: http://127.0.0.1:__PORT__\nload: { duration: 500ms, warmup: 0s }\nendpoints: [{ path: /work }]\n',
     );
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/no successful response \(\d+× ECONNREFUSED\)/);
@@ -257,7 +257,7 @@ endpoints:
       service(
         'CRASH_AFTER_MS: "300"',
         'endpoints:\n  - path: /work\n  - name: second\n    path: /work\n',
-      ).replace('duration: 1s', 'duration: 3s'),
+      ).replace('duration: 500ms', 'duration: 3s'),
     );
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(
@@ -269,7 +269,7 @@ endpoints:
 
   /** Starts `slo-gate run` on a 30 s load and resolves once it is measuring. */
   async function runUntilMeasuring(serviceConfig: string) {
-    const { dir, port } = await writeConfig(serviceConfig.replace('duration: 1s', 'duration: 30s'));
+    const { dir, port } = await writeConfig(serviceConfig.replace('duration: 500ms', 'duration: 30s'));
     const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = { stderr: '' };
     child.stderr.on('data', (c) => (output.stderr += c));

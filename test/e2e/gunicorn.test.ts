@@ -22,7 +22,8 @@ const canRun = inCi || (hasGunicorn() && hasHey());
 const WORKERS = 2;
 const CONNECTIONS = 10;
 const ROUNDS = 3;
-const ROUND_S = 2;
+/** Long enough for 500+ requests a round (about 350/s), as many as the checks below need. */
+const ROUND_S = 1.5;
 /** The endpoint's handler sleeps this long. */
 const HANDLER_SLEEP_MS = 5;
 
@@ -56,7 +57,7 @@ describe.skipIf(!canRun)('gunicorn sync workers (Connection: close)', () => {
     return served;
   };
 
-  const gateRun = (tag: string) =>
+  const gateRun = (tag: string, durationMs = ROUND_S * 1000) =>
     runLoad({
       url: `${gunicorn!.url}/items?run=${tag}`,
       method: 'GET',
@@ -64,14 +65,15 @@ describe.skipIf(!canRun)('gunicorn sync workers (Connection: close)', () => {
       connections: CONNECTIONS,
       // No warmup: then every request the server saw under this tag was due in the measured window.
       warmupMs: 0,
-      durationMs: ROUND_S * 1000,
+      durationMs,
       requestTimeoutMs: 5000,
     });
 
   it('measures what hey measures, and counts only requests the server served', async () => {
-    // Warm both: Flask's first requests and the client's JIT are not what either run should measure.
+    // Warm both: Flask's first requests and the client's JIT are not what either run should measure. Half a
+    // second is about 150 requests, more than hey's warmup.
     await runHey(`${gunicorn!.url}/items?run=warmup`, { connections: CONNECTIONS, requests: 100 });
-    await gateRun('warmup');
+    await gateRun('warmup', 500);
 
     const hey: HeyResult[] = [];
     const gate: { m: LoadMeasurement; summary: LatencySummary; served: number }[] = [];

@@ -25,7 +25,7 @@ afterAll(async () => {
 async function run(mode: 'isolated' | 'mixed'): Promise<GateResult> {
   const config = parseConfig(
     `target: ${gunicorn!.url}\n` +
-      `load: { mode: ${mode}, connections: 4, warmup: 300ms, duration: 1500ms }\n` +
+      `load: { mode: ${mode}, connections: 4, warmup: 300ms, duration: 1s }\n` +
       'endpoints:\n' +
       '  - { name: fast, path: /fast, weight: 3 }\n' +
       '  - { name: slow, path: /slow, weight: 1 }\n',

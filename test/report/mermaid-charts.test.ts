@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../../src/report/model.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { latencyHistogram } from '../../src/stats/latency-histogram.js';
@@ -19,6 +19,11 @@ beforeAll(async () => {
   Object.assign(globalThis, { window: dom.window, document: dom.window.document });
   const { default: mermaid } = await import('mermaid');
   parse = (text) => mermaid.parse(text);
+});
+// Pure tests share one module graph (isolate: false in vitest.config.ts): leave no DOM behind for them.
+afterAll(() => {
+  Reflect.deleteProperty(globalThis, 'window');
+  Reflect.deleteProperty(globalThis, 'document');
 });
 
 const chartsIn = (markdown: string) => [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
