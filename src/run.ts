@@ -14,6 +14,7 @@ import { withCharts } from './report/chart-data.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { GateResult } from './report/model.js';
 import { redactDeep, redactSecrets } from './report/redact.js';
+import { commitOf, configHash } from './shard/provenance.js';
 
 export interface RunOptions {
   configPath: string;
@@ -48,6 +49,8 @@ export function exitCodeForResult(result: GateResult): number {
 export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome> {
   const config = await loadConfigFile(options.configPath, options.env);
   options.onConfig?.(config);
+  // Hashed as written, before a run adds captured values to its secrets or a base checkout to its baseline.
+  const hash = configHash(config);
   const log = redactingLogger(options.log, config.secrets, config.setup !== undefined);
   const prepared = await prepareBaseline(config, options.env, log).catch((error: unknown) => {
     // A base that cannot be checked out or set up is a failed gate with a report, like a service failure.
@@ -64,7 +67,8 @@ export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome
       await prepared.worktree?.remove();
     }
   }
-  const redacted = withCharts(redactDeep(result, config.secrets));
+  const provenance = { configHash: hash, commit: await commitOf(options.env, config.source) };
+  const redacted = withCharts(redactDeep({ ...result, ...provenance }, config.secrets));
   const json = JSON.stringify(redacted, null, 2) + '\n';
   const markdown = renderMarkdown(redacted);
   if (options.reportPath) await writeText(options.reportPath, json);
