@@ -11,6 +11,7 @@ import { describeError, exitCodeFor, ExitCode, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
 import { runFromConfigFile } from './run.js';
+import { mergeReportFiles } from './shard/merge.js';
 import { killServicesNow } from './service/service-process.js';
 import { SLO_GATE_VERSION } from './version.js';
 
@@ -25,6 +26,9 @@ Commands:
   calibrate  measure the service against itself to find this machine's noise floor, and suggest
              baseline.max-regression and baseline.rounds
   init       write a starter slo-gate.yml and .github/workflows/slo-gate.yml (never overwrites)
+  merge DIR_OR_FILE…
+             merge shard reports (run --shard I/N) into one report and verdict (exit 3 when a
+             shard is missing or failed)
 
 Options:
   -c, --config FILE      the config (default: slo-gate.yml)
@@ -56,7 +60,7 @@ class TerminalLogger implements Logger {
   }
 }
 
-const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'help'] as const;
+const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'merge', 'help'] as const;
 
 interface CliArgs {
   /** A command, or what a flag asks for instead: `version` (-V), `missing` (no command given). */
@@ -65,6 +69,8 @@ interface CliArgs {
   reportPath?: string;
   markdownPath?: string;
   quiet: boolean;
+  /** `merge`'s report files and directories. */
+  inputs: string[];
 }
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -90,10 +96,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const command = values.help ? 'help' : values.version ? 'version' : (positionals[0] ?? 'missing');
   if (command === positionals[0] && !(COMMANDS as readonly string[]).includes(command)) {
     throw usageError(
-      `unknown command "${command}"; expected run, validate, calibrate or init (see slo-gate --help)`,
+      `unknown command "${command}"; expected run, validate, calibrate, init or merge (see slo-gate --help)`,
     );
   }
-  if (positionals.length > 1)
+  // Only merge takes arguments: the reports to merge.
+  const inputs = command === 'merge' ? positionals.slice(1) : [];
+  if (command === 'merge' && inputs.length === 0)
+    throw usageError('merge needs the shard reports: slo-gate merge DIR_OR_FILE…');
+  if (command !== 'merge' && positionals.length > 1)
     throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
   return {
     command: command as CliArgs['command'],
@@ -101,6 +111,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     reportPath: values.report,
     markdownPath: values.markdown,
     quiet: values.quiet!,
+    inputs,
   };
 }
 
@@ -156,6 +167,17 @@ async function runCommand(args: CliArgs, context: CommandContext): Promise<numbe
   return outcome.exitCode;
 }
 
+async function mergeCommand(args: CliArgs): Promise<number> {
+  const outcome = await mergeReportFiles({
+    inputs: args.inputs,
+    log: new TerminalLogger(args.quiet),
+    reportPath: args.reportPath,
+    markdownPath: args.markdownPath,
+  });
+  process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
+  return outcome.exitCode;
+}
+
 const HANDLERS: Record<
   Exclude<CliArgs['command'], 'help' | 'version' | 'missing'>,
   (args: CliArgs, context: CommandContext) => Promise<number>
@@ -164,6 +186,7 @@ const HANDLERS: Record<
   init: initCommand,
   calibrate: calibrateCommand,
   run: runCommand,
+  merge: mergeCommand,
 };
 
 /**

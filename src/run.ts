@@ -76,7 +76,7 @@ export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome
   return { result: redacted, exitCode: exitCodeForResult(redacted), markdown, json, secrets: config.secrets };
 }
 
-async function writeText(file: string, text: string): Promise<void> {
+export async function writeText(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
 }

@@ -18,7 +18,7 @@ import type { GateResult } from './model.js';
 export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}): string {
   return fitMarkdown(
     {
-      verdict: verdictMarkdown(result, options),
+      verdict: verdictMarkdown(result, options) + mergedNote(result),
       table: endpointTable(result),
       breaches: breachList(result),
       notes: result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`),
@@ -27,4 +27,11 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
     },
     options.limit ?? MARKDOWN_LIMIT,
   );
+}
+
+/** A merged report says how many shard reports made it (issue #12), right under the verdict. */
+function mergedNote(result: GateResult): string {
+  const shards = result.merged?.shards;
+  if (shards === undefined) return '';
+  return `\n\nMerged from ${shards} shard ${shards === 1 ? 'report' : 'reports'}.`;
 }
