@@ -228,10 +228,14 @@ export interface BaselineRound {
   head: RoundSide;
 }
 
-/** One side's window in a round: its exact summary (p95 and mean pair up) and its HDR histogram. */
+/**
+ * One side's window in a round: its exact summary (p95 and mean pair up) and its HDR histogram. A merged
+ * report keeps the summaries of every shard's rounds but not their histograms (its size would grow with
+ * shards × rounds); the pooled figures are in the endpoint's.
+ */
 export interface RoundSide {
   latencyMs: LatencySummary | null;
-  histogram: EncodedHistogram | null;
+  histogram?: EncodedHistogram | null;
 }
 
 /** One endpoint's p95 against its own p95 target, for a chart of "who broke the budget, by how much". */

@@ -119,14 +119,18 @@ export function mergeBaseline(parts: readonly EndpointPart[]): BaselineVerdict |
     rounds: perRound.map((r) => r[key].latencyMs),
     pooled: mergeLatencies(perRound.map((r) => r[key])).latencyMs,
   });
+  const base = side('base');
   const requests = baselines.reduce((n, b) => n + b.requests, 0);
   const errors = baselines.reduce((n, b) => n + Math.round(b.errorRate * b.requests), 0);
   const baseline: BaselineComparison = {
-    latencyMs: side('base').pooled,
+    latencyMs: base.pooled,
     requests,
     errorRate: requests > 0 ? errors / requests : 0,
-    ...compareSummaries(side('base'), side('head'), baselines[0]!.maxRegression),
-    perRound,
+    ...compareSummaries(base, side('head'), baselines[0]!.maxRegression),
+    perRound: perRound.map(({ base, head }) => ({
+      base: { latencyMs: base.latencyMs },
+      head: { latencyMs: head.latencyMs },
+    })),
   };
   // A base that answered nothing but failures, in every replicate, cannot be compared with.
   return judgeComparison(baseline, errors < requests);

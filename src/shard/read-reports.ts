@@ -41,6 +41,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1;
 
+/** Latencies measured come with their histogram. */
+const hasHistogram = (window: unknown): boolean =>
+  isRecord(window) && (window.latencyMs === null || isRecord(window.histogram));
+
+const roundsHaveHistograms = (perRound: unknown): boolean =>
+  Array.isArray(perRound) &&
+  perRound.every((r) => isRecord(r) && hasHistogram(r.base) && hasHistogram(r.head));
+
 /** Why a parsed report cannot be merged, or undefined when it can. */
 function problemOf(report: unknown): string | undefined {
   if (!isRecord(report) || !Array.isArray(report.endpoints) || typeof report.verdict !== 'string')
@@ -54,9 +62,7 @@ function problemOf(report: unknown): string | undefined {
   const endpoints = report.endpoints as unknown[];
   if (!endpoints.every(isRecord)) return 'an endpoint is not an object';
   const unmergeable = (endpoints as Record<string, unknown>[]).find(
-    (e) =>
-      (e.latencyMs !== null && e.histogram == null) ||
-      (isRecord(e.baseline) && !Array.isArray(e.baseline.perRound)),
+    (e) => !hasHistogram(e) || (isRecord(e.baseline) && !roundsHaveHistograms(e.baseline.perRound)),
   );
   if (unmergeable)
     return `endpoint ${JSON.stringify(unmergeable.name)} has no histograms (written by an older slo-gate)`;
