@@ -68,7 +68,10 @@ export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome
     }
   }
   const provenance = { configHash: hash, commit: await commitOf(options.env, config.source) };
-  const redacted = withCharts(redactDeep({ ...result, ...provenance }, config.secrets));
+  // Histograms are base64 of numbers: a short secret could match a run of their characters by chance.
+  const redacted = withCharts(
+    redactDeep({ ...result, ...provenance }, config.secrets, new Set(['histogram'])),
+  );
   const json = JSON.stringify(redacted, null, 2) + '\n';
   const markdown = renderMarkdown(redacted);
   if (options.reportPath) await writeText(options.reportPath, json);

@@ -8,9 +8,11 @@
  * a mixed load's whole-mix figures, per-interval timelines, stages and capacity searches) and the `shard`
  * spec itself; the log file paths of the services are those of one shard.
  */
+import { usageError } from '../errors.js';
 import { completeEndpointResult } from '../gate-parts.js';
 import type { Logger } from '../log.js';
 import type { EndpointResult, GateResult } from '../report/model.js';
+import { HistogramDecodeError } from '../stats/hdr.js';
 import { decideVerdict } from '../verdict/decide.js';
 import { mergeBaseline, mergeEndpoint, type EndpointPart, type PartsRelation } from './merge-endpoint.js';
 import { withCharts } from '../report/chart-data.js';
@@ -89,9 +91,15 @@ function failureOf(reports: readonly ShardReport[]): string | undefined {
 export function mergeShardReports(reports: readonly ShardReport[], log: Logger): GateResult {
   const first = reports[0]!.result;
   const relation = relationOf(reports);
-  const endpoints: EndpointResult[] = partsByEndpoint(reports).map((parts) =>
-    completeEndpointResult(mergeEndpoint(parts, relation), mergeBaseline(parts), [], log),
-  );
+  const endpoints: EndpointResult[] = partsByEndpoint(reports).map((parts) => {
+    try {
+      return completeEndpointResult(mergeEndpoint(parts, relation), mergeBaseline(parts), [], log);
+    } catch (error) {
+      if (!(error instanceof HistogramDecodeError)) throw error;
+      const shards = parts.map((p) => p.shard).join(', ');
+      throw usageError(`endpoint "${parts[0]!.result.name}" (${shards}): ${error.message}`);
+    }
+  });
   const failedShard = reports.find((r) => r.result.verdict === 'failed')?.result;
   const startedAt = reports.map((r) => r.result.startedAt).sort()[0]!;
   const result: GateResult = {

@@ -57,12 +57,19 @@ export function encodeLatencies(latenciesMs: Float64Array): EncodedHistogram | n
   return latenciesMs.length === 0 ? null : encodeHistogram(histogramOf(latenciesMs));
 }
 
-/** Throws a plain Error naming what is wrong; callers add where it came from. */
+/** A histogram in a report that cannot be read: callers say which report it came from. */
+export class HistogramDecodeError extends Error {}
+
 export function decodeHistogram(encoded: EncodedHistogram): JsHistogram {
-  if (encoded.encoding !== 'hdr-v2-base64' || encoded.unit !== 'us') {
-    throw new Error(`unsupported histogram encoding ${encoded.encoding} in ${encoded.unit}`);
+  if (encoded.encoding !== 'hdr-v2-base64' || encoded.unit !== 'us' || typeof encoded.data !== 'string') {
+    throw new HistogramDecodeError(`unsupported histogram encoding ${encoded.encoding} in ${encoded.unit}`);
   }
-  const histogram = decodeFromCompressedBase64(encoded.data, 64, false);
+  let histogram;
+  try {
+    histogram = decodeFromCompressedBase64(encoded.data, 64, false);
+  } catch (error) {
+    throw new HistogramDecodeError(`histogram data is not hdr-v2-base64 (${(error as Error).message})`);
+  }
   if (!(histogram instanceof JsHistogram)) throw new Error('hdr-histogram-js did not decode a JS histogram');
   return histogram;
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
+import { redactDeep } from '../../src/report/redact.js';
 import { commitOf, configHash } from '../../src/shard/provenance.js';
+import { decodeHistogram, encodeLatencies } from '../../src/stats/hdr.js';
 
 const CONFIG = `
 target: http://127.0.0.1:8080
@@ -64,5 +66,18 @@ describe('commitOf', () => {
   it('is null outside a checkout', async () => {
     const outside = mkdtempSync(path.join(tmpdir(), 'slo-gate-commit-'));
     expect(await commitOf({}, path.join(outside, 'slo-gate.yml'))).toBeNull();
+  });
+});
+
+describe('redacting a report', () => {
+  it('leaves histograms whole, even when a secret matches some of their characters by chance', () => {
+    const histogram = encodeLatencies(Float64Array.from({ length: 500 }, (_, i) => 1 + i / 100))!;
+    const secret = histogram.data.slice(20, 26);
+    const report = { endpoints: [{ name: `uses ${secret}`, histogram }] };
+    const redacted = redactDeep(report, [secret], new Set(['histogram']));
+    expect(redacted.endpoints[0]!.name).toBe('uses ***');
+    expect(redacted.endpoints[0]!.histogram).toEqual(histogram);
+    expect(decodeHistogram(redacted.endpoints[0]!.histogram).totalCount).toBe(500);
+    expect(redactDeep(report, [secret]).endpoints[0]!.histogram.data).not.toBe(histogram.data);
   });
 });

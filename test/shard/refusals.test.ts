@@ -44,6 +44,12 @@ const withoutHistogram = () => {
   return r;
 };
 
+const corruptHistogram = () => {
+  const r = report(2, 2);
+  r.endpoints[0]!.histogram = { ...r.endpoints[0]!.histogram!, data: 'SGVsbG8sIHdvcmxkIQ==' };
+  return r;
+};
+
 const CASES: { name: string; files: Record<string, unknown>; error: RegExp }[] = [
   {
     name: 'a file that is not JSON',
@@ -89,6 +95,11 @@ const CASES: { name: string; files: Record<string, unknown>; error: RegExp }[] =
     name: 'mixed totals',
     files: { 'a.json': report(1, 2), 'b.json': report(2, 3) },
     error: /b\.json: shard total 3 differs from .*a\.json's 2/,
+  },
+  {
+    name: 'a histogram that does not decode',
+    files: { 'a.json': report(1, 2), 'b.json': corruptHistogram() },
+    error: /^endpoint "GET \/work" \(shard 1\/2, shard 2\/2\): histogram data is not hdr-v2-base64/,
   },
   { name: 'a folder with no report', files: {}, error: /no \.json report in it$/ },
 ];
