@@ -12,6 +12,7 @@ import type { Logger } from './log.js';
 import { renderTerminal } from './report/terminal.js';
 import { runFromConfigFile } from './run.js';
 import { describeShard } from './shard/describe.js';
+import { mergeReportFiles } from './shard/merge.js';
 import { parseShard, shardReportPath, type ShardSpec } from './shard/spec.js';
 import { killServicesNow } from './service/service-process.js';
 import { SLO_GATE_VERSION } from './version.js';
@@ -27,6 +28,9 @@ Commands:
   calibrate  measure the service against itself to find this machine's noise floor, and suggest
              baseline.max-regression and baseline.rounds
   init       write a starter slo-gate.yml and .github/workflows/slo-gate.yml (never overwrites)
+  merge DIR_OR_FILE…
+             merge shard reports (run --shard I/N) into one report and verdict (exit 3 when a
+             shard is missing or failed)
 
 Options:
   -c, --config FILE      the config (default: slo-gate.yml)
@@ -62,7 +66,7 @@ class TerminalLogger implements Logger {
   }
 }
 
-const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'help'] as const;
+const COMMANDS = ['run', 'validate', 'calibrate', 'init', 'merge', 'help'] as const;
 
 interface CliArgs {
   /** A command, or what a flag asks for instead: `version` (-V), `missing` (no command given). */
@@ -73,6 +77,8 @@ interface CliArgs {
   /** `--shard`: this process runs one shard of a sharded run (issue #12). */
   shard?: ShardSpec;
   quiet: boolean;
+  /** `merge`'s report files and directories. */
+  inputs: string[];
 }
 
 /** `env` is read only for `--shard auto`. */
@@ -100,10 +106,14 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliAr
   const command = values.help ? 'help' : values.version ? 'version' : (positionals[0] ?? 'missing');
   if (command === positionals[0] && !(COMMANDS as readonly string[]).includes(command)) {
     throw usageError(
-      `unknown command "${command}"; expected run, validate, calibrate or init (see slo-gate --help)`,
+      `unknown command "${command}"; expected run, validate, calibrate, init or merge (see slo-gate --help)`,
     );
   }
-  if (positionals.length > 1)
+  // Only merge takes arguments: the reports to merge.
+  const inputs = command === 'merge' ? positionals.slice(1) : [];
+  if (command === 'merge' && inputs.length === 0)
+    throw usageError('merge needs the shard reports: slo-gate merge DIR_OR_FILE…');
+  if (command !== 'merge' && positionals.length > 1)
     throw usageError(`unexpected argument "${positionals[1]}"; see slo-gate --help`);
   if (values.shard !== undefined && command !== 'run')
     throw usageError(`--shard is for slo-gate run, not ${command}`);
@@ -114,6 +124,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliAr
     markdownPath: values.markdown,
     ...(values.shard !== undefined ? { shard: parseShard(values.shard, env) } : {}),
     quiet: values.quiet!,
+    inputs,
   };
 }
 
@@ -180,6 +191,17 @@ async function runCommand(args: CliArgs, context: CommandContext): Promise<numbe
   return outcome.exitCode;
 }
 
+async function mergeCommand(args: CliArgs): Promise<number> {
+  const outcome = await mergeReportFiles({
+    inputs: args.inputs,
+    log: new TerminalLogger(args.quiet),
+    reportPath: args.reportPath,
+    markdownPath: args.markdownPath,
+  });
+  process.stdout.write(`\n${renderTerminal(outcome.result)}\n`);
+  return outcome.exitCode;
+}
+
 const HANDLERS: Record<
   Exclude<CliArgs['command'], 'help' | 'version' | 'missing'>,
   (args: CliArgs, context: CommandContext) => Promise<number>
@@ -188,6 +210,7 @@ const HANDLERS: Record<
   init: initCommand,
   calibrate: calibrateCommand,
   run: runCommand,
+  merge: mergeCommand,
 };
 
 /**

@@ -15,6 +15,7 @@ import { renderErrorMarkdown } from './report/markdown-error.js';
 import { renderMarkdown } from './report/markdown.js';
 import { redactSecrets } from './report/redact.js';
 import { runFromConfigFile } from './run.js';
+import { mergeReportFiles } from './shard/merge.js';
 import { killServicesNow } from './service/service-process.js';
 
 /** The job summary allows 1 MiB per step; in characters, with room for 3-byte UTF-8. */
@@ -48,7 +49,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-/** Runs the gate; a bad config is a report too (the PR should hear of it), anything else throws. */
+/**
+ * Runs the gate, or merges shard reports (`merge`); a bad config is a report too (the PR should hear of
+ * it), anything else throws.
+ */
 async function measure(
   settings: ActionSettings,
   env: NodeJS.ProcessEnv,
@@ -57,17 +61,24 @@ async function measure(
   secrets: string[],
 ): Promise<GateReport> {
   try {
-    const outcome = await runFromConfigFile({
-      configPath: settings.configPath,
-      env,
-      log,
-      signal,
-      reportPath: settings.reportPath,
-      markdownPath: settings.markdownPath,
-      shard: settings.shard,
-      // Before anything boots or logs: values expanded from ${VAR} never reach the log unmasked.
-      onConfig: (config) => config.secrets.forEach((secret) => maskSecret(secret, secrets)),
-    });
+    const outcome = settings.merge
+      ? await mergeReportFiles({
+          inputs: [settings.merge],
+          log,
+          reportPath: settings.reportPath,
+          markdownPath: settings.markdownPath,
+        })
+      : await runFromConfigFile({
+          configPath: settings.configPath,
+          env,
+          log,
+          signal,
+          reportPath: settings.reportPath,
+          markdownPath: settings.markdownPath,
+          shard: settings.shard,
+          // Before anything boots or logs: values expanded from ${VAR} never reach the log unmasked.
+          onConfig: (config) => config.secrets.forEach((secret) => maskSecret(secret, secrets)),
+        });
     return {
       kind: 'result',
       result: outcome.result,

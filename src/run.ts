@@ -16,6 +16,7 @@ import type { GateResult } from './report/model.js';
 import { redactDeep, redactSecrets } from './report/redact.js';
 import { describeShard } from './shard/describe.js';
 import { planShard } from './shard/plan.js';
+import { commitOf, configHash } from './shard/provenance.js';
 import type { ShardSpec } from './shard/spec.js';
 
 export interface RunOptions {
@@ -58,13 +59,20 @@ export function exitCodeForResult(result: GateResult): number {
 export async function runFromConfigFile(options: RunOptions): Promise<RunOutcome> {
   const whole = await loadConfigFile(options.configPath, options.env);
   options.onConfig?.(whole);
+  // Hashed as written and whole, before a shard takes its part, a run adds captured values to its secrets or
+  // a base checkout to its baseline: every shard of one config and commit carries the same hash.
+  const hash = configHash(whole);
   const plan = options.shard ? planShard(whole, options.shard) : undefined;
   const config = plan?.config ?? whole;
   const log = redactingLogger(options.log, config.secrets, config.setup !== undefined);
   if (plan) log.info(describeShard(plan.record, config.load));
   const result = plan?.idle ? idleShardResult(config, plan.idle) : await runConfig(config, options, log);
   if (plan) result.shard = plan.record;
-  const redacted = withCharts(redactDeep(result, config.secrets));
+  const provenance = { configHash: hash, commit: await commitOf(options.env, config.source) };
+  // Histograms are base64 of numbers: a short secret could match a run of their characters by chance.
+  const redacted = withCharts(
+    redactDeep({ ...result, ...provenance }, config.secrets, new Set(['histogram'])),
+  );
   const json = JSON.stringify(redacted, null, 2) + '\n';
   const markdown = renderMarkdown(redacted);
   if (options.reportPath) await writeText(options.reportPath, json);
@@ -94,7 +102,7 @@ function idleShardResult(config: GateConfig, why: string): GateResult {
   return { ...result, verdict: 'passed', passed: true };
 }
 
-async function writeText(file: string, text: string): Promise<void> {
+export async function writeText(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, text);
 }

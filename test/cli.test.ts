@@ -80,3 +80,19 @@ describe('main', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('parseCliArgs: merge (issue #12)', () => {
+  it('takes the reports to merge, files and folders', () => {
+    expect(parseCliArgs(['merge', 'reports/', 'extra.json', '--report', 'm.json'])).toMatchObject({
+      command: 'merge',
+      inputs: ['reports/', 'extra.json'],
+      reportPath: 'm.json',
+    });
+  });
+
+  it('refuses a merge of nothing', () => {
+    expect(() => parseCliArgs(['merge'])).toThrow(
+      'merge needs the shard reports: slo-gate merge DIR_OR_FILE…',
+    );
+  });
+});

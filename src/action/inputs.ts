@@ -49,6 +49,11 @@ export interface ActionSettings {
    * never comment. Undefined when empty.
    */
   shard?: ShardSpec;
+  /**
+   * The `merge` input, absolute: a folder (or file) of shard reports to merge instead of running (issue
+   * #12); '' to run the gate.
+   */
+  merge: string;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -83,6 +88,16 @@ function gateIdInput(env: Env): string {
     throw invalid('id', value, 'up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
   }
   return value;
+}
+
+function mergeInput(env: Env, workingDirectory: string): string {
+  const value = input(env, 'merge');
+  if (value === '') return '';
+  const absolute = path.resolve(workingDirectory, value);
+  if (!existsSync(absolute)) {
+    throw invalid('merge', value, 'the folder actions/download-artifact wrote the shard reports to');
+  }
+  return absolute;
 }
 
 function workingDirectoryInput(env: Env, cwd: string): string {
@@ -166,5 +181,6 @@ export function readSettings(env: Env, cwd: string): ActionSettings {
         ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined,
     ...(shard ? { shard } : {}),
+    merge: mergeInput(env, workingDirectory),
   };
 }

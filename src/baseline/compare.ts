@@ -10,8 +10,15 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { concatSamples } from '../load/merge-measurements.js';
 import type { LoadMeasurement } from '../load/run-load.js';
-import type { BaselineComparison, ChangeVerdict, RelativeChange, StatisticChange } from '../report/model.js';
-import { summarizeLatencies } from '../stats/latency-summary.js';
+import type {
+  BaselineComparison,
+  ChangeVerdict,
+  RelativeChange,
+  RoundSide,
+  StatisticChange,
+} from '../report/model.js';
+import { encodeLatencies } from '../stats/hdr.js';
+import { summarizeLatencies, type LatencySummary } from '../stats/latency-summary.js';
 
 /** Two-sided 95% quantiles of Student's t, t(0.975, df), for df = 1…30; beyond that the normal 1.96 is close. */
 const T_975 = [
@@ -65,24 +72,55 @@ export function compareRounds(
   maxRegression: number,
 ): Omit<BaselineComparison, 'latencyMs' | 'requests' | 'errorRate'> {
   const perRound = (rounds: readonly LoadMeasurement[]) =>
-    rounds.map((m) => summarizeLatencies(m.latenciesMs));
+    rounds.map((m) => summarizeLatencies(m.latenciesMs) ?? null);
+  const pooled = (rounds: readonly LoadMeasurement[]) =>
+    summarizeLatencies(concatSamples(rounds.map((m) => m.latenciesMs))) ?? null;
   const baseRounds = perRound(base);
   const headRounds = perRound(head);
-  const pooled = (rounds: readonly LoadMeasurement[]) =>
-    summarizeLatencies(concatSamples(rounds.map((m) => m.latenciesMs)));
-  const basePooled = pooled(base);
-  const headPooled = pooled(head);
+  const pairs = Math.min(base.length, head.length);
+  const side = (m: LoadMeasurement, latencyMs: LatencySummary | null): RoundSide => ({
+    latencyMs,
+    histogram: encodeLatencies(m.latenciesMs),
+  });
+  return {
+    ...compareSummaries(
+      { rounds: baseRounds, pooled: pooled(base) },
+      { rounds: headRounds, pooled: pooled(head) },
+      maxRegression,
+    ),
+    perRound: Array.from({ length: pairs }, (_, i) => ({
+      base: side(base[i]!, baseRounds[i]!),
+      head: side(head[i]!, headRounds[i]!),
+    })),
+  };
+}
+
+/** One side of a comparison: its per-round summaries, in round order, and its rounds pooled. */
+export interface SideSummaries {
+  rounds: readonly (LatencySummary | null)[];
+  pooled: LatencySummary | null;
+}
+
+/**
+ * The comparison from summaries alone: what a run computes from its windows and a merge of replicates from
+ * their reports (issue #12), so that both judge alike. `base.rounds[i]` pairs with `head.rounds[i]`.
+ */
+export function compareSummaries(
+  base: SideSummaries,
+  head: SideSummaries,
+  maxRegression: number,
+): Omit<BaselineComparison, 'latencyMs' | 'requests' | 'errorRate'> {
   const statistic = (key: 'p95' | 'mean'): StatisticChange | null => {
     const change = relativeChange(
-      baseRounds.map((s) => s?.[key] ?? NaN),
-      headRounds.map((s) => s?.[key] ?? NaN),
+      base.rounds.map((s) => s?.[key] ?? NaN),
+      head.rounds.map((s) => s?.[key] ?? NaN),
     );
-    if (!change || !basePooled || !headPooled) return null;
-    return { baseMs: basePooled[key], headMs: headPooled[key], change };
+    if (!change || !base.pooled || !head.pooled) return null;
+    return { baseMs: base.pooled[key], headMs: head.pooled[key], change };
   };
   const p95 = statistic('p95');
   return {
-    rounds: Math.min(base.length, head.length),
+    rounds: Math.min(base.rounds.length, head.rounds.length),
     p95,
     mean: statistic('mean'),
     maxRegression,

@@ -76,22 +76,30 @@ export function judgeRounds(
 ): BaselineVerdict | undefined {
   if (base.length === 0) return undefined;
   const pooled = mergeMeasurements(base);
-  const comparison = compareRounds(base, head, maxRegression);
   const baseErrors = pooled.failures.status + pooled.failures.timeout + pooled.failures.socket;
+  const baseline = {
+    latencyMs: summarizeLatencies(pooled.latenciesMs) ?? null,
+    requests: pooled.requests,
+    errorRate: pooled.requests > 0 ? baseErrors / pooled.requests : 0,
+    ...compareRounds(base, head, maxRegression),
+  };
+  return judgeComparison(baseline, pooled.successes > 0);
+}
+
+/**
+ * Pure: a comparison → its check and its problems. A run and a merge of replicates (issue #12) both end
+ * here, so they judge alike. `baseSucceeded`: the base gave at least one successful response.
+ */
+export function judgeComparison(baseline: BaselineComparison, baseSucceeded: boolean): BaselineVerdict {
   return {
-    baseline: {
-      latencyMs: summarizeLatencies(pooled.latenciesMs) ?? null,
-      requests: pooled.requests,
-      errorRate: pooled.requests > 0 ? baseErrors / pooled.requests : 0,
-      ...comparison,
-    },
+    baseline,
     check: {
       metric: 'max-regression',
-      limit: maxRegression,
-      actual: comparison.p95?.change.change ?? null,
+      limit: baseline.maxRegression,
+      actual: baseline.p95?.change.change ?? null,
       unit: 'fraction',
-      passed: comparison.verdict !== 'regressed',
+      passed: baseline.verdict !== 'regressed',
     },
-    problems: pooled.successes === 0 ? ['the base service gave no successful response'] : [],
+    problems: baseSucceeded ? [] : ['the base service gave no successful response'],
   };
 }

@@ -19,7 +19,7 @@ import { shardNote } from '../shard/describe.js';
 export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}): string {
   return fitMarkdown(
     {
-      verdict: verdictMarkdown(result, options),
+      verdict: verdictMarkdown(result, options) + mergedNote(result),
       table: endpointTable(result),
       breaches: breachList(result),
       notes: [...shardLines(result), ...result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`)],
@@ -34,4 +34,11 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
 function shardLines(result: GateResult): string[] {
   const note = shardNote(result);
   return note ? [`> ℹ️ ${userText(note, 2000)}`] : [];
+}
+
+/** A merged report says how many shard reports made it (issue #12), right under the verdict. */
+function mergedNote(result: GateResult): string {
+  const shards = result.merged?.shards;
+  if (shards === undefined) return '';
+  return `\n\nMerged from ${shards} shard ${shards === 1 ? 'report' : 'reports'}.`;
 }

@@ -4,6 +4,7 @@
  */
 import type { ResourceUsage } from '../service/resources.js';
 import type { ShardSpec } from '../shard/spec.js';
+import type { EncodedHistogram } from '../stats/hdr.js';
 import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
 
@@ -61,6 +62,11 @@ export interface EndpointResult {
   lateSends?: number;
   /** At a fixed rate: requests that waited for their connection to be free (counted in their latency). */
   queuedSends?: number;
+  /**
+   * latencyMs's samples as an HDR histogram (issue #12), so that shard reports merge exactly; null when
+   * there was no sample. Absent in reports from before it.
+   */
+  histogram?: EncodedHistogram | null;
   /** How latencyMs's samples spread, in buckets with round edges: the comment charts it. */
   latencyHistogram?: LatencyHistogram;
   /** Failed responses and socket errors, kept apart so fast failures cannot flatter the percentiles. */
@@ -133,6 +139,15 @@ export interface GateResult {
   mix?: MixResult;
   /** Problems that were recovered from or worth a look (a degraded dependency, say). */
   warnings: string[];
+  /**
+   * sha256 of the normalized config, secrets masked before hashing (issue #12): shard reports merge only
+   * when it matches. Absent in merged reports' inputs from before it.
+   */
+  configHash?: string;
+  /** The commit measured: GITHUB_SHA, else `git rev-parse HEAD` beside the config, else null. */
+  commit?: string | null;
+  /** A report merged by `slo-gate merge` from this many shard reports. */
+  merged?: { shards: number };
   /** What the comment's charts show, added to the JSON report (withCharts); absent in older reports. */
   charts?: ReportCharts;
   /** In a shard's report (`run --shard I/N`, issue #12): which shard it is and what part it ran. */
@@ -220,6 +235,27 @@ export interface BaselineComparison {
   maxRegression: number;
   /** regressed fails the endpoint; within-noise and improved do not. */
   verdict: ChangeVerdict;
+  /**
+   * Each round's two windows, measured back to back (issue #12): what merging replicates pools, pair by
+   * pair. Absent in reports from before it.
+   */
+  perRound?: BaselineRound[];
+}
+
+/** One round of a baseline comparison: the base's window and the head's. */
+export interface BaselineRound {
+  base: RoundSide;
+  head: RoundSide;
+}
+
+/**
+ * One side's window in a round: its exact summary (p95 and mean pair up) and its HDR histogram. A merged
+ * report keeps the summaries of every shard's rounds but not their histograms (its size would grow with
+ * shards × rounds); the pooled figures are in the endpoint's.
+ */
+export interface RoundSide {
+  latencyMs: LatencySummary | null;
+  histogram?: EncodedHistogram | null;
 }
 
 /** One endpoint's p95 against its own p95 target, for a chart of "who broke the budget, by how much". */

@@ -8,14 +8,22 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return redacted;
 }
 
-/** The same, applied to every string inside a plain-data value. */
-export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The same, applied to every string inside a plain-data value, but for the values of `keepKeys`: data made
+ * of numbers only (an encoded histogram), where a secret's characters can only occur by chance and
+ * replacing them would corrupt it.
+ */
+export function redactDeep<T>(value: T, secrets: readonly string[], keepKeys: ReadonlySet<string> = NONE): T {
   if (secrets.length === 0) return value;
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return redactSecrets(node, secrets);
     if (Array.isArray(node)) return node.map(walk);
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [redactSecrets(k, secrets), walk(v)]));
+      return Object.fromEntries(
+        Object.entries(node).map(([k, v]) => [redactSecrets(k, secrets), keepKeys.has(k) ? v : walk(v)]),
+      );
     }
     return node;
   };

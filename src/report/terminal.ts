@@ -121,6 +121,7 @@ export function renderTerminal(result: GateResult): string {
   if (result.verdict === 'failed' && result.service?.logTail?.length) {
     lines.push('', 'Last lines of the service output:', ...result.service.logTail.map((l) => `  | ${l}`));
   }
+  if (result.merged) lines.push(`merged from ${result.merged.shards} shard reports`);
   lines.push(verdictLine(result));
   return lines.join('\n');
 }

@@ -83,6 +83,34 @@ const DEFINITIONS: CheckDefinition[] = [
   },
 ];
 
+/**
+ * The targets a report's checks were judged against: a merge of shard reports (issue #12) has the reports,
+ * not the config, and judges the merged figures against the same limits. Other checks (max-regression) are
+ * not SLO targets and are left out.
+ */
+export function targetsOfChecks(checks: readonly Pick<CheckResult, 'metric' | 'limit'>[]): SloTargets {
+  const targets: SloTargets = {};
+  for (const check of checks) {
+    const key = TARGET_KEYS[check.metric];
+    if (key) targets[key] = check.limit;
+  }
+  return targets;
+}
+
+/** The SloTargets key behind each check's metric. */
+const TARGET_KEYS: Record<string, keyof SloTargets> = {
+  p50: 'p50Ms',
+  p90: 'p90Ms',
+  p95: 'p95Ms',
+  p99: 'p99Ms',
+  max: 'maxMs',
+  'error-rate': 'errorRate',
+  'min-rps': 'minRps',
+  'max-rss': 'maxRssBytes',
+  'max-rss-growth': 'maxRssGrowthBytes',
+  'max-cpu-per-request': 'maxCpuPerRequestMs',
+};
+
 /** One check per SLO target set; a check with nothing to measure (null) fails. */
 export function evaluateSlo(slo: SloTargets, measured: Measured): CheckResult[] {
   const checks: CheckResult[] = [];

@@ -105,3 +105,20 @@ export function latencyHistogram(samplesMs: Float64Array, maxBins = MAX_BINS): L
   for (const v of samplesMs) counts[bucketOf(upperMs, v)]!++;
   return { upperMs, counts };
 }
+
+/**
+ * The same buckets from distinct values and their counts (a merged HDR histogram's, issue #12), with edges
+ * from the exact fastest and slowest samples, as a run draws them.
+ */
+export function latencyHistogramOfCounts(
+  valuesMs: readonly number[],
+  counts: readonly number[],
+  range: { minMs: number; maxMs: number },
+  maxBins = MAX_BINS,
+): LatencyHistogram | undefined {
+  if (valuesMs.length === 0) return undefined;
+  const upperMs = histogramEdgesMs(range.minMs, range.maxMs, maxBins);
+  const bucketCounts = new Array<number>(upperMs.length).fill(0);
+  valuesMs.forEach((v, i) => (bucketCounts[bucketOf(upperMs, v)]! += counts[i]!));
+  return { upperMs, counts: bucketCounts };
+}

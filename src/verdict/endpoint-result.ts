@@ -1,10 +1,11 @@
 /** One endpoint's measured window and SLO → its result: checks, and the problems that fail it outright. */
-import type { EndpointConfig } from '../config/types.js';
+import type { EndpointConfig, SloTargets } from '../config/types.js';
 import { formatMs } from '../report/format.js';
 import type { LoadMeasurement } from '../load/run-load.js';
 import type { EndpointResult } from '../report/model.js';
 import type { ResourceUsage } from '../service/resources.js';
 import { evaluateSlo } from '../slo/evaluate.js';
+import { encodeLatencies } from '../stats/hdr.js';
 import { latencyHistogram } from '../stats/latency-histogram.js';
 import { summarizeLatencies } from '../stats/latency-summary.js';
 
@@ -35,9 +36,7 @@ export function toEndpointResult(
     errorRate: m.requests > 0 ? errors / m.requests : 0,
     resources,
   };
-  const checks = evaluateSlo(endpoint.slo, partial);
-  const problems = windowProblems(m);
-  return {
+  return judgeEndpoint(endpoint.slo, {
     name: endpoint.name,
     method: endpoint.method,
     path: endpoint.path,
@@ -56,14 +55,26 @@ export function toEndpointResult(
           queuedSends: m.queuedSends,
         }
       : {}),
+    histogram: encodeLatencies(m.latenciesMs),
     latencyHistogram: latencyHistogram(m.latenciesMs),
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
     longestSilenceMs: m.longestSilenceMs,
-    checks,
-    problems,
-    passed: problems.length === 0 && checks.every((c) => c.passed),
-  };
+    problems: windowProblems(m),
+  });
+}
+
+/**
+ * Pure: an endpoint's figures → its checks and whether it passed. A run's figures come from its samples, a
+ * merge's from the shards' histograms and counts (issue #12): both are judged here, alike.
+ */
+export function judgeEndpoint(
+  slo: SloTargets,
+  figures: Omit<EndpointResult, 'checks' | 'passed'>,
+): EndpointResult {
+  const { problems, ...rest } = figures;
+  const checks = evaluateSlo(slo, figures);
+  return { ...rest, checks, problems, passed: problems.length === 0 && checks.every((c) => c.passed) };
 }
 
 /** Pure: why a window cannot be judged on its SLO: nothing completed, nothing succeeded, or the target went quiet. */

@@ -49,7 +49,18 @@ describe('readSettings', () => {
       eventName: '',
       pullRequest: undefined,
       runUrl: 'https://github.example.com/acme/shop/actions/runs/99',
+      merge: '',
     });
+  });
+
+  it('takes merge relative to working-directory, and refuses one that is not there', () => {
+    mkdirSync(path.join(workspace, 'shard-reports'), { recursive: true });
+    expect(readSettings(env({ merge: 'shard-reports' }), workspace).merge).toBe(
+      path.join(workspace, 'shard-reports'),
+    );
+    expect(() => readSettings(env({ merge: 'no-such-folder' }), workspace)).toThrow(
+      `Invalid input 'merge': "no-such-folder". Expected the folder actions/download-artifact wrote the shard reports to.`,
+    );
   });
 
   it('takes config relative to working-directory, and keys the reports by id', () => {
