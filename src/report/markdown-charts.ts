@@ -157,7 +157,7 @@ function baselineChart(result: GateResult): string[] {
   return [
     '',
     ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, UNSURE, TARGET], true, true),
-    `  title "p95 as % of the base's (line: the regression budget; ? and amber: inconclusive)"`,
+    `  title "p95 as % of the base's (line: budget, amber ?: inconclusive)"`,
     `  x-axis [${shown.map((c) => label(c.endpoint, interval(c))).join(', ')}]`,
     `  y-axis "% of the base's p95" 0 --> ${top}`,
     series((c) => !over(c) && !unsure(c)),

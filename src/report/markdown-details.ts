@@ -100,25 +100,29 @@ function verdictCell(b: BaselineComparison): string {
     'within-budget': 'within budget',
     improved: 'faster ✅',
   };
-  return words[b.verdict] + (b.toSettle ? `: ${formatToSettle(b.toSettle, b.rounds)}` : '');
+  return words[b.verdict] + (b.toSettle ? `<br><sub>${formatToSettle(b.toSettle, b.rounds)}</sub>` : '');
 }
+
+/** Under the p95 change: its rounds, and the smallest change they could detect: "6 rounds, detectable ±9.1%". */
+const roundsNote = (b: BaselineComparison) =>
+  plural(b.rounds, 'round') + (b.p95 ? `, detectable ${formatDetectable(b.p95.change)}` : '');
 
 function baselineDetails(result: GateResult): string[] {
   const compared = result.endpoints.filter((e) => e.baseline);
   if (compared.length === 0) return [];
   return [
     'Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval. ' +
-      "Detectable: the smallest change these rounds could tell from none (the interval's half-width); the verdict is regressed when the whole interval is over the budget, inconclusive when it straddles it.",
+      "Detectable: the smallest change the rounds could tell from none (the interval's half-width). Regressed: the whole interval is over the budget; inconclusive: it straddles the budget.",
     '',
-    '| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Detectable | Mean change (95% CI) | Rounds | Budget | Verdict |',
-    '|---|--:|--:|---|--:|---|--:|--:|---|',
+    '| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Mean change (95% CI) | Budget | Verdict |',
+    '|---|--:|--:|---|---|--:|---|',
     ...compared.map((e) => {
       const b = e.baseline!;
       const p95 = b.p95;
       return keepUnits(
         `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : 'n/a'} | ${p95 ? formatMs(p95.headMs) : 'n/a'} | ` +
-          `${p95 ? changeCell(p95.change) : 'n/a'} | ${p95 ? formatDetectable(p95.change) : 'n/a'} | ` +
-          `${b.mean ? changeCell(b.mean.change) : 'n/a'} | ${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdictCell(b)} |`,
+          `${p95 ? changeCell(p95.change) : 'n/a'}<br><sub>${roundsNote(b)}</sub> | ` +
+          `${b.mean ? changeCell(b.mean.change) : 'n/a'} | ${formatPercent(b.maxRegression)} | ${verdictCell(b)} |`,
       );
     }),
   ];

@@ -45,7 +45,7 @@ describe('baseline comparison', () => {
   it('finds no regression between two copies of the same service', async () => {
     const result = await compare(10, 10);
     const endpoint = result.endpoints[0]!;
-    expect(endpoint.baseline!.verdict).toBe('within-noise');
+    expect(endpoint.baseline!.verdict).toBe('within-budget');
     expect(Math.abs(endpoint.baseline!.p95!.change.change)).toBeLessThan(0.1);
     expect(result.verdict).toBe('passed');
   });
