@@ -45,7 +45,9 @@ describe('baseline comparison', () => {
   it('finds no regression between two copies of the same service', async () => {
     const result = await compare(10, 10);
     const endpoint = result.endpoints[0]!;
-    expect(endpoint.baseline!.verdict).toBe('within-budget');
+    // What within-noise was before the verdict had three values (#12): no regression and no improvement
+    // shown. A quiet machine gives within-budget; a loaded one an interval wide enough to straddle 10%.
+    expect(['within-budget', 'inconclusive']).toContain(endpoint.baseline!.verdict);
     expect(Math.abs(endpoint.baseline!.p95!.change.change)).toBeLessThan(0.1);
     expect(result.verdict).toBe('passed');
   });
