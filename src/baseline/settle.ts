@@ -1,7 +1,7 @@
 /**
- * What an inconclusive verdict would need to settle, and the smallest change a run could see: pure
- * arithmetic on the paired rounds' log-ratios, recovered from a RelativeChange (its interval is
- * center ± t(n−1)·sd/√n on the log scale, so the spread sd follows from the interval and the rounds).
+ * What an inconclusive verdict would need to settle: pure arithmetic on the paired rounds' log-ratios,
+ * recovered from a RelativeChange (its interval is center ± t(n−1)·sd/√n on the log scale, so the spread sd
+ * follows from the interval and the rounds), so a merge of replicates can estimate it from its pooled change.
  */
 import type { RelativeChange, RoundsToSettle } from '../report/model.js';
 import { t975 } from './student-t.js';
@@ -32,7 +32,10 @@ export function roundsToSettle(change: RelativeChange, budget: number): number |
   return null;
 }
 
-/** Pure: the rounds to settle, and the same as replicates of `roundsPerReplicate` rounds pooled. */
+/**
+ * Pure: the rounds to settle, and the same as replicates of this run's rounds (`change.rounds`), pooled as
+ * a merge pools them: N replicates of R rounds are N×R pairs.
+ */
 export function settleEstimate(change: RelativeChange, budget: number): RoundsToSettle {
   const rounds = roundsToSettle(change, budget);
   return { rounds, replicates: rounds === null ? null : Math.ceil(rounds / change.rounds) };

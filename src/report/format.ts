@@ -2,6 +2,7 @@
  * Every number the reports show, formatted in one place: latencies, percentages, signed changes, sizes,
  * rates and counts. The terminal table, the markdown report and the log lines all read the same way.
  */
+import { MAX_ROUNDS_TO_SETTLE } from '../baseline/settle.js';
 import type { CheckResult, RelativeChange, RoundsToSettle } from './model.js';
 
 /**
@@ -64,7 +65,7 @@ export const formatDetectable = (change: RelativeChange): string =>
  */
 export function formatToSettle(toSettle: RoundsToSettle, rounds: number): string {
   if (toSettle.rounds === null)
-    return 'over 100 rounds would be needed to settle it: the change is that close to the budget';
+    return `over ${MAX_ROUNDS_TO_SETTLE} rounds would be needed to settle it: the change is that close to the budget`;
   const replicates =
     toSettle.replicates !== null && toSettle.replicates > 1
       ? `, or ${toSettle.replicates} replicates of ${rounds},`

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeChange, t975 } from '../../src/baseline/compare.js';
 import { roundsToSettle, settleEstimate } from '../../src/baseline/settle.js';
+import { formatToSettle } from '../../src/report/format.js';
 import type { RelativeChange } from '../../src/report/model.js';
 
 /** The RelativeChange of n rounds whose log-ratios have mean `center` and sample sd `sd`. */
@@ -51,5 +52,20 @@ describe('roundsToSettle', () => {
   it('counts replicates of the run’s own rounds, pooled: 22 rounds are 3 replicates of 8', () => {
     const change = changeOf(Math.log(1.15), 0.1, 8);
     expect(settleEstimate(change, 0.1)).toEqual({ rounds: 22, replicates: 3 });
+  });
+});
+
+describe('formatToSettle', () => {
+  it.each([
+    [{ rounds: 12, replicates: 2 }, 6, '12 rounds, or 2 replicates of 6, would settle it'],
+    [{ rounds: 7, replicates: 2 }, 6, '7 rounds, or 2 replicates of 6, would settle it'],
+    [{ rounds: 5, replicates: 1 }, 4, '5 rounds would settle it'],
+    [
+      { rounds: null, replicates: null },
+      6,
+      'over 100 rounds would be needed to settle it: the change is that close to the budget',
+    ],
+  ] as const)('%j of %i rounds', (toSettle, rounds, text) => {
+    expect(formatToSettle(toSettle, rounds)).toBe(text);
   });
 });
