@@ -99,7 +99,11 @@ async function measureMix(
     const judged =
       config.baseline &&
       rounds &&
-      judgeRounds(partRounds(rounds, i), endpoint.maxRegression ?? config.baseline.maxRegression);
+      judgeRounds(
+        partRounds(rounds, i),
+        endpoint.maxRegression ?? config.baseline.maxRegression,
+        config.baseline.onInconclusive,
+      );
     return completeEndpointResult(result, judged || undefined, started, log);
   });
   const total = mixResult(measured.total);

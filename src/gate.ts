@@ -32,6 +32,7 @@ import { ResourceMonitor } from './service/resources.js';
 import { describeExit } from './service/service-process.js';
 import { decideVerdict } from './verdict/decide.js';
 import { emptyWindow, toEndpointResult } from './verdict/endpoint-result.js';
+import { inconclusiveWarnings } from './verdict/inconclusive.js';
 import { fixedRateWarnings } from './verdict/load-warnings.js';
 
 export interface GateOptions {
@@ -73,6 +74,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         );
       }
     }
+    result.warnings.push(...inconclusiveWarnings(result.endpoints));
     decideVerdict(result);
   } catch (error) {
     if (!(error instanceof GateError) || error.kind !== 'service') throw error;
@@ -193,7 +195,11 @@ async function measureEndpoint(
   addDataUse(result, endpoint, measurement, cursors);
   const judged =
     config.baseline && rounds
-      ? judgeRounds(rounds, endpoint.maxRegression ?? config.baseline.maxRegression)
+      ? judgeRounds(
+          rounds,
+          endpoint.maxRegression ?? config.baseline.maxRegression,
+          config.baseline.onInconclusive,
+        )
       : undefined;
   return completeEndpointResult(result, judged, started, options.log);
 }

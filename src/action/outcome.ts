@@ -4,6 +4,7 @@
  */
 import { describeMargin } from '../report/markdown-sections.js';
 import type { GateResult } from '../report/model.js';
+import { inconclusiveNames } from '../verdict/inconclusive.js';
 
 /** A run that produced a result, or one stopped by an error before anything was measured. */
 export type GateReport =
@@ -36,6 +37,7 @@ export function outputsFor(report: GateReport): Record<string, string> {
       'worst-p95-endpoint': '',
       'max-error-rate': '',
       'failed-endpoints': '[]',
+      'inconclusive-endpoints': '[]',
     };
   }
   const { result } = report;
@@ -55,6 +57,7 @@ export function outputsFor(report: GateReport): Record<string, string> {
     'worst-p95-endpoint': worst?.name ?? '',
     'max-error-rate': result.endpoints.length > 0 ? round(maxErrorRate, 6) : '',
     'failed-endpoints': JSON.stringify(result.endpoints.filter((e) => !e.passed).map((e) => e.name)),
+    'inconclusive-endpoints': JSON.stringify(inconclusiveNames(result)),
   };
 }
 
@@ -66,7 +69,9 @@ export interface Annotation {
 
 /**
  * One annotation per breached SLO and per endpoint problem. Errors when they fail the step, warnings when
- * `fail-on-breach: false` lets a breach pass. (Recovered problems are warned about as they happen.)
+ * `fail-on-breach: false` lets a breach pass. A comparison with the base that could not tell, and passed
+ * (baseline.on-inconclusive: pass), is a warning; under `fail` it is a breached check like any other.
+ * (Recovered problems are warned about as they happen.)
  */
 export function annotationsFor(result: GateResult, failOnBreach: boolean): Annotation[] {
   const annotations: Annotation[] = [];
@@ -77,6 +82,14 @@ export function annotationsFor(result: GateResult, failOnBreach: boolean): Annot
         level: breachLevel,
         title: `SLO breached: ${e.name} ${check.metric}`,
         message: `${e.name} (${e.method} ${e.path}): ${describeMargin(check, e.baseline)}`,
+      });
+    }
+    const regression = e.checks.find((c) => c.metric === 'max-regression');
+    if (e.baseline?.verdict === 'inconclusive' && regression?.passed) {
+      annotations.push({
+        level: 'warning',
+        title: `Inconclusive against the base: ${e.name}`,
+        message: `${e.name} (${e.method} ${e.path}): ${describeMargin(regression, e.baseline)}`,
       });
     }
     for (const problem of e.problems) {

@@ -23,6 +23,7 @@ export function selfComparisonConfig(config: GateConfig): GateConfig {
       rounds: config.baseline?.rounds ?? DEFAULT_ROUNDS,
       roundDurationMs: config.baseline?.roundDurationMs ?? DEFAULT_ROUND_DURATION_MS,
       maxRegression: config.baseline?.maxRegression ?? DEFAULT_MAX_REGRESSION,
+      onInconclusive: 'pass',
     },
   };
 }

@@ -19,15 +19,10 @@ import type {
 } from '../report/model.js';
 import { encodeLatencies } from '../stats/hdr.js';
 import { summarizeLatencies, type LatencySummary } from '../stats/latency-summary.js';
+import { settleEstimate } from './settle.js';
+import { t975 } from './student-t.js';
 
-/** Two-sided 95% quantiles of Student's t, t(0.975, df), for df = 1…30; beyond that the normal 1.96 is close. */
-const T_975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-export const t975 = (degreesOfFreedom: number): number =>
-  degreesOfFreedom >= 1 && degreesOfFreedom <= T_975.length ? T_975[degreesOfFreedom - 1]! : 1.96;
+export { t975 } from './student-t.js';
 
 /**
  * The relative change from paired per-round values (base[i] and head[i] measured back to back). Needs at
@@ -49,17 +44,22 @@ export function relativeChange(base: readonly number[], head: readonly number[])
     low: Math.exp(center - halfWidth) - 1,
     high: Math.exp(center + halfWidth) - 1,
     rounds: logRatios.length,
+    smallestDetectableChange: Math.expm1(halfWidth),
   };
 }
 
 /**
- * Regressed only when the change is both larger than the budget and statistically clear (the whole
- * interval above zero); improved when the mirror image holds; within noise otherwise.
+ * The change's 95% interval against the budget b: regressed when it lies wholly above b (low > b);
+ * within-budget when it lies at or below b (high ≤ b), improved when wholly below −b; inconclusive when it
+ * straddles b. Strict on purpose: a change exactly at the budget is allowed, and "change > b and low > 0"
+ * failed such a change in about half of all runs; what that rule flagged and this one does not
+ * (0 < low ≤ b < change) is inconclusive, which baseline.on-inconclusive: fail fails.
  */
 export function judgeChange(change: RelativeChange, maxRegression: number): ChangeVerdict {
-  if (change.change > maxRegression && change.low > 0) return 'regressed';
-  if (change.change < -maxRegression && change.high < 0) return 'improved';
-  return 'within-noise';
+  if (change.low > maxRegression) return 'regressed';
+  if (change.high < -maxRegression) return 'improved';
+  if (change.high <= maxRegression) return 'within-budget';
+  return 'inconclusive';
 }
 
 /**
@@ -119,11 +119,14 @@ export function compareSummaries(
     return { baseMs: base.pooled[key], headMs: head.pooled[key], change };
   };
   const p95 = statistic('p95');
+  // Too few rounds to compare: the run cannot tell either.
+  const verdict = p95 ? judgeChange(p95.change, maxRegression) : 'inconclusive';
   return {
     rounds: Math.min(base.rounds.length, head.rounds.length),
     p95,
     mean: statistic('mean'),
     maxRegression,
-    verdict: p95 ? judgeChange(p95.change, maxRegression) : 'within-noise',
+    verdict,
+    ...(verdict === 'inconclusive' && p95 ? { toSettle: settleEstimate(p95.change, maxRegression) } : {}),
   };
 }

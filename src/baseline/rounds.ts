@@ -6,6 +6,7 @@
  */
 import type { LoadMeasurement } from '../load/run-load.js';
 import { mergeMeasurements } from '../load/merge-measurements.js';
+import type { OnInconclusive } from '../config/types.js';
 import type { BaselineComparison, CheckResult } from '../report/model.js';
 import { summarizeLatencies } from '../stats/latency-summary.js';
 import { compareRounds } from './compare.js';
@@ -63,16 +64,24 @@ export function trimToPairs<W>({ base, head }: RoundWindows<W>): RoundWindows<W>
 /** What the base adds to an endpoint's result. */
 export interface BaselineVerdict {
   baseline: BaselineComparison;
-  /** max-regression, failed when the p95 regressed beyond the noise and the limit. */
+  /** max-regression: failed when the p95 regressed beyond the budget, or was inconclusive under `fail`. */
   check: CheckResult;
   /** Why the comparison cannot be trusted, when it cannot. */
   problems: string[];
 }
 
+/**
+ * Pure: whether a comparison passes its max-regression check. A regression fails it; an inconclusive
+ * verdict (the interval straddles the budget, or too few rounds) fails it only when `onInconclusive` is fail.
+ */
+export const regressionPassed = (verdict: BaselineComparison['verdict'], onInconclusive: OnInconclusive) =>
+  verdict !== 'regressed' && !(verdict === 'inconclusive' && onInconclusive === 'fail');
+
 /** Pure: paired rounds → the comparison, its check and its problems; undefined when no pair ran. */
 export function judgeRounds(
   { base, head }: RoundWindows,
   maxRegression: number,
+  onInconclusive: OnInconclusive = 'pass',
 ): BaselineVerdict | undefined {
   if (base.length === 0) return undefined;
   const pooled = mergeMeasurements(base);
@@ -82,6 +91,7 @@ export function judgeRounds(
     requests: pooled.requests,
     errorRate: pooled.requests > 0 ? baseErrors / pooled.requests : 0,
     ...compareRounds(base, head, maxRegression),
+    onInconclusive,
   };
   return judgeComparison(baseline, pooled.successes > 0);
 }
@@ -98,7 +108,7 @@ export function judgeComparison(baseline: BaselineComparison, baseSucceeded: boo
       limit: baseline.maxRegression,
       actual: baseline.p95?.change.change ?? null,
       unit: 'fraction',
-      passed: baseline.verdict !== 'regressed',
+      passed: regressionPassed(baseline.verdict, baseline.onInconclusive ?? 'pass'),
     },
     problems: baseSucceeded ? [] : ['the base service gave no successful response'],
   };

@@ -273,8 +273,16 @@ const baselineSchema = z.strictObject(
       .prefault('2s')
       .meta({ description: 'Measured time of each side in each round. Default 2s.' }),
     'max-regression': fraction.prefault('10%').meta({
-      description: 'The largest p95 regression allowed, when it is also statistically clear. Default 10%.',
+      description:
+        'The largest p95 regression allowed: fails when the whole 95% interval is above it. Default 10%.',
     }),
+    'on-inconclusive': z
+      .enum(['fail', 'pass'], { error: expected('fail or pass') })
+      .default('pass')
+      .meta({
+        description:
+          'When the interval straddles max-regression (too wide to tell): pass with a warning (default) or fail.',
+      }),
   },
   { error: expected('a map such as { target: "http://127.0.0.1:3001", ref: auto }') },
 );

@@ -118,6 +118,7 @@ function toBaselineConfig(raw: NonNullable<RawConfig['baseline']>, baseDir: stri
     rounds: raw.rounds,
     roundDurationMs: raw['round-duration'],
     maxRegression: raw['max-regression'],
+    onInconclusive: raw['on-inconclusive'],
   };
 }
 

@@ -100,7 +100,12 @@ export interface BaselineConfig {
   roundDurationMs: number;
   /** The largest p95 regression allowed, as a fraction (0.1 is 10%). */
   maxRegression: number;
+  /** Whether an inconclusive comparison (its interval straddles the budget) fails the check. */
+  onInconclusive: OnInconclusive;
 }
+
+/** baseline.on-inconclusive: fail the max-regression check when the run cannot tell, or pass it with a warning. */
+export type OnInconclusive = 'fail' | 'pass';
 
 export interface GateConfig {
   /** Where the config came from, for messages. */

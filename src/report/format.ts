@@ -2,7 +2,8 @@
  * Every number the reports show, formatted in one place: latencies, percentages, signed changes, sizes,
  * rates and counts. The terminal table, the markdown report and the log lines all read the same way.
  */
-import type { CheckResult, RelativeChange } from './model.js';
+import { MAX_ROUNDS_TO_SETTLE } from '../baseline/settle.js';
+import type { CheckResult, RelativeChange, RoundsToSettle } from './model.js';
 
 /**
  * Milliseconds for people: "0.42 ms", "12.3 ms", "250 ms", "1.25 s". Each threshold is where rounding
@@ -50,6 +51,26 @@ export function formatChangeParts(change: RelativeChange): { change: string; int
 export function formatChange(change: RelativeChange): string {
   const parts = formatChangeParts(change);
   return `${parts.change} (${parts.interval})`;
+}
+
+/** The smallest change a run could tell from none: "±5.3%"; "n/a" in reports from before it. */
+export const formatDetectable = (change: RelativeChange): string =>
+  change.smallestDetectableChange === undefined
+    ? 'n/a'
+    : `±${signedPercentDigits(change.smallestDetectableChange).slice(1)}%`;
+
+/**
+ * What would settle an inconclusive comparison of `rounds` rounds: "12 rounds, or 2 replicates of 6, would
+ * settle it"; past the estimate's bound, that more would not help at this spread.
+ */
+export function formatToSettle(toSettle: RoundsToSettle, rounds: number): string {
+  if (toSettle.rounds === null)
+    return `over ${MAX_ROUNDS_TO_SETTLE} rounds would be needed to settle it: the change is that close to the budget`;
+  const replicates =
+    toSettle.replicates !== null && toSettle.replicates > 1
+      ? `, or ${toSettle.replicates} replicates of ${rounds},`
+      : '';
+  return `${plural(toSettle.rounds, 'round')}${replicates} would settle it`;
 }
 
 /** Bytes in decimal megabytes, as memory is reported: 12_345_678 → "12.3 MB". */

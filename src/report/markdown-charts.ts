@@ -15,9 +15,10 @@ export const MAX_CHART_BARS = 12;
 /** Endpoint names in a chart are cut to this many characters (the table has them whole). */
 const MAX_LABEL_CHARS = 22;
 
-/** GitHub's own colours: green within budget, red over it, grey for the target line. */
+/** GitHub's own colours: green within budget, red over it, amber when unsure, grey for the target line. */
 const WITHIN = '#1a7f37';
 const OVER = '#cf222e';
+const UNSURE = '#bf8700';
 const TARGET = '#57606a';
 const NEUTRAL = '#0969da';
 
@@ -131,9 +132,10 @@ function p95Chart(result: GateResult): string[] {
 
 /**
  * With a baseline: each endpoint's p95 as a percentage of the base's (100% = as fast as the base), the
- * regressions red, and the budget (100% + the largest regression allowed) as a line. The interval is in
- * the label; xychart draws no error bars, and a bar cannot go below its axis, hence percentages of the base
- * rather than signed changes.
+ * regressions red, the inconclusive ones amber (their interval straddles the budget), the rest green, and
+ * the budget (100% + the largest regression allowed) as a line. The interval is in the label; xychart draws
+ * no error bars, and a bar cannot go below its axis, hence percentages of the base rather than signed
+ * changes. One bar series per colour, each bar in exactly one of them.
  */
 function baselineChart(result: GateResult): string[] {
   const all = p95ChangeAgainstBase(result);
@@ -141,20 +143,26 @@ function baselineChart(result: GateResult): string[] {
   const shown = worstFirst(
     all,
     (c) => c.verdict === 'regressed',
-    (c) => c.changePercent,
+    (c) => (c.verdict === 'inconclusive' ? 1e6 : 0) + c.changePercent,
   );
-  const ofBase = (c: (typeof all)[number]) => formatChartNumber(100 + c.changePercent);
-  const interval = (c: (typeof all)[number]) =>
-    `${formatSignedPercent(c.changePercent / 100)} (${formatSignedPercent(c.lowPercent / 100)}…${formatSignedPercent(c.highPercent / 100)})`;
+  type Change = (typeof all)[number];
+  const ofBase = (c: Change) => formatChartNumber(100 + c.changePercent);
+  const interval = (c: Change) =>
+    `${formatSignedPercent(c.changePercent / 100)} (${formatSignedPercent(c.lowPercent / 100)}…${formatSignedPercent(c.highPercent / 100)})${c.verdict === 'inconclusive' ? ' ?' : ''}`;
   const top = axisTop(shown.flatMap((c) => [100 + c.changePercent, 100 + c.budgetPercent]));
+  const series = (keep: (c: Change) => boolean) =>
+    `  bar [${shown.map((c) => (keep(c) ? ofBase(c) : '0')).join(', ')}]`;
+  const unsure = (c: Change) => c.verdict === 'inconclusive';
+  const over = (c: Change) => c.verdict === 'regressed';
   return [
     '',
-    ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, TARGET], true, true),
-    `  title "p95 as % of the base's (line: the regression budget)"`,
+    ...chartHeader(barsHeightPx(shown.length), [WITHIN, OVER, UNSURE, TARGET], true, true),
+    `  title "p95 as % of the base's (line: budget, amber ?: inconclusive)"`,
     `  x-axis [${shown.map((c) => label(c.endpoint, interval(c))).join(', ')}]`,
     `  y-axis "% of the base's p95" 0 --> ${top}`,
-    `  bar [${shown.map((c) => (c.verdict === 'regressed' ? '0' : ofBase(c))).join(', ')}]`,
-    `  bar [${shown.map((c) => (c.verdict === 'regressed' ? ofBase(c) : '0')).join(', ')}]`,
+    series((c) => !over(c) && !unsure(c)),
+    series(over),
+    series(unsure),
     `  line [${shown.map((c) => formatChartNumber(100 + c.budgetPercent)).join(', ')}]`,
     '```',
     ...shownOf(shown.length, all.length),

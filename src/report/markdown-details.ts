@@ -5,15 +5,17 @@
 import {
   formatChangeParts,
   formatCheckValue,
+  formatDetectable,
   formatMegabytes,
   formatMs,
   formatPercent,
   formatSignedMegabytes,
+  formatToSettle,
   plural,
 } from './format.js';
 import { cleanLogLine, fenced, keepUnits, oneLine, userText } from './markdown-escape.js';
 import { latencyDetails, metricName } from './markdown-sections.js';
-import type { EndpointResult, GateResult, RelativeChange, ServiceInfo } from './model.js';
+import type { BaselineComparison, EndpointResult, GateResult, RelativeChange, ServiceInfo } from './model.js';
 
 /** A folded section. */
 export function details(summary: string, body: string[]): string[] {
@@ -90,22 +92,37 @@ function changeCell(change: RelativeChange): string {
   return oneLine(`${parts.change} (${parts.interval.replace(/^95% CI /, '')})`);
 }
 
+/** The verdict cell: "regressed ❌"; an inconclusive one with what would settle it. */
+function verdictCell(b: BaselineComparison): string {
+  const words = {
+    regressed: 'regressed ❌',
+    inconclusive: 'inconclusive ⚠️',
+    'within-budget': 'within budget',
+    improved: 'faster ✅',
+  };
+  return words[b.verdict] + (b.toSettle ? `<br><sub>${formatToSettle(b.toSettle, b.rounds)}</sub>` : '');
+}
+
+/** Under the p95 change: its rounds, and the smallest change they could detect: "6 rounds, detectable ±9.1%". */
+const roundsNote = (b: BaselineComparison) =>
+  plural(b.rounds, 'round') + (b.p95 ? `, detectable ${formatDetectable(b.p95.change)}` : '');
+
 function baselineDetails(result: GateResult): string[] {
   const compared = result.endpoints.filter((e) => e.baseline);
   if (compared.length === 0) return [];
-  const verdicts = { regressed: 'regressed ❌', 'within-noise': 'within noise', improved: 'faster ✅' };
   return [
-    'Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval.',
+    'Base and this branch were measured in alternating rounds on the same runner; the change is the mean over rounds, with its 95% confidence interval. ' +
+      "Detectable: the smallest change the rounds could tell from none (the interval's half-width). Regressed: the whole interval is over the budget; inconclusive: it straddles the budget.",
     '',
-    '| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Mean change (95% CI) | Rounds | Budget | Verdict |',
-    '|---|--:|--:|---|---|--:|--:|---|',
+    '| Endpoint | Base p95 | This p95 | p95 change (95% CI) | Mean change (95% CI) | Budget | Verdict |',
+    '|---|--:|--:|---|---|--:|---|',
     ...compared.map((e) => {
       const b = e.baseline!;
       const p95 = b.p95;
       return keepUnits(
         `| ${userText(e.name)} | ${p95 ? formatMs(p95.baseMs) : 'n/a'} | ${p95 ? formatMs(p95.headMs) : 'n/a'} | ` +
-          `${p95 ? changeCell(p95.change) : 'n/a'} | ${b.mean ? changeCell(b.mean.change) : 'n/a'} | ` +
-          `${b.rounds} | ${formatPercent(b.maxRegression)} | ${verdicts[b.verdict]} |`,
+          `${p95 ? changeCell(p95.change) : 'n/a'}<br><sub>${roundsNote(b)}</sub> | ` +
+          `${b.mean ? changeCell(b.mean.change) : 'n/a'} | ${formatPercent(b.maxRegression)} | ${verdictCell(b)} |`,
       );
     }),
   ];

@@ -10,8 +10,10 @@ import {
   formatPercent,
   formatRateValue,
   formatSignedPercent,
+  formatToSettle,
   plural,
 } from './format.js';
+import { inconclusiveNames } from '../verdict/inconclusive.js';
 import { keepUnits, MAX_VERDICT_CHARS, oneLine, userText } from './markdown-escape.js';
 import type { BaselineComparison, CheckResult, EndpointResult, GateResult, MixResult } from './model.js';
 
@@ -39,7 +41,14 @@ const failedMetrics = (e: EndpointResult) =>
 export function verdictMarkdown(result: GateResult, options: MarkdownOptions = {}): string {
   const n = result.endpoints.length;
   const name = reportTitle(options);
-  if (result.verdict === 'passed') return `### ✅ ${name}: all SLOs met on ${plural(n, 'endpoint')}`;
+  if (result.verdict === 'passed') {
+    const inconclusive = inconclusiveNames(result);
+    const unsure =
+      inconclusive.length > 0
+        ? `; inconclusive against the base: ${userText(inconclusive.join(', '), MAX_VERDICT_CHARS)}`
+        : '';
+    return `### ✅ ${name}: all SLOs met on ${plural(n, 'endpoint')}${unsure}`;
+  }
   if (result.verdict === 'breached') {
     const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
     const which = breached.map((e) => `${e.name} (${failedMetrics(e)})`).join('; ');
@@ -90,18 +99,26 @@ const METRIC_NAMES: Record<string, string> = {
 };
 export const metricName = (metric: string): string => METRIC_NAMES[metric] ?? metric;
 
-/** The p95 against the base: "p95 142 ms → 171 ms against the base, +20% (95% CI +14…+26%): over …". */
+/** What each verdict says of the change against its budget, in the margin and the breach list. */
+const REGRESSION_WORDS = {
+  regressed: (budget: string) => `over its ${budget} budget`,
+  inconclusive: (budget: string) => `inconclusive against its ${budget} budget`,
+  'within-budget': (budget: string) => `within its ${budget} budget`,
+  improved: () => 'faster',
+} as const;
+
+/**
+ * The p95 against the base: "p95 142 ms → 171 ms against the base, +20% (95% CI +14…+26%): over its 10.0%
+ * budget"; an inconclusive one adds what would settle it.
+ */
 function describeRegression(check: CheckResult, baseline: BaselineComparison | undefined): string {
   const budget = formatPercent(check.limit);
-  if (!baseline?.p95) return `p95 against the base: too few rounds with answers on both sides to compare`;
+  if (!baseline?.p95) {
+    return `p95 against the base: too few rounds with answers on both sides to compare: inconclusive`;
+  }
   const { baseMs, headMs, change } = baseline.p95;
-  const verdict =
-    baseline.verdict === 'regressed'
-      ? `over its ${budget} budget`
-      : baseline.verdict === 'improved'
-        ? 'faster'
-        : `within noise of its ${budget} budget`;
-  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} against the base, ${formatChange(change)}: ${verdict}`;
+  const settle = baseline.toSettle ? `; ${formatToSettle(baseline.toSettle, baseline.rounds)}` : '';
+  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} against the base, ${formatChange(change)}: ${REGRESSION_WORDS[baseline.verdict](budget)}${settle}`;
 }
 
 /**
@@ -150,14 +167,20 @@ function endpointCell(e: EndpointResult): string {
   return e.name === request ? name : `${name}<br><sub>${userText(request, MAX_TABLE_NAME_CHARS)}</sub>`;
 }
 
-/** The p95 change against the base, for the table: "+20% ❌", "+3.1%, noise", "−12%, faster". */
+/** The p95 change against the base, for the table: "+20% ❌", "+9.6% ⚠️ unsure", "+3.1%", "−12%, faster". */
 function baseCell(e: EndpointResult): string {
   const change = e.baseline?.p95?.change;
   if (!e.baseline) return '—';
-  if (!change) return 'n/a';
-  const verdict = { regressed: ' ❌', 'within-noise': ', noise', improved: ', faster' }[e.baseline.verdict];
+  if (!change) return 'n/a ⚠️';
+  const verdict = { regressed: ' ❌', inconclusive: ' ⚠️ unsure', 'within-budget': '', improved: ', faster' }[
+    e.baseline.verdict
+  ];
   return `${formatSignedPercent(change.change)}${verdict}`;
 }
+
+/** ✅, ❌, or ⚠️ for an endpoint that passed but could not be told from its budget against the base. */
+const statusCell = (e: EndpointResult) =>
+  !e.passed ? '❌' : e.baseline?.verdict === 'inconclusive' ? '⚠️' : '✅';
 
 /** A table row whose numbers stay beside their units; the status column has no heading: "| |". */
 export const tableRow = (cells: string[]): string =>
@@ -182,7 +205,7 @@ export function endpointTable(result: GateResult): string[] {
     `|${align.join('|')}|`,
     ...result.endpoints.map((e) =>
       tableRow([
-        e.passed ? '✅' : '❌',
+        statusCell(e),
         endpointCell(e),
         formatRateValue(e.rps),
         oneLine(valueCell(e, 'p95')),

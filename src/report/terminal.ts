@@ -2,16 +2,23 @@
 import {
   formatChangeParts,
   formatCheckValue,
+  formatToSettle,
   formatMs,
   formatPercent,
   formatRateValue,
   plural,
 } from './format.js';
+import { inconclusiveNames } from '../verdict/inconclusive.js';
 import type { CheckResult, EndpointResult, GateResult, MixResult } from './model.js';
 
 export function verdictLine(result: GateResult): string {
   const endpoints = result.endpoints.length;
-  if (result.verdict === 'passed') return `PASSED: all SLOs met on ${plural(endpoints, 'endpoint')}`;
+  if (result.verdict === 'passed') {
+    const inconclusive = inconclusiveNames(result);
+    const unsure =
+      inconclusive.length > 0 ? `; inconclusive against the base: ${inconclusive.join(', ')}` : '';
+    return `PASSED: all SLOs met on ${plural(endpoints, 'endpoint')}${unsure}`;
+  }
   if (result.verdict === 'breached') return `FAILED: ${result.reason}`;
   return `FAILED: ${result.reason ?? 'the service or target failed'}`;
 }
@@ -39,21 +46,28 @@ const latency = (e: EndpointResult, key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') 
   e.latencyMs ? formatMs(e.latencyMs[key]) : 'n/a';
 
 const VERDICT_WORDS = {
-  regressed: 'REGRESSED',
-  'within-noise': 'within noise',
-  improved: 'improved',
+  regressed: 'REGRESSED beyond',
+  inconclusive: 'INCONCLUSIVE against',
+  'within-budget': 'within',
+  improved: 'improved, within',
 } as const;
 
-/** "p95 142 ms → 171 ms (+20%, 95% CI +14…+26%), regressed beyond the 10% budget". */
+/**
+ * "p95 142 ms → 171 ms (+20%, 95% CI +14…+26%), REGRESSED beyond the 10.0% budget"; an
+ * inconclusive one adds what would settle it.
+ */
 export function baselineLine(e: EndpointResult): string | undefined {
   const baseline = e.baseline;
   if (!baseline) return undefined;
-  if (!baseline.p95) return `no comparison with the base (too few rounds with answers on both sides)`;
+  if (!baseline.p95)
+    return `no comparison with the base (too few rounds with answers on both sides): inconclusive`;
   const { baseMs, headMs, change } = baseline.p95;
-  const budget =
-    baseline.verdict === 'regressed' ? ` beyond the ${formatPercent(baseline.maxRegression)} budget` : '';
   const parts = formatChangeParts(change);
-  return `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} (${parts.change}, ${parts.interval}), ${VERDICT_WORDS[baseline.verdict]}${budget}`;
+  const settle = baseline.toSettle ? `: ${formatToSettle(baseline.toSettle, baseline.rounds)}` : '';
+  return (
+    `p95 ${formatMs(baseMs)} → ${formatMs(headMs)} (${parts.change}, ${parts.interval}), ` +
+    `${VERDICT_WORDS[baseline.verdict]} the ${formatPercent(baseline.maxRegression)} budget${settle}`
+  );
 }
 
 const LATENCY_METRICS = new Set(['p50', 'p90', 'p95', 'p99', 'max']);

@@ -127,6 +127,7 @@ export function mergeBaseline(parts: readonly EndpointPart[]): BaselineVerdict |
     requests,
     errorRate: requests > 0 ? errors / requests : 0,
     ...compareSummaries(base, side('head'), baselines[0]!.maxRegression),
+    ...(baselines[0]!.onInconclusive ? { onInconclusive: baselines[0]!.onInconclusive } : {}),
     perRound: perRound.map(({ base, head }) => ({
       base: { latencyMs: base.latencyMs },
       head: { latencyMs: head.latencyMs },

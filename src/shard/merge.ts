@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { EndpointResult, GateResult } from '../report/model.js';
 import { HistogramDecodeError } from '../stats/hdr.js';
 import { decideVerdict } from '../verdict/decide.js';
+import { inconclusiveWarnings } from '../verdict/inconclusive.js';
 import { mergeBaseline, mergeEndpoint, type EndpointPart, type PartsRelation } from './merge-endpoint.js';
 import { withCharts } from '../report/chart-data.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -119,6 +120,8 @@ export function mergeShardReports(reports: readonly ShardReport[], log: Logger):
     commit: first.commit ?? null,
     merged: { shards: reports.length },
   };
+  // As a run does: an inconclusive endpoint that passes says so, and what would settle it.
+  result.warnings.push(...inconclusiveWarnings(result.endpoints));
   decideVerdict(result);
   const failure = failureOf(reports);
   if (failure) Object.assign(result, { verdict: 'failed', passed: false, reason: failure });

@@ -61,6 +61,7 @@ describe('outputsFor', () => {
       'worst-p95-endpoint': 'list items',
       'max-error-rate': '0.05',
       'failed-endpoints': '["list items","search"]',
+      'inconclusive-endpoints': '[]',
     });
   });
 
@@ -130,6 +131,43 @@ describe('annotationsFor', () => {
 
   it('is nothing for a pass', () => {
     expect(annotationsFor(result('passed'), true)).toEqual([]);
+  });
+
+  it('is a warning per inconclusive comparison that passed, with what would settle it', () => {
+    const warnings = annotationsFor(result('baseline-regressed'), true).filter((a) => a.level === 'warning');
+    expect(warnings).toEqual([
+      {
+        level: 'warning',
+        title: 'Inconclusive against the base: checkout',
+        message:
+          'checkout (POST /checkout): p95 8.10 ms → 9.32 ms against the base, +15% (95% CI +2.0…+30%): ' +
+          'inconclusive against its 10.0% budget; 28 rounds, or 5 replicates of 6, would settle it',
+      },
+      {
+        level: 'warning',
+        title: 'Inconclusive against the base: search',
+        message:
+          'search (POST /search): p95 against the base: too few rounds with answers on both sides to compare: inconclusive',
+      },
+    ]);
+  });
+
+  it('is an error, not a warning, for an inconclusive comparison that fails (on-inconclusive: fail)', () => {
+    const failing = result('baseline-regressed');
+    const checkout = failing.endpoints.find((e) => e.name === 'checkout')!;
+    checkout.checks.find((c) => c.metric === 'max-regression')!.passed = false;
+    const annotations = annotationsFor(failing, true).filter((a) => a.title.includes('checkout'));
+    expect(annotations.map((a) => [a.level, a.title])).toEqual([
+      ['error', 'SLO breached: checkout max-regression'],
+    ]);
+    expect(annotations[0]!.message).toContain('inconclusive against its 10.0% budget; 28 rounds');
+  });
+});
+
+describe('the inconclusive-endpoints output', () => {
+  it('names the endpoints whose comparison could not tell, as a JSON array', () => {
+    expect(outputsFor(report('baseline-regressed'))['inconclusive-endpoints']).toBe('["checkout","search"]');
+    expect(outputsFor(configError)['inconclusive-endpoints']).toBe('[]');
   });
 });
 

@@ -13,6 +13,7 @@ describe('relativeChange', () => {
     expect(change.low).toBeCloseTo(0.3, 10);
     expect(change.high).toBeCloseTo(0.3, 10);
     expect(change.rounds).toBe(3);
+    expect(change.smallestDetectableChange).toBeCloseTo(0, 10);
   });
 
   it('cancels drift that hits both sides of a round alike', () => {
@@ -31,6 +32,8 @@ describe('relativeChange', () => {
     expect(change.change).toBeCloseTo(0, 10);
     expect(change.low).toBeCloseTo(Math.exp(-halfWidth) - 1, 6);
     expect(change.high).toBeCloseTo(Math.exp(halfWidth) - 1, 6);
+    // The smallest change these rounds tell from none: the half-width, as a change (about ±12%).
+    expect(change.smallestDetectableChange).toBeCloseTo(Math.exp(halfWidth) - 1, 6);
   });
 });
 
@@ -44,12 +47,35 @@ describe('t975', () => {
 });
 
 describe('judgeChange', () => {
+  // Budget b = 10%. regressed: low > b; within-budget: high ≤ b; improved: high < −b; else inconclusive.
   it.each([
     ['clearly over the budget', { change: 0.3, low: 0.2, high: 0.4 }, 'regressed'],
-    ['over the budget but not clear', { change: 0.15, low: -0.02, high: 0.35 }, 'within-noise'],
-    ['clear but within the budget', { change: 0.05, low: 0.02, high: 0.08 }, 'within-noise'],
+    ['low just over the budget', { change: 0.2, low: 0.1001, high: 0.3 }, 'regressed'],
+    [
+      'low exactly at the budget: not shown to exceed it',
+      { change: 0.2, low: 0.1, high: 0.3 },
+      'inconclusive',
+    ],
+    // The old rule (change > b and low > 0) called this regressed; the strict rule cannot tell.
+    [
+      'over the budget, clear of zero, but low within it',
+      { change: 0.15, low: 0.02, high: 0.3 },
+      'inconclusive',
+    ],
+    ['over the budget but not clear of zero', { change: 0.15, low: -0.02, high: 0.35 }, 'inconclusive'],
+    ['within the budget but high over it', { change: 0.05, low: -0.04, high: 0.14 }, 'inconclusive'],
+    ['high just over the budget', { change: 0.05, low: 0, high: 0.1001 }, 'inconclusive'],
+    ['high exactly at the budget: allowed', { change: 0.05, low: 0, high: 0.1 }, 'within-budget'],
+    ['exactly the budget in every round', { change: 0.1, low: 0.1, high: 0.1 }, 'within-budget'],
+    ['clear but within the budget', { change: 0.05, low: 0.02, high: 0.08 }, 'within-budget'],
+    ['no change', { change: 0, low: -0.03, high: 0.03 }, 'within-budget'],
+    ['faster, high exactly at minus the budget', { change: -0.2, low: -0.3, high: -0.1 }, 'within-budget'],
     ['clearly faster', { change: -0.3, low: -0.4, high: -0.2 }, 'improved'],
-    ['no change', { change: 0, low: -0.03, high: 0.03 }, 'within-noise'],
+    [
+      'faster on average, but wide enough to be over the budget',
+      { change: -0.15, low: -0.35, high: 0.12 },
+      'inconclusive',
+    ],
   ] as const)('%s', (_name, change, verdict) => {
     expect(judgeChange({ ...change, rounds: 6 }, 0.1)).toBe(verdict);
   });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   judgeRounds,
+  regressionPassed,
   roundOrder,
   runRounds,
   trimToPairs,
@@ -134,8 +135,36 @@ describe('judgeRounds', () => {
 
   it('passes the same speed on both sides', () => {
     const judged = judgeRounds(rounds([10, 20, 15], [10, 20, 15]), 0.1)!;
-    expect(judged.baseline.verdict).toBe('within-noise');
+    expect(judged.baseline.verdict).toBe('within-budget');
     expect(judged.check.passed).toBe(true);
+    expect(judged.baseline.toSettle).toBeUndefined();
+  });
+
+  // log-ratios log(1.05), log(1.25) by turns: +15%, 95% CI about −2…+34%, straddling the 10% budget.
+  const straddling = () => rounds([10, 10, 10, 10], [10.5, 12.5, 10.5, 12.5]);
+
+  it.each([
+    ['passes an inconclusive comparison by default', undefined, true],
+    ['passes it with on-inconclusive: pass', 'pass', true],
+    ['fails it with on-inconclusive: fail', 'fail', false],
+  ] as const)('%s', (_name, onInconclusive, passed) => {
+    const judged = judgeRounds(straddling(), 0.1, onInconclusive)!;
+    expect(judged.baseline.verdict).toBe('inconclusive');
+    expect(judged.baseline.p95!.change.low).toBeLessThan(0.1);
+    expect(judged.baseline.p95!.change.high).toBeGreaterThan(0.1);
+    expect(judged.check.passed).toBe(passed);
+    // What would settle it: more rounds than the 4 it had, the same as replicates of 4.
+    const { rounds: needed, replicates } = judged.baseline.toSettle!;
+    expect(needed).toBeGreaterThan(4);
+    expect(replicates).toBe(Math.ceil(needed! / 4));
+  });
+
+  it('fails too few rounds to compare only under on-inconclusive: fail', () => {
+    const one = rounds([10], [10]);
+    expect(judgeRounds(one, 0.1)!.baseline).toMatchObject({ p95: null, verdict: 'inconclusive' });
+    expect(judgeRounds(one, 0.1)!.baseline.toSettle).toBeUndefined();
+    expect(judgeRounds(one, 0.1, 'pass')!.check.passed).toBe(true);
+    expect(judgeRounds(one, 0.1, 'fail')!.check.passed).toBe(false);
   });
 
   it('pools the base error rate, and names a base that never answered well', () => {
@@ -149,5 +178,20 @@ describe('judgeRounds', () => {
     expect(judged.baseline).toMatchObject({ requests: 8, errorRate: 1, latencyMs: null, p95: null });
     expect(judged.check).toMatchObject({ actual: null, passed: true });
     expect(judged.problems).toEqual(['the base service gave no successful response']);
+  });
+});
+
+describe('regressionPassed', () => {
+  it.each([
+    ['regressed', 'pass', false],
+    ['regressed', 'fail', false],
+    ['inconclusive', 'pass', true],
+    ['inconclusive', 'fail', false],
+    ['within-budget', 'pass', true],
+    ['within-budget', 'fail', true],
+    ['improved', 'pass', true],
+    ['improved', 'fail', true],
+  ] as const)('%s under on-inconclusive: %s → passed %s', (verdict, onInconclusive, passed) => {
+    expect(regressionPassed(verdict, onInconclusive)).toBe(passed);
   });
 });

@@ -17,6 +17,7 @@ describe('baseline and readiness keys', () => {
       rounds: 8,
       roundDurationMs: 1500,
       maxRegression: 0.15,
+      onInconclusive: 'fail',
     });
     expect(config.endpoints.map((e) => e.maxRegression)).toEqual([undefined, 0.25]);
   });
@@ -32,13 +33,28 @@ describe('baseline and readiness keys', () => {
     });
   });
 
-  it('defaults rounds, round duration and max-regression', () => {
+  it('defaults rounds, round duration, max-regression and on-inconclusive', () => {
     const config = parseConfig(
       'target: http://127.0.0.1:1\nbaseline: { target: "http://127.0.0.1:2" }\nendpoints: [{ path: /a }]\n',
       'x.yml',
       {},
     );
-    expect(config.baseline).toMatchObject({ rounds: 6, roundDurationMs: 2000, maxRegression: 0.1, env: {} });
+    expect(config.baseline).toMatchObject({
+      rounds: 6,
+      roundDurationMs: 2000,
+      maxRegression: 0.1,
+      onInconclusive: 'pass',
+      env: {},
+    });
+  });
+
+  it('takes on-inconclusive as fail or pass only', () => {
+    const text = (value: string) =>
+      `target: http://127.0.0.1:1\nbaseline: { target: "http://127.0.0.1:2", on-inconclusive: ${value} }\nendpoints: [{ path: /a }]\n`;
+    expect(parseConfig(text('fail'), 'x.yml', {}).baseline!.onInconclusive).toBe('fail');
+    expect(() => parseConfig(text('warn'), 'x.yml', {})).toThrow(
+      /^x\.yml:2:\d+: baseline\.on-inconclusive: expected fail or pass, got "warn"$/,
+    );
   });
 });
 

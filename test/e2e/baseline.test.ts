@@ -26,8 +26,11 @@ async function compare(baseDelayMs: number, headDelayMs: number) {
 }
 
 describe('baseline comparison', () => {
-  it('flags a head 30% slower than its base', async () => {
-    const result = await compare(10, 13);
+  // 50% slower, not 30%: a regression is flagged when the whole interval is over the 10% budget (#12), and six
+  // 500 ms rounds of a 30% slower head left the low end under 10% about one run in ten on a 2-core machine
+  // (lows +7…+25%); at 50% the lows were +38…+46%. bench/regression.ts measures 30% at the default rounds.
+  it('flags a head 50% slower than its base', async () => {
+    const result = await compare(10, 15);
     const endpoint = result.endpoints[0]!;
     expect(endpoint.baseline).toMatchObject({ rounds: 6, verdict: 'regressed', maxRegression: 0.1 });
     const p95 = endpoint.baseline!.p95!;
@@ -45,7 +48,9 @@ describe('baseline comparison', () => {
   it('finds no regression between two copies of the same service', async () => {
     const result = await compare(10, 10);
     const endpoint = result.endpoints[0]!;
-    expect(endpoint.baseline!.verdict).toBe('within-noise');
+    // What within-noise was before the verdict had three values (#12): no regression and no improvement
+    // shown. A quiet machine gives within-budget; a loaded one an interval wide enough to straddle 10%.
+    expect(['within-budget', 'inconclusive']).toContain(endpoint.baseline!.verdict);
     expect(Math.abs(endpoint.baseline!.p95!.change.change)).toBeLessThan(0.1);
     expect(result.verdict).toBe('passed');
   });
@@ -68,12 +73,12 @@ describe('baseline comparison', () => {
     const [head, base] = [await freePort(), await freePort()];
     git('init', '-q');
     copyFileSync(path.join(SERVERS_DIR, 'service.mjs'), path.join(repo, 'service.mjs'));
-    // The base answers in 10 ms; the head's change makes it 13 ms.
+    // The base answers in 10 ms; the head's change makes it 15 ms (50%: see the first test).
     writeFileSync(path.join(repo, 'delay.txt'), '10');
     git('add', '.');
     git('commit', '-qm', 'base');
     const baseSha = git('rev-parse', 'HEAD');
-    writeFileSync(path.join(repo, 'delay.txt'), '13');
+    writeFileSync(path.join(repo, 'delay.txt'), '15');
     git('commit', '-qam', 'slower');
     writeFileSync(
       path.join(repo, 'slo-gate.yml'),

@@ -93,21 +93,36 @@ describe('the change against the base', () => {
         lowPercent: -2,
         highPercent: 9,
         budgetPercent: 10,
-        verdict: 'within-noise',
+        verdict: 'within-budget',
+      },
+      {
+        endpoint: 'checkout',
+        changePercent: 15,
+        lowPercent: 2,
+        highPercent: 29.7,
+        budgetPercent: 10,
+        verdict: 'inconclusive',
       },
     ]);
   });
 
-  it('draws p95 as % of the base, regressions red, the budget as the line, the interval in the label', () => {
+  it('draws p95 as % of the base, regressions red, inconclusive amber, the budget as the line, the interval in the label', () => {
     const charts = chartsIn(renderMarkdown(loadResult('baseline-regressed')));
     expect(charts).toHaveLength(3);
     const chart = charts[1]!;
+    // One series per colour, in the palette's order: green within budget, red regressed, amber inconclusive.
+    expect(chart).toContain('"plotColorPalette":"#1a7f37,#cf222e,#bf8700,#57606a"');
     expect(series(chart, 'bar')).toEqual([
-      [0, 103.4],
-      [132.1, 0],
+      [0, 103.4, 0],
+      [132.1, 0, 0],
+      [0, 0, 115],
     ]);
-    expect(series(chart, 'line')).toEqual([[110, 110]]);
-    expect(labelsOf(chart)).toEqual(['list items +32% (+21%…+44%)', 'GET /items/7 +3.4% (−2.0%…+9.0%)']);
+    expect(series(chart, 'line')).toEqual([[110, 110, 110]]);
+    expect(labelsOf(chart)).toEqual([
+      'list items +32% (+21%…+44%)',
+      'GET /items/7 +3.4% (−2.0%…+9.0%)',
+      'checkout +15% (+2.0%…+30%) ?',
+    ]);
   });
 });
 
