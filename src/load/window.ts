@@ -66,6 +66,11 @@ export interface LoadMeasurement {
    * the rate, or a saturated service. 0 in closed loop.
    */
   queuedSends: number;
+  /**
+   * With load.stages: each stage's own share of the window, in order, counted like the whole (a request
+   * belongs to the stage its intended time falls in). Absent for a flat load.
+   */
+  stages?: LoadMeasurement[];
 }
 
 /** Where the measured window lies, and how long a request may take (monotonic nanoseconds). */
@@ -102,11 +107,18 @@ export class WindowAccounting {
   private lastAnswerNs: bigint | undefined;
   private longestGapNs = 0n;
   private lastTimeoutIntendedNs: bigint | undefined;
+  /** With stages: one accounting per stage, fed the same results (each keeps those due in it). */
+  private readonly stages: WindowAccounting[];
 
+  /** `stages`: the stages' own windows [startNs, endNs), in order, inside the whole one. */
   constructor(
     private readonly bounds: WindowBounds,
     private readonly isSuccess: (statusCode: number) => boolean,
-  ) {}
+    stages: readonly { startNs: bigint; endNs: bigint }[] = [],
+  ) {
+    const { requestTimeoutNs } = bounds;
+    this.stages = stages.map((stage) => new WindowAccounting({ ...stage, requestTimeoutNs }, isSuccess));
+  }
 
   /** Whether a request due at `intendedNs` belongs to the window (the phase it was due in). */
   isDueIn(intendedNs: bigint): boolean {
@@ -115,6 +127,7 @@ export class WindowAccounting {
 
   /** Counts a fixed-rate send that was queued or late, if it was due in the window. */
   noteSend(send: SendNote): void {
+    for (const stage of this.stages) stage.noteSend(send);
     if (!this.isDueIn(send.intendedNs)) return;
     if (send.queued) this.queuedSends++;
     if (send.late) this.lateSends++;
@@ -125,11 +138,13 @@ export class WindowAccounting {
    * (its intended time, at a fixed rate shifted by the gate's own lateness); by default its intended time.
    */
   record(result: RequestResult, timedFromNs = result.intendedNs): void {
+    for (const stage of this.stages) stage.record(result, timedFromNs);
     this.count(result, timedFromNs, true);
   }
 
   /** A fixed-rate request due in the window that never went out by `atNs` (the drain deadline). */
   recordUnsent(intendedNs: bigint, atNs: bigint): void {
+    for (const stage of this.stages) stage.recordUnsent(intendedNs, atNs);
     // Its connection was busy from its intended time to the end: it waited for it, for good.
     if (this.isDueIn(intendedNs)) this.queuedSends++;
     this.count({ outcome: { kind: 'timeout' }, intendedNs, sentNs: atNs, endNs: atNs }, intendedNs, false);
@@ -221,6 +236,9 @@ export class WindowAccounting {
       ...(ranOutAtNs === undefined ? {} : { dataRanOutAtMs: msBetween(startNs, ranOutAtNs) }),
       lateSends: this.lateSends,
       queuedSends: this.queuedSends,
+      ...(this.stages.length > 0
+        ? { stages: this.stages.map((stage) => stage.close(abortedAtNs, ranOutAtNs)) }
+        : {}),
     };
   }
 
