@@ -67,8 +67,19 @@ export function progressLine(log: Logger, load: GateConfig['load'], label: strin
   };
 }
 
-/** "200 req/s over 10 connections", or "10 connections" in a closed loop. */
+/**
+ * "200 req/s over 10 connections", or "10 connections" in a closed loop; with stages "stages 0→50→200→200
+ * req/s over 40 connections" or "stages 0→10→10→2 connections".
+ */
 export function describeShape(load: GateConfig['load']): string {
+  const stages = load.stages;
+  if (stages) {
+    const byRate = stages[0]?.ratePerSecond !== undefined;
+    const points = [0, ...stages.map((s) => (byRate ? s.ratePerSecond : s.connections) ?? 0)].join('→');
+    return byRate
+      ? `stages ${points} req/s over ${load.connections} connections`
+      : `stages ${points} connections`;
+  }
   return load.ratePerSecond
     ? `${load.ratePerSecond} req/s over ${load.connections} connections`
     : `${load.connections} connections`;
@@ -124,6 +135,7 @@ export function loadPlan(
     expectStatus: endpoint.expectStatus,
     connections: load.connections,
     ratePerSecond: load.ratePerSecond,
+    ...(load.stages ? { stages: load.stages } : {}),
     warmupMs,
     durationMs,
     requestTimeoutMs: load.requestTimeoutMs,

@@ -1,0 +1,127 @@
+/**
+ * Stages against a real server on 127.0.0.1 (issue #11): the requests of each stage are the schedule's,
+ * and the server saw each one. Short runs (under a second each), no warmup, so that everything the server
+ * saw is something the gate counted.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLoad, runMixedLoad, type LoadPlan, type MixPart } from '../../src/load/run-load.js';
+import { startServer, type TestServer } from '../helpers/servers.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+/** A server that answers after `delayMs` and notes when each request arrived and how many were in flight. */
+async function recordingServer(delayMs: number) {
+  const arrivalsMs: number[] = [];
+  const served = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = await startServer((req, res) => {
+    arrivalsMs.push(performance.now());
+    served.set(req.url!, (served.get(req.url!) ?? 0) + 1);
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    setTimeout(() => {
+      inFlight--;
+      res.end('ok');
+    }, delayMs);
+  });
+  servers.push(server);
+  return { server, arrivalsMs, served, maxInFlight: () => maxInFlight };
+}
+
+const plan = (server: TestServer, overrides: Partial<LoadPlan>): LoadPlan => ({
+  url: `${server.url}/a`,
+  method: 'GET',
+  headers: {},
+  connections: 4,
+  warmupMs: 0,
+  durationMs: 0,
+  requestTimeoutMs: 1000,
+  ...overrides,
+});
+
+/** Arrivals per stage, from the first arrival (the request due at the window start). */
+function perStage(arrivalsMs: number[], boundariesMs: number[]): number[] {
+  const first = Math.min(...arrivalsMs);
+  return boundariesMs.map(
+    (endMs, i) =>
+      arrivalsMs.filter((at) => at - first >= (boundariesMs[i - 1] ?? 0) && at - first < endMs).length,
+  );
+}
+
+describe('stages by rate', () => {
+  it('sends each stage the integral of its ramp, each request to the stage it was due in', async () => {
+    const { server, arrivalsMs } = await recordingServer(1);
+    // 0 → 100 req/s over 400 ms (20), a hold at 100 for 400 ms (40), down to 0 over 200 ms (10).
+    const stages = [
+      { durationMs: 400, ratePerSecond: 100 },
+      { durationMs: 400, ratePerSecond: 100 },
+      { durationMs: 200, ratePerSecond: 0 },
+    ];
+    const m = await runLoad(plan(server, { stages, durationMs: 1000 }));
+    expect(m.stages!.map((s) => s.requests)).toEqual([20, 40, 10]);
+    expect(m.stages!.map((s) => s.successes)).toEqual([20, 40, 10]);
+    expect(m.stages!.map((s) => s.windowMs)).toEqual([400, 400, 200]);
+    expect(m.requests).toBe(70);
+    // The server saw each request once, and in its stage, give or take what a stall of the shared CPU
+    // moves across a boundary (50 ms: 5 requests at 100 req/s).
+    expect(arrivalsMs.length).toBe(70);
+    perStage(arrivalsMs, [400, 800, 1000]).forEach((seen, i) => {
+      expect(Math.abs(seen - [20, 40, 10][i]!)).toBeLessThanOrEqual(5);
+    });
+    // A stage's latencies are its own requests'.
+    expect(m.stages!.reduce((n, s) => n + s.latenciesMs.length, 0)).toBe(m.latenciesMs.length);
+  });
+});
+
+describe('stages by connections', () => {
+  it('adds connections evenly over a rising stage and removes them over a falling one', async () => {
+    const { server, arrivalsMs, maxInFlight } = await recordingServer(20);
+    // 0 → 3 connections over 300 ms (they start at 0, 100 and 200 ms), 3 held for 300 ms, 3 → 1 over 200 ms.
+    const stages = [
+      { durationMs: 300, connections: 3 },
+      { durationMs: 300, connections: 3 },
+      { durationMs: 200, connections: 1 },
+    ];
+    const m = await runLoad(plan(server, { stages, durationMs: 800, connections: 10 }));
+    expect(maxInFlight()).toBe(3);
+    const counts = m.stages!.map((s) => s.requests);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(m.requests);
+    expect(arrivalsMs.length).toBe(m.requests);
+    // Connection-time at ~21 ms a request: 600 ms in the ramp (~28), 900 in the hold (~42), 500 down (~24).
+    expect(counts[0]).toBeGreaterThan(10);
+    expect(counts[0]).toBeLessThan(counts[1]!);
+    expect(counts[2]).toBeLessThan(counts[1]!);
+    // One connection alone for the first 100 ms: at 20 ms a request, at most 5 (a busy CPU only slows it).
+    const first = Math.min(...arrivalsMs);
+    expect(arrivalsMs.filter((at) => at - first < 95).length).toBeLessThanOrEqual(5);
+    // Two left in the last 100 ms (connection 2 stopped at 700 ms): at most 10.
+    expect(arrivalsMs.filter((at) => at - first >= 705 && at - first < 795).length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('stages in a mixed load', () => {
+  it('accounts each endpoint per stage, and the stages of the parts add up to the mix', async () => {
+    const { server, served } = await recordingServer(1);
+    const request = (path: string) =>
+      Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: keep-alive\r\n\r\n`);
+    const mix: MixPart[] = [
+      { weight: 3, nextRequest: () => request('/three') },
+      { weight: 1, nextRequest: () => request('/one') },
+    ];
+    // 0 → 200 req/s over 400 ms (40), hold for 200 ms (40).
+    const stages = [
+      { durationMs: 400, ratePerSecond: 200 },
+      { durationMs: 200, ratePerSecond: 200 },
+    ];
+    const m = await runMixedLoad(plan(server, { stages, durationMs: 600 }), mix);
+    expect(m.total.stages!.map((s) => s.requests)).toEqual([40, 40]);
+    expect(m.parts.map((p) => p.stages!.map((s) => s.requests))).toEqual([
+      [30, 30],
+      [10, 10],
+    ]);
+    expect([served.get('/three'), served.get('/one')]).toEqual([60, 20]);
+  });
+});
