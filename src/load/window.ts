@@ -41,6 +41,11 @@ export interface LoadMeasurement {
    * from the window start; undefined if none.
    */
   lastAnswerMs?: number;
+  /**
+   * Answers (any status) that came inside the window, to requests due in it or before: what the service
+   * delivered, which at a fixed rate past its capacity falls short of `requests`.
+   */
+  answers?: number;
   /** Longest time inside the window with no answer at all, counting the end only if requests waited. */
   longestSilenceMs: number;
   /**
@@ -106,6 +111,7 @@ export class WindowAccounting {
   private queuedSends = 0;
   private lastAnswerNs: bigint | undefined;
   private longestGapNs = 0n;
+  private answers = 0;
   private lastTimeoutIntendedNs: bigint | undefined;
   /** With stages: one accounting per stage, fed the same results (each keeps those due in it). */
   private readonly stages: WindowAccounting[];
@@ -230,6 +236,7 @@ export class WindowAccounting {
       failedLatenciesMs: this.failedLatencies.toArray(),
       unloadedLatenciesMs: this.unloadedLatencies.toArray(),
       lastAnswerMs: this.lastAnswerNs === undefined ? undefined : msBetween(startNs, this.lastAnswerNs),
+      answers: this.answers,
       longestSilenceMs: Number(longestSilenceNs) / 1e6,
       trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
       abortedAtMs: abortedAtNs === undefined ? undefined : msBetween(startNs, abortedAtNs),
@@ -245,6 +252,7 @@ export class WindowAccounting {
   /** Tracks the longest gap between answers inside the window. */
   private noteAnswer(endNs: bigint): void {
     if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
+    this.answers++;
     const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
     if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
     if (this.lastAnswerNs === undefined || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;

@@ -101,8 +101,10 @@ export interface StageResult {
   connections?: { from: number; to: number };
   /** Requests due (fixed rate) or sent (closed loop) in the stage, each with one outcome. */
   requests: number;
-  /** requests / the stage's length: what was achieved. */
+  /** requests / the stage's length: at a fixed rate, what was offered (due) on average. */
   rps: number;
+  /** Answers that came in the stage / its length: what the service achieved (short of rps past capacity). */
+  answeredRps: number;
   errors: number;
   errorRate: number;
   /** As the endpoint's latencyMs, over this stage's requests. */

@@ -30,6 +30,7 @@ export function stageResults(
         : { connections: { from: previous?.connections ?? 0, to: stage.connections ?? 0 } }),
       requests,
       rps: seconds > 0 ? requests / seconds : 0,
+      answeredRps: seconds > 0 ? (measured?.answers ?? 0) / seconds : 0,
       errors,
       errorRate: requests > 0 ? errors / requests : 0,
       latencyMs: (measured && summarizeLatencies(measured.latenciesMs)) ?? null,
