@@ -257,3 +257,13 @@ export function stagedShape(
     stageWindows: windows,
   };
 }
+
+/** The stage (0 first) that `elapsedMs` into the measured window falls in; the last one past the end. */
+export function stageIndexAt(stages: readonly StageTarget[], elapsedMs: number): number {
+  let endMs = 0;
+  for (const [index, stage] of stages.entries()) {
+    endMs += stage.durationMs;
+    if (elapsedMs < endMs) return index;
+  }
+  return stages.length - 1;
+}

@@ -7,6 +7,7 @@ import {
   nextActiveNs,
   rateSegments,
   stagedShape,
+  stageIndexAt,
   warmupConnections,
   warmupRate,
   type StagedRate,
@@ -223,5 +224,19 @@ describe('closed-loop stages', () => {
       [200, 1200],
       [1200, 1700],
     ]);
+  });
+});
+
+describe('stageIndexAt', () => {
+  const stages = [stage(1000, 5), stage(500, 5)];
+  it.each([
+    [0, 0],
+    [999, 0],
+    [1000, 1],
+    [1499, 1],
+    [1500, 1],
+    [9000, 1],
+  ])('%i ms into the window is stage %i', (elapsedMs, index) => {
+    expect(stageIndexAt(stages, elapsedMs)).toBe(index);
   });
 });
