@@ -31,6 +31,7 @@ import { describeExit } from './service/service-process.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
 import { emptyWindow, toEndpointResult } from './verdict/endpoint-result.js';
 import { fixedRateWarnings } from './verdict/load-warnings.js';
+import { addStageResults, peakOfferedRate } from './verdict/stage-results.js';
 
 /** What the mix needs of the gate's options (gate.ts GateOptions), and the run's data cursors. */
 interface MixOptions {
@@ -90,11 +91,12 @@ async function measureMix(
     options.signal?.removeEventListener('abort', onAbort);
     usage.stop();
   }
-  const fixedRate = load.ratePerSecond !== undefined;
+  const fixedRate = peakOfferedRate(load) !== undefined;
   const results = endpoints.map((endpoint, i) => {
     const part = measured.parts[i]!;
     const result = toEndpointResult(endpoint, part, fixedRate, usage.usage, measured.total.requests);
     result.weight = endpoint.weight ?? 1;
+    addStageResults(result, load, part);
     addDataUse(result, endpoint, part, cursors);
     const judged =
       config.baseline &&
@@ -107,6 +109,7 @@ async function measureMix(
     return completeEndpointResult(result, judged || undefined, started, log);
   });
   const total = mixResult(measured.total);
+  addStageResults(total, load, measured.total);
   log.info(
     `mix: ${total.requests} requests, ${total.rps.toFixed(1)} req/s, p95 ${total.latencyMs ? formatMs(total.latencyMs.p95) : 'n/a'}, ${total.errors} errors`,
   );

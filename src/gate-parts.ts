@@ -6,7 +6,8 @@ import type { BaselineVerdict } from './baseline/rounds.js';
 import type { EndpointConfig, GateConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import type { LoadPlan, LoadProgress } from './load/run-load.js';
-import { formatMs, formatPercent } from './report/format.js';
+import { stageIndexAt, warmupConnections, warmupRate } from './load/stages.js';
+import { formatMs, formatPercent, plural } from './report/format.js';
 import type { EndpointResult } from './report/model.js';
 import type { StartedService } from './service/lifecycle.js';
 import { summarizeLatencies } from './stats/latency-summary.js';
@@ -63,12 +64,27 @@ export function progressLine(log: Logger, load: GateConfig['load'], label: strin
     const seconds = `${Math.round(Math.min(total, p.elapsedMs) / 1000)}/${Math.round(total / 1000)} s`;
     const counts = p.phase === 'warmup' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
     const phase = p.phase === 'drain' ? 'waiting for the last answers' : p.phase;
-    log.info(`  ${label}: ${phase} ${seconds}${counts}`);
+    const stage =
+      load.stages && p.phase === 'measure'
+        ? ` (stage ${stageIndexAt(load.stages, p.elapsedMs) + 1} of ${load.stages.length})`
+        : '';
+    log.info(`  ${label}: ${phase} ${seconds}${stage}${counts}`);
   };
 }
 
-/** "200 req/s over 10 connections", or "10 connections" in a closed loop. */
+/**
+ * "200 req/s over 10 connections", or "10 connections" in a closed loop; with stages "stages 0→50→200→200
+ * req/s over 40 connections" or "stages 0→10→10→2 connections".
+ */
 export function describeShape(load: GateConfig['load']): string {
+  const stages = load.stages;
+  if (stages) {
+    const byRate = stages[0]?.ratePerSecond !== undefined;
+    const points = [0, ...stages.map((s) => (byRate ? s.ratePerSecond : s.connections) ?? 0)].join('→');
+    return byRate
+      ? `stages ${points} req/s over ${load.connections} connections, warmup at ${warmupRate(stages)} req/s`
+      : `stages ${points} connections, warmup on ${plural(warmupConnections(stages), 'connection')}`;
+  }
   return load.ratePerSecond
     ? `${load.ratePerSecond} req/s over ${load.connections} connections`
     : `${load.connections} connections`;
@@ -124,6 +140,7 @@ export function loadPlan(
     expectStatus: endpoint.expectStatus,
     connections: load.connections,
     ratePerSecond: load.ratePerSecond,
+    ...(load.stages ? { stages: load.stages } : {}),
     warmupMs,
     durationMs,
     requestTimeoutMs: load.requestTimeoutMs,

@@ -34,6 +34,7 @@ import { decideVerdict } from './verdict/decide.js';
 import { emptyWindow, toEndpointResult } from './verdict/endpoint-result.js';
 import { inconclusiveWarnings } from './verdict/inconclusive.js';
 import { fixedRateWarnings } from './verdict/load-warnings.js';
+import { addStageResults, peakOfferedRate } from './verdict/stage-results.js';
 
 export interface GateOptions {
   log: Logger;
@@ -186,12 +187,9 @@ async function measureEndpoint(
     usage.stop();
   }
 
-  const result = toEndpointResult(
-    endpoint,
-    measurement,
-    config.load.ratePerSecond !== undefined,
-    usage.usage,
-  );
+  const fixedRate = peakOfferedRate(config.load) !== undefined;
+  const result = toEndpointResult(endpoint, measurement, fixedRate, usage.usage);
+  addStageResults(result, config.load, measurement);
   addDataUse(result, endpoint, measurement, cursors);
   const judged =
     config.baseline && rounds

@@ -4,6 +4,7 @@
  * flag noise, so it suggests a max-regression above it and the rounds needed for a tighter interval.
  */
 import type { GateConfig } from '../config/types.js';
+import { GateError } from '../errors.js';
 import { formatChange, formatPercent } from '../report/format.js';
 import type { GateResult } from '../report/model.js';
 
@@ -15,6 +16,13 @@ export const MAX_USEFUL_REGRESSION = 0.5;
 
 /** The config with its baseline pointed at the head itself. */
 export function selfComparisonConfig(config: GateConfig): GateConfig {
+  // As in a run, rounds compare at one steady load (see config/stage-rules.ts).
+  if (config.load.stages) {
+    throw new GateError(
+      'config',
+      `${config.source}: load.stages: calibrate measures in baseline rounds at one steady load; use load.rate or load.connections`,
+    );
+  }
   return {
     ...config,
     baseline: {

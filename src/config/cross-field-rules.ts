@@ -5,6 +5,7 @@
 import type { Problem } from './problem.js';
 import { bodyProblem, bodyWarning } from './request-body.js';
 import type { RawConfig } from './schema.js';
+import { stagesProblem } from './stage-rules.js';
 import { defaultName } from './to-gate-config.js';
 
 /** The first cross-field problem of a config that passed the schema, in the order the rules are listed. */
@@ -12,6 +13,7 @@ export function crossFieldProblem(raw: RawConfig): Problem | undefined {
   return (
     duplicateName(raw.endpoints) ??
     baselineConflict(raw) ??
+    stagesProblem(raw) ??
     resourceTargetWithoutService(raw) ??
     firstOf(raw.endpoints, (endpoint, i) => duplicateHeader(endpoint.headers, i) ?? bodyProblem(endpoint, i))
   );

@@ -25,7 +25,13 @@ export const expected =
  * A string with a unit, turned into a number by `parse`. Only strings: a bare number has no unit, and the
  * JSON Schema says "string" so editors flag `p95: 250` as they type. `example` is offered for completion.
  */
-function unitValue(what: string, example: string, parse: (text: string) => number | undefined, minimum = 0) {
+function unitValue(
+  what: string,
+  example: string,
+  parse: (text: string) => number | undefined,
+  minimum = 0,
+  documentedDefault?: string,
+) {
   const expectedWhat = `${what} such as "${example}"`;
   return (
     z
@@ -36,7 +42,7 @@ function unitValue(what: string, example: string, parse: (text: string) => numbe
             : expected(expectedWhat)(issue),
       })
       // On the string, not the result: zod drops examples from a transform's input side.
-      .meta({ examples: [example] })
+      .meta({ examples: [example], ...(documentedDefault ? { default: documentedDefault } : {}) })
       .transform((text, ctx) => {
         const parsed = parse(text);
         if (parsed === undefined || parsed < minimum) {
@@ -49,8 +55,9 @@ function unitValue(what: string, example: string, parse: (text: string) => numbe
 }
 
 export const duration = (example: string) => unitValue('a duration', example, parseDurationMs);
-export const positiveDuration = (example: string) =>
-  unitValue('a duration above zero', example, parseDurationMs, Number.MIN_VALUE);
+/** `documentedDefault`: shown in the JSON Schema for a key whose default the loader applies itself. */
+export const positiveDuration = (example: string, documentedDefault?: string) =>
+  unitValue('a duration above zero', example, parseDurationMs, Number.MIN_VALUE, documentedDefault);
 
 /** "1%" or 0.01: both forms are common in SLO documents, so both are accepted. */
 export const fraction = z

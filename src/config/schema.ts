@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { dataSchema } from './schema-data.js';
+import { loadSchema } from './schema-load.js';
 import { captureSchema } from './schema-setup.js';
 import { duration, expected, fraction, positiveDuration, size, stringMap } from './schema-values.js';
 
@@ -199,40 +200,6 @@ const serviceSchema = z.strictObject(
   {
     error: expected('a map with the command that starts the service, such as { command: "node server.js" }'),
   },
-);
-
-const loadSchema = z.strictObject(
-  {
-    duration: positiveDuration('20s')
-      .prefault('10s')
-      .meta({ description: 'Measured window per endpoint. Default 10s.' }),
-    warmup: duration('3s')
-      .prefault('2s')
-      .meta({ description: 'Unmeasured load before each window. Default 2s.' }),
-    connections: z
-      .number({ error: expected('a whole number of connections from 1 to 10000') })
-      .int()
-      .positive()
-      .max(10_000)
-      .default(10)
-      .meta({ description: 'Concurrent connections. Default 10.' }),
-    rate: z
-      .number({ error: expected('a number of requests per second above zero') })
-      .positive()
-      .optional()
-      .meta({ description: 'Fixed total arrival rate, requests per second. Omit for closed-loop load.' }),
-    'request-timeout': positiveDuration('5s')
-      .prefault('5s')
-      .meta({ description: 'A request unanswered this long is a failure. Default 5s.' }),
-    mode: z
-      .enum(['isolated', 'mixed'], { error: expected('isolated or mixed') })
-      .default('isolated')
-      .meta({
-        description:
-          'isolated: one endpoint after another. mixed: all together over the same connections, by `weight`, in one window. Default isolated.',
-      }),
-  },
-  { error: expected('a map of load settings such as { duration: 10s }') },
 );
 
 const targetUrl = 'an http:// or https:// URL such as "http://127.0.0.1:3000"';

@@ -14,6 +14,8 @@ import type {
   EndpointConfig,
   EndpointTemplates,
   GateConfig,
+  LoadConfig,
+  LoadStage,
   ServiceConfig,
   SloTargets,
 } from './types.js';
@@ -53,14 +55,7 @@ export function toGateConfig(
     source,
     target,
     service: raw.service && toServiceConfig(raw.service, baseDir, target),
-    load: {
-      durationMs: raw.load.duration,
-      warmupMs: raw.load.warmup,
-      connections: raw.load.connections,
-      ratePerSecond: raw.load.rate,
-      requestTimeoutMs: raw.load['request-timeout'],
-      mode: raw.load.mode,
-    },
+    load: toLoadConfig(raw.load),
     endpoints: raw.endpoints.map((endpoint, i) => {
       const config = toEndpointConfig(endpoint, target, defaults, raw.slo);
       const templates = requestData.templates[i];
@@ -73,6 +68,32 @@ export function toGateConfig(
     secrets: [...new Set(secrets)],
     tooShortToMask,
     warnings,
+  };
+}
+
+/** Defaults of the load keys the stage rules need to see unset (schema-load.ts). */
+const DEFAULT_DURATION_MS = 10_000;
+const DEFAULT_CONNECTIONS = 10;
+
+function toLoadConfig(load: RawConfig['load']): LoadConfig {
+  const stages = load.stages?.map((stage): LoadStage =>
+    stage.connections !== undefined
+      ? { durationMs: stage.duration, connections: stage.connections }
+      : { durationMs: stage.duration, ratePerSecond: stage.rate },
+  );
+  const closedStages = stages?.some((stage) => stage.connections !== undefined);
+  return {
+    durationMs: stages
+      ? stages.reduce((ms, s) => ms + s.durationMs, 0)
+      : (load.duration ?? DEFAULT_DURATION_MS),
+    warmupMs: load.warmup,
+    connections: closedStages
+      ? Math.max(...stages!.map((s) => s.connections ?? 0))
+      : (load.connections ?? DEFAULT_CONNECTIONS),
+    ratePerSecond: load.rate,
+    ...(stages ? { stages } : {}),
+    requestTimeoutMs: load['request-timeout'],
+    mode: load.mode,
   };
 }
 

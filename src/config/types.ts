@@ -66,14 +66,33 @@ export interface ServiceConfig {
 }
 
 export interface LoadConfig {
+  /** The measured window; with `stages`, their sum. */
   durationMs: number;
   warmupMs: number;
+  /** Connections open; with closed-loop stages, the most any stage asks for. */
   connections: number;
   /** Fixed total arrival rate; undefined means closed-loop (each connection sends when answered). */
   ratePerSecond?: number;
+  /**
+   * Load that changes over the window (issue #11), in order: all by rate (ratePerSecond unset, over
+   * `connections`) or all by connections (closed loop). Absent for a flat load.
+   */
+  stages?: LoadStage[];
   requestTimeoutMs: number;
   /** isolated: one endpoint after another; mixed: all at once over shared connections, by weight. */
   mode: LoadMode;
+}
+
+/**
+ * One stage: over `durationMs`, the rate (or the connections) ramps linearly from the previous stage's
+ * (0 before the first) to this one's. Exactly one of the two is set.
+ */
+export interface LoadStage {
+  durationMs: number;
+  /** Requests per second reached at the end of the stage. */
+  ratePerSecond?: number;
+  /** Closed loop: connections open at the end of the stage. */
+  connections?: number;
 }
 
 /** How the endpoints are loaded (issue #10). */

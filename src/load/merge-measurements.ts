@@ -41,6 +41,7 @@ export function mergeMeasurements(windows: LoadMeasurement[]): LoadMeasurement {
     failedLatenciesMs: concatSamples(windows.map((w) => w.failedLatenciesMs)),
     unloadedLatenciesMs: concatSamples(windows.map((w) => w.unloadedLatenciesMs ?? new Float64Array())),
     lastAnswerMs: last.lastAnswerMs,
+    answers: windows.reduce((n, w) => n + (w.answers ?? 0), 0),
     longestSilenceMs: Math.max(...windows.map((w) => w.longestSilenceMs)),
     trailingSilenceMs: last.trailingSilenceMs,
     abortedAtMs: windows.find((w) => w.abortedAtMs !== undefined)?.abortedAtMs,

@@ -25,14 +25,21 @@ export class MixAccounting {
   /** The part being recorded: the total judges success by that part's statuses. */
   private recordingPart = 0;
 
-  /** `expectStatus`: one entry per part, each its statuses of success (undefined: any 2xx). */
-  constructor(bounds: WindowBounds, expectStatus: readonly (readonly number[] | undefined)[]) {
+  /**
+   * `expectStatus`: one entry per part, each its statuses of success (undefined: any 2xx). `stages`: the
+   * stages' windows, which every part and the total account apart as well.
+   */
+  constructor(
+    bounds: WindowBounds,
+    expectStatus: readonly (readonly number[] | undefined)[],
+    stages: readonly { startNs: bigint; endNs: bigint }[] = [],
+  ) {
     const tests = expectStatus.map(successTest);
-    this.parts = tests.map((isSuccess) => new WindowAccounting(bounds, isSuccess));
+    this.parts = tests.map((isSuccess) => new WindowAccounting(bounds, isSuccess, stages));
     this.total =
       this.parts.length === 1
         ? this.parts[0]!
-        : new WindowAccounting(bounds, (code) => tests[this.recordingPart]!(code));
+        : new WindowAccounting(bounds, (code) => tests[this.recordingPart]!(code), stages);
   }
 
   noteSend(part: number, send: SendNote): void {

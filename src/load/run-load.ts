@@ -10,7 +10,8 @@
  * (see schedule.ts for the coordinated-omission rules); the latency from the actual send is kept beside
  * it as the raw figure.
  */
-import { GateClient, type RequestResult } from './gate-client.js';
+import type { RequestResult } from './gate-client.js';
+import { newLane, type Lane } from './lane.js';
 import {
   backoffMs,
   dueBefore,
@@ -18,9 +19,9 @@ import {
   fixedRateSend,
   intendedAtNs,
   nsFromMs,
-  type FixedRate,
-  type LaneTimes,
+  type RateSchedule,
 } from './schedule.js';
+import { nextActiveNs, stagedShape, type StagedShape, type StageTarget } from './stages.js';
 import { MixAccounting, type MixedMeasurement } from './mix-accounting.js';
 import { weightedOrder } from './weighted.js';
 import { msBetween, type LoadMeasurement } from './window.js';
@@ -39,7 +40,13 @@ export interface LoadPlan {
   connections: number;
   ratePerSecond?: number;
   warmupMs: number;
+  /** The measured window: with `stages`, their sum. */
   durationMs: number;
+  /**
+   * Load that changes over the window (stages.ts), all by rate (then `connections` open, `ratePerSecond`
+   * unset) or all by connections (closed loop).
+   */
+  stages?: StageTarget[];
   requestTimeoutMs: number;
   /**
    * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
@@ -101,32 +108,15 @@ export function runMixedLoad(
 
 const nowNs = (): bigint => process.hrtime.bigint();
 
-/** One connection: its client, fixed-rate timing (schedule.ts), closed-loop backoff and timer. */
-interface Lane extends LaneTimes {
-  client: GateClient;
-  /** Its place among the connections, 0 first: which per-connection setup values its requests carry. */
-  connection: number;
-  /** Fixed rate: the index of its next request (see schedule.ts); nextIntendedNs is when that is due. */
-  nextIndex: number;
-  /** Where the latency of the request in flight starts. */
-  timedFromNs: bigint;
-  /** The request in flight went out while no other was in flight (its latency is the unloaded one). */
-  sentAlone: boolean;
-  /** Which part of a mix the request in flight belongs to (0 outside a mix). */
-  part: number;
-  failuresInARow: number;
-  /** Closed loop: after connection failures, not before this (backoff). */
-  notBeforeNs: bigint;
-  timer?: NodeJS.Timeout;
-}
-
 class LoadRun {
   private readonly startNs = nowNs();
   private readonly windowStartNs: bigint;
   private readonly windowEndNs: bigint;
   /** In-flight requests time out by themselves; the fixed-rate backlog gets the same bound. */
   private readonly drainEndNs: bigint;
-  private readonly rate: FixedRate | undefined;
+  private readonly rate: RateSchedule | undefined;
+  /** With stages: their timing (stages.ts). */
+  private readonly staged: StagedShape;
   private readonly window: MixAccounting;
   /** Part indices in smooth weighted round-robin order over one cycle (a single 0 outside a mix). */
   private readonly partOrder: number[];
@@ -152,14 +142,16 @@ class LoadRun {
     this.windowEndNs = this.windowStartNs + nsFromMs(plan.durationMs);
     const requestTimeoutNs = nsFromMs(plan.requestTimeoutMs);
     this.drainEndNs = this.windowEndNs + requestTimeoutNs;
+    const staged = (this.staged = stagedShape(plan, this.startNs));
     this.rate = plan.ratePerSecond
       ? { startNs: this.startNs, ratePerSecond: plan.ratePerSecond, connections: plan.connections }
-      : undefined;
+      : staged.rate;
     const bounds = { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs };
     const parts = mix.length > 0 ? mix : [plan];
     this.window = new MixAccounting(
       bounds,
       parts.map((part) => part.expectStatus),
+      staged.stageWindows,
     );
     this.partOrder = mix.length > 0 ? weightedOrder(mix.map((part) => part.weight)) : [0];
   }
@@ -177,22 +169,9 @@ class LoadRun {
       body: plan.body,
       requestTimeoutMs: plan.requestTimeoutMs,
     };
-    for (let i = 0; i < plan.connections; i++) {
-      const lane: Lane = {
-        client: undefined as unknown as GateClient,
-        connection: i,
-        nextIndex: i,
-        nextIntendedNs: this.rate ? intendedAtNs(this.rate, i) : this.startNs,
-        lastEndNs: 0n,
-        ownShiftNs: 0n,
-        timedFromNs: 0n,
-        sentAlone: false,
-        part: 0,
-        failuresInARow: 0,
-        notBeforeNs: 0n,
-      };
-      lane.client = new GateClient(spec, (result) => this.onResult(lane, result));
-      this.lanes.push(lane);
+    for (let i = 0; i < this.staged.lanes; i++) {
+      const dueNs = this.rate ? intendedAtNs(this.rate, i) : this.startNs;
+      this.lanes.push(newLane(spec, i, dueNs, (lane, result) => this.onResult(lane, result)));
     }
     for (const lane of this.lanes) this.schedule(lane);
   }
@@ -237,6 +216,11 @@ class LoadRun {
       return this.send(lane, send.intendedNs, request);
     }
     if (now >= this.windowEndNs) return this.maybeFinish();
+    // Closed-loop stages: a connection sends only while its stage has it on.
+    const segments = this.staged.connectionSegments;
+    const activeNs = segments ? nextActiveNs(segments, lane.connection, now) : now;
+    if (activeNs === undefined) return this.maybeFinish();
+    if (activeNs > now) return this.wakeAt(lane, activeNs, now);
     if (lane.notBeforeNs > now) return this.wakeAt(lane, lane.notBeforeNs, now);
     lane.part = this.partOf(this.closedSends);
     const request = this.nextRequest(now, lane);

@@ -13,6 +13,7 @@
  *
  * Closed loop: a connection sends when its previous request ends, backing off after socket failures.
  */
+import { stagedIntendedAtNs, type StagedRate } from './stages.js';
 import type { SendNote } from './window.js';
 
 /** A fixed-rate send on a free connection later than this after its intended time counts as late. */
@@ -30,12 +31,16 @@ export interface FixedRate {
   connections: number;
 }
 
+/** A fixed rate, or stages whose rate changes over time (stages.ts); both send request n at its due time. */
+export type RateSchedule = FixedRate | StagedRate;
+
 /**
  * When request `index` is due. Computed from the index, never by adding a rounded interval, so that
  * rounding cannot pull the request due exactly at the end of a window into it: [start, end) holds exactly
  * rate × duration requests.
  */
-export function intendedAtNs(rate: FixedRate, index: number): bigint {
+export function intendedAtNs(rate: RateSchedule, index: number): bigint {
+  if ('segments' in rate) return stagedIntendedAtNs(rate, index);
   return rate.startNs + BigInt(Math.round((index * 1e9) / rate.ratePerSecond));
 }
 
@@ -43,14 +48,14 @@ export function intendedAtNs(rate: FixedRate, index: number): bigint {
  * The first index at or after `fromIndex` on the same connection (connection i sends requests i,
  * i + connections, …) that is due at or after `atNs`.
  */
-export function firstIndexDueFrom(rate: FixedRate, fromIndex: number, atNs: bigint): number {
+export function firstIndexDueFrom(rate: RateSchedule, fromIndex: number, atNs: bigint): number {
   let index = fromIndex;
   while (intendedAtNs(rate, index) < atNs) index += rate.connections;
   return index;
 }
 
 /** The intended times of one connection's requests from `fromIndex` on that fall before `untilNs`. */
-export function dueBefore(rate: FixedRate, fromIndex: number, untilNs: bigint): bigint[] {
+export function dueBefore(rate: RateSchedule, fromIndex: number, untilNs: bigint): bigint[] {
   const due: bigint[] = [];
   for (let index = fromIndex; intendedAtNs(rate, index) < untilNs; index += rate.connections) {
     due.push(intendedAtNs(rate, index));

@@ -41,6 +41,11 @@ export interface LoadMeasurement {
    * from the window start; undefined if none.
    */
   lastAnswerMs?: number;
+  /**
+   * Answers (any status) that came inside the window, to requests due in it or before: what the service
+   * delivered, which at a fixed rate past its capacity falls short of `requests`.
+   */
+  answers?: number;
   /** Longest time inside the window with no answer at all, counting the end only if requests waited. */
   longestSilenceMs: number;
   /**
@@ -66,6 +71,11 @@ export interface LoadMeasurement {
    * the rate, or a saturated service. 0 in closed loop.
    */
   queuedSends: number;
+  /**
+   * With load.stages: each stage's own share of the window, in order, counted like the whole (a request
+   * belongs to the stage its intended time falls in). Absent for a flat load.
+   */
+  stages?: LoadMeasurement[];
 }
 
 /** Where the measured window lies, and how long a request may take (monotonic nanoseconds). */
@@ -101,12 +111,20 @@ export class WindowAccounting {
   private queuedSends = 0;
   private lastAnswerNs: bigint | undefined;
   private longestGapNs = 0n;
+  private answers = 0;
   private lastTimeoutIntendedNs: bigint | undefined;
+  /** With stages: one accounting per stage, fed the same results (each keeps those due in it). */
+  private readonly stages: WindowAccounting[];
 
+  /** `stages`: the stages' own windows [startNs, endNs), in order, inside the whole one. */
   constructor(
     private readonly bounds: WindowBounds,
     private readonly isSuccess: (statusCode: number) => boolean,
-  ) {}
+    stages: readonly { startNs: bigint; endNs: bigint }[] = [],
+  ) {
+    const { requestTimeoutNs } = bounds;
+    this.stages = stages.map((stage) => new WindowAccounting({ ...stage, requestTimeoutNs }, isSuccess));
+  }
 
   /** Whether a request due at `intendedNs` belongs to the window (the phase it was due in). */
   isDueIn(intendedNs: bigint): boolean {
@@ -115,6 +133,7 @@ export class WindowAccounting {
 
   /** Counts a fixed-rate send that was queued or late, if it was due in the window. */
   noteSend(send: SendNote): void {
+    for (const stage of this.stages) stage.noteSend(send);
     if (!this.isDueIn(send.intendedNs)) return;
     if (send.queued) this.queuedSends++;
     if (send.late) this.lateSends++;
@@ -125,11 +144,13 @@ export class WindowAccounting {
    * (its intended time, at a fixed rate shifted by the gate's own lateness); by default its intended time.
    */
   record(result: RequestResult, timedFromNs = result.intendedNs): void {
+    for (const stage of this.stages) stage.record(result, timedFromNs);
     this.count(result, timedFromNs, true);
   }
 
   /** A fixed-rate request due in the window that never went out by `atNs` (the drain deadline). */
   recordUnsent(intendedNs: bigint, atNs: bigint): void {
+    for (const stage of this.stages) stage.recordUnsent(intendedNs, atNs);
     // Its connection was busy from its intended time to the end: it waited for it, for good.
     if (this.isDueIn(intendedNs)) this.queuedSends++;
     this.count({ outcome: { kind: 'timeout' }, intendedNs, sentNs: atNs, endNs: atNs }, intendedNs, false);
@@ -215,18 +236,23 @@ export class WindowAccounting {
       failedLatenciesMs: this.failedLatencies.toArray(),
       unloadedLatenciesMs: this.unloadedLatencies.toArray(),
       lastAnswerMs: this.lastAnswerNs === undefined ? undefined : msBetween(startNs, this.lastAnswerNs),
+      answers: this.answers,
       longestSilenceMs: Number(longestSilenceNs) / 1e6,
       trailingSilenceMs: leftWaiting ? Math.max(0, Number(trailingNs) / 1e6) : 0,
       abortedAtMs: abortedAtNs === undefined ? undefined : msBetween(startNs, abortedAtNs),
       ...(ranOutAtNs === undefined ? {} : { dataRanOutAtMs: msBetween(startNs, ranOutAtNs) }),
       lateSends: this.lateSends,
       queuedSends: this.queuedSends,
+      ...(this.stages.length > 0
+        ? { stages: this.stages.map((stage) => stage.close(abortedAtNs, ranOutAtNs)) }
+        : {}),
     };
   }
 
   /** Tracks the longest gap between answers inside the window. */
   private noteAnswer(endNs: bigint): void {
     if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
+    this.answers++;
     const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
     if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
     if (this.lastAnswerNs === undefined || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;

@@ -15,6 +15,7 @@ import {
 } from './format.js';
 import { cleanLogLine, fenced, keepUnits, oneLine, userText } from './markdown-escape.js';
 import { latencyDetails, metricName } from './markdown-sections.js';
+import { stageDetails } from './markdown-stages.js';
 import type { BaselineComparison, EndpointResult, GateResult, RelativeChange, ServiceInfo } from './model.js';
 
 /** A folded section. */
@@ -139,9 +140,14 @@ function targetsText(e: EndpointResult): string {
 
 function configDetails(result: GateResult): string[] {
   const { load } = result;
-  const shape = load.ratePerSecond
-    ? `a fixed rate of ${load.ratePerSecond} req/s over ${plural(load.connections, 'connection')} (latency from the intended send time)`
-    : `${plural(load.connections, 'connection')}, closed loop`;
+  const stages = load.stages?.map((s) => s.ratePerSecond ?? s.connections ?? 0);
+  const shape = stages
+    ? load.stages![0]!.ratePerSecond !== undefined
+      ? `stages of 0→${stages.join('→')} req/s over ${plural(load.connections, 'connection')} (latency from the intended send time)`
+      : `stages of 0→${stages.join('→')} connections, closed loop`
+    : load.ratePerSecond
+      ? `a fixed rate of ${load.ratePerSecond} req/s over ${plural(load.connections, 'connection')} (latency from the intended send time)`
+      : `${plural(load.connections, 'connection')}, closed loop`;
   const lines = [
     `- File: <code>${userText(result.configFile)}</code>`,
     `- Target: <code>${userText(result.target)}</code>`,
@@ -167,6 +173,8 @@ export function detailSections(result: GateResult): string[][] {
     sections.push(details('Requests, p50, p99 and margins', latencyDetails(result)));
     sections.push(details('Status codes and failures', statusDetails(result)));
   }
+  const stages = stageDetails(result);
+  if (stages.length > 0) sections.push(details('Stages', stages));
   const baseline = baselineDetails(result);
   if (baseline.length > 0) sections.push(details('Against the base', baseline));
   const resources = resourceDetails(result);

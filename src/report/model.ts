@@ -86,10 +86,39 @@ export interface EndpointResult {
   dataRanOut?: { set: string; atMs: number };
   /** With load.mode mixed: its share of the mix's requests, as configured (issue #10). */
   weight?: number;
+  /**
+   * With load.stages (issue #11): each stage's own figures, in order. The checks judge the whole window,
+   * all stages together; these show how the service fared as the load changed.
+   */
+  stages?: StageResult[];
   checks: CheckResult[];
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];
   passed: boolean;
+}
+
+/** One stage of a staged load: what it offered and what the endpoint did in it (not judged on its own). */
+export interface StageResult {
+  /** 0 first, as in load.stages. */
+  index: number;
+  durationMs: number;
+  /** By rate: the offered rate at the stage's start and end (a ramp, or a hold when equal). */
+  offeredRps?: { from: number; to: number };
+  /** By connections: the connections open at the stage's start and end. */
+  connections?: { from: number; to: number };
+  /** Requests due (fixed rate) or sent (closed loop) in the stage, each with one outcome. */
+  requests: number;
+  /** requests / the stage's length: at a fixed rate, what was offered (due) on average. */
+  rps: number;
+  /** Answers that came in the stage / its length: what the service achieved (short of rps past capacity). */
+  answeredRps: number;
+  errors: number;
+  errorRate: number;
+  /** As the endpoint's latencyMs, over this stage's requests. */
+  latencyMs: LatencySummary | null;
+  /** At a fixed rate: as the endpoint's, over this stage's requests. */
+  lateSends?: number;
+  queuedSends?: number;
 }
 
 /** A data set an endpoint's templates use: its name, row count and how rows are taken. */
@@ -125,6 +154,8 @@ export interface GateResult {
     warmupMs: number;
     connections: number;
     ratePerSecond?: number;
+    /** With stages (issue #11), as configured; durationMs is their sum. */
+    stages?: { durationMs: number; ratePerSecond?: number; connections?: number }[];
     requestTimeoutMs: number;
     /** isolated or mixed (issue #10); absent in reports from before it. */
     mode?: 'isolated' | 'mixed';
@@ -187,6 +218,8 @@ export interface MixResult {
   /** Latencies of every endpoint's successful and timed-out requests together. */
   latencyMs: LatencySummary | null;
   windowMs: number;
+  /** With load.stages: the whole mix's figures per stage. */
+  stages?: StageResult[];
 }
 
 /** One setup request as sent: the names it captured, never their values. */

@@ -9,7 +9,7 @@ import {
   plural,
 } from './format.js';
 import { inconclusiveNames } from '../verdict/inconclusive.js';
-import type { CheckResult, EndpointResult, GateResult, MixResult } from './model.js';
+import type { CheckResult, EndpointResult, GateResult, MixResult, StageResult } from './model.js';
 
 export function verdictLine(result: GateResult): string {
   const endpoints = result.endpoints.length;
@@ -87,6 +87,27 @@ export function failedCheckText(check: CheckResult): string {
   return `${check.metric} ${formatCheckValue(check, check.actual)} ${check.unit === 'rps' ? 'below' : 'over'} the target ${target}`;
 }
 
+/** "0→50 req/s" or "0→10 connections": what a stage offered, from its start to its end. */
+export function stageShape(stage: StageResult): string {
+  if (stage.offeredRps) return `${stage.offeredRps.from}→${stage.offeredRps.to} req/s`;
+  const { from, to } = stage.connections ?? { from: 0, to: 0 };
+  return `${from}→${to} connections`;
+}
+
+/** One stage under its endpoint: not judged on its own (the endpoint's checks cover every stage). */
+function stageRow(stage: StageResult): string[] {
+  const at = (key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') =>
+    stage.latencyMs ? formatMs(stage.latencyMs[key]) : 'n/a';
+  return [
+    `  stage ${stage.index + 1}: ${stageShape(stage)} over ${stage.durationMs / 1000} s, ${formatRateValue(stage.answeredRps)} answered/s`,
+    String(stage.requests),
+    formatRateValue(stage.rps),
+    ...(['p50', 'p90', 'p95', 'p99', 'max'] as const).map(at),
+    formatPercent(stage.errorRate),
+    '',
+  ];
+}
+
 /** A mixed load's total: every endpoint's requests together, not judged (each endpoint is, on its own). */
 function mixRow(mix: MixResult): string[] {
   const at = (key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') =>
@@ -106,17 +127,20 @@ export function renderTerminal(result: GateResult): string {
   const lines: string[] = [];
   if (result.endpoints.length > 0) {
     const header = ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', ''];
-    const rows = result.endpoints.map((e) => [
-      shortName(e.name),
-      String(e.requests),
-      formatRateValue(e.rps),
-      latency(e, 'p50'),
-      latency(e, 'p90'),
-      latency(e, 'p95'),
-      latency(e, 'p99'),
-      latency(e, 'max'),
-      formatPercent(e.errorRate),
-      e.passed ? 'ok' : 'FAIL',
+    const rows = result.endpoints.flatMap((e) => [
+      [
+        shortName(e.name),
+        String(e.requests),
+        formatRateValue(e.rps),
+        latency(e, 'p50'),
+        latency(e, 'p90'),
+        latency(e, 'p95'),
+        latency(e, 'p99'),
+        latency(e, 'max'),
+        formatPercent(e.errorRate),
+        e.passed ? 'ok' : 'FAIL',
+      ],
+      ...(e.stages ?? []).map(stageRow),
     ]);
     if (result.mix) rows.push(mixRow(result.mix));
     lines.push(...pad([header, ...rows]), '');

@@ -4,6 +4,7 @@ import { formatMs, formatPercent } from '../report/format.js';
 import { diagnoseQueueing } from '../load/queue-diagnosis.js';
 import { LATE_SEND_MS } from '../load/run-load.js';
 import type { EndpointResult } from '../report/model.js';
+import { peakOfferedRate } from './stage-results.js';
 
 /** Warn when more than this share of a fixed-rate window's requests waited for their connection. */
 const QUEUED_SENDS_WARN_SHARE = 0.5;
@@ -20,7 +21,8 @@ const MIN_WARNING_REQUESTS = 20;
  * means too few connections for the rate; many sent late on a free connection means slo-gate fell behind.
  */
 export function fixedRateWarnings(e: EndpointResult, load: GateConfig['load']): string[] {
-  const rate = load.ratePerSecond;
+  // With stages by rate, the connections must keep up with the top of the ramp.
+  const rate = peakOfferedRate(load);
   if (!rate || e.requests < MIN_WARNING_REQUESTS) return [];
   const warnings: string[] = [];
   const queued = e.queuedSends ?? 0;

@@ -33,6 +33,17 @@ describe('selfComparisonConfig', () => {
       roundDurationMs: 1000,
     });
   });
+
+  it('refuses stages, which baseline rounds cannot run', () => {
+    const config = parseConfig(
+      'target: http://127.0.0.1:3000\nload: { stages: [{ duration: 1s, rate: 5 }] }\nendpoints: [{ path: /a }]\n',
+      'x.yml',
+      {},
+    );
+    expect(() => selfComparisonConfig(config)).toThrow(
+      'x.yml: load.stages: calibrate measures in baseline rounds at one steady load; use load.rate or load.connections',
+    );
+  });
 });
 
 describe('adviseFromSelfComparison', () => {

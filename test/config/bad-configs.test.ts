@@ -200,7 +200,7 @@ const CASES: BadConfig[] = [
   {
     file: 'unknown-key-no-match.yml',
     error:
-      'unknown-key-no-match.yml:4:3: load.banana: unknown key; expected one of duration, warmup, connections, rate, request-timeout, mode',
+      'unknown-key-no-match.yml:4:3: load.banana: unknown key; expected one of duration, warmup, connections, rate, stages, request-timeout, mode',
     at: 'banana:',
   },
 
@@ -269,6 +269,61 @@ const CASES: BadConfig[] = [
     file: 'rate-negative.yml',
     error: 'rate-negative.yml:4:9: load.rate: expected a number of requests per second above zero, got -5',
     at: '-5',
+  },
+
+  // Stages (issue #11)
+  {
+    file: 'stages-empty.yml',
+    error: 'stages-empty.yml:4:11: load.stages: expected at least one stage, got an empty list',
+    at: '[]',
+  },
+  {
+    file: 'stages-hold-at-zero.yml',
+    error:
+      'stages-hold-at-zero.yml:7:29: load.stages[2].rate: is 0 and load.stages[1] ends at 0: the stage would offer no load (a stage may ramp down to 0, not hold it)',
+    at: '0 }',
+  },
+  {
+    file: 'stages-mixed-forms.yml',
+    error:
+      'stages-mixed-forms.yml:6:24: load.stages[1].connections: by connections here but by rate in load.stages[0]: give every stage a rate, or every stage connections',
+    at: 'connections: 20',
+  },
+  {
+    file: 'stages-with-baseline.yml',
+    error:
+      'stages-with-baseline.yml:4:3: load.stages: cannot be used with baseline: its rounds compare base and head in short windows at one steady load; use rate or connections',
+    at: 'stages:',
+  },
+  {
+    file: 'stages-with-connections.yml',
+    error:
+      'stages-with-connections.yml:4:3: load.connections: is set by each stage with stages by connections; remove it',
+    at: 'connections: 10',
+  },
+  {
+    file: 'stages-with-duration.yml',
+    error:
+      'stages-with-duration.yml:4:3: load.duration: give either duration or stages, not both: the stages last the measured window (their sum)',
+    at: 'duration: 30s',
+  },
+  {
+    file: 'stages-with-rate.yml',
+    error:
+      'stages-with-rate.yml:4:3: load.rate: give either rate or stages, not both: each stage gives the rate it ramps to',
+    at: 'rate: 100',
+  },
+  {
+    file: 'stages-without-target.yml',
+    error:
+      'stages-without-target.yml:5:7: load.stages[0]: needs a rate (req/s to ramp to) or connections (closed loop)',
+    at: '{ duration: 10s }',
+  },
+  {
+    file: 'stages-zero-length.yml',
+    error:
+      'stages-zero-length.yml:6:19: load.stages[1].duration: expected a duration above zero such as "10s", got "0s"',
+    at: '0s',
   },
 
   // A mixed load (issue #10)

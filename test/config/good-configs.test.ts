@@ -196,6 +196,36 @@ describe('expect-status', () => {
   });
 });
 
+describe('stages (issue #11)', () => {
+  it('by rate: durations add up to the window, connections as given, no flat rate', async () => {
+    const { load: l } = await load('stages-rate.yml');
+    expect(l).toEqual({
+      durationMs: 40_000,
+      warmupMs: 2_000,
+      connections: 40,
+      ratePerSecond: undefined,
+      stages: [
+        { durationMs: 10_000, ratePerSecond: 50 },
+        { durationMs: 20_000, ratePerSecond: 200 },
+        { durationMs: 10_000, ratePerSecond: 200 },
+      ],
+      requestTimeoutMs: 5_000,
+      mode: 'isolated',
+    });
+  });
+
+  it('by connections: the most any stage opens is the connection count', async () => {
+    const { load: l } = await load('stages-connections.yml');
+    expect(l.durationMs).toBe(30_000);
+    expect(l.connections).toBe(10);
+    expect(l.stages).toEqual([
+      { durationMs: 5_000, connections: 10 },
+      { durationMs: 20_000, connections: 10 },
+      { durationMs: 5_000, connections: 2 },
+    ]);
+  });
+});
+
 describe('every key', () => {
   it('maps each key to its typed field, units in the names', async () => {
     const file = path.join(DIR, 'every-key.yml');

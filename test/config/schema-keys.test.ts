@@ -10,7 +10,10 @@ describe('knownKeysAt', () => {
     { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'setup', 'endpoints'] },
     // through optional (service), prefault (ready) and default (nothing here)
     { at: ['service', 'ready'], keys: ['url', 'log', 'tcp', 'timeout', 'interval'] },
-    { at: ['load'], keys: ['duration', 'warmup', 'connections', 'rate', 'request-timeout', 'mode'] },
+    {
+      at: ['load'],
+      keys: ['duration', 'warmup', 'connections', 'rate', 'stages', 'request-timeout', 'mode'],
+    },
     // a setup step: an endpoint's keys without slo, with capture
     {
       at: ['setup', 0],

@@ -207,3 +207,76 @@ describe('WindowAccounting', () => {
     expect(window.progress()).toEqual({ requests: 2, errors: 1 });
   });
 });
+
+describe('stages in the window (issue #11)', () => {
+  /** Stages [1000, 1400), [1400, 2000) ms inside the window. */
+  const stages = [
+    { startNs: ns(1000), endNs: ns(1400) },
+    { startNs: ns(1400), endNs: ns(2000) },
+  ];
+  const replayStaged = (events: Event[], abortedAtMs?: number) => {
+    const window = new WindowAccounting(bounds, (code) => code >= 200 && code < 300, stages);
+    for (const event of events) {
+      if ('result' in event) {
+        const r = event.result;
+        const result = {
+          outcome: r.outcome,
+          intendedNs: ns(r.dueMs),
+          sentNs: ns(r.dueMs),
+          endNs: ns(r.endMs),
+        };
+        window.record(result);
+      } else if ('unsent' in event) window.recordUnsent(ns(event.unsent.dueMs), ns(event.unsent.atMs));
+      else window.noteSend({ ...event.send, intendedNs: ns(event.send.dueMs) });
+    }
+    return window.close(abortedAtMs === undefined ? undefined : ns(abortedAtMs));
+  };
+
+  // [name, events, per stage: [requests, successes, timeouts, queued, answers], abortedAtMs]
+  const CASES: [string, Event[], [number, number, number, number, number][], number?][] = [
+    [
+      'each request goes to the stage it was due in, whenever it ended',
+      [answered(900, 1010), answered(1000, 1010), answered(1399, 1450), answered(1400, 1410), timedOut(1990)],
+      [
+        [2, 2, 0, 0, 2],
+        [2, 1, 1, 0, 2],
+      ],
+    ],
+    [
+      'queued sends and the unsent backlog count in their own stage',
+      [
+        { send: { dueMs: 1300, queued: true, late: false } },
+        { send: { dueMs: 1500, queued: true, late: false } },
+        { unsent: { dueMs: 1600, atMs: 2500 } },
+      ],
+      [
+        [0, 0, 0, 1, 0],
+        [1, 0, 1, 2, 0],
+      ],
+    ],
+    [
+      'a stage the abort came before is empty and zero long',
+      [answered(1000, 1010), answered(1100, 1120)],
+      [
+        [2, 2, 0, 0, 2],
+        [0, 0, 0, 0, 0],
+      ],
+      1200,
+    ],
+  ];
+
+  it.each(CASES)('%s', (_, events, expected, abortedAtMs) => {
+    const m = replayStaged(events, abortedAtMs);
+    expect(m.stages).toHaveLength(expected.length);
+    expect(
+      m.stages!.map((s) => [s.requests, s.successes, s.failures.timeout, s.queuedSends, s.answers]),
+    ).toEqual(expected);
+    // The stages partition the window's requests.
+    expect(m.stages!.reduce((n, s) => n + s.requests, 0)).toBe(m.requests);
+    if (abortedAtMs !== undefined) expect(m.stages!.map((s) => s.windowMs)).toEqual([200, 0]);
+  });
+
+  it('has no stages without stage bounds', () => {
+    expect(replay([answered(1000, 1010)]).stages).toBeUndefined();
+  });
+});
