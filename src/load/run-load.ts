@@ -41,6 +41,8 @@ export interface LoadPlan {
   warmupMs: number;
   durationMs: number;
   requestTimeoutMs: number;
+  /** The timeline's interval (timeline.ts); by default a round one for the window's length. */
+  timelineIntervalMs?: number;
   /**
    * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
    * then the load stops there. `connection` (0 to connections - 1) is the connection it goes out on, for
@@ -158,7 +160,7 @@ class LoadRun {
     const bounds = { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs };
     const parts = mix.length > 0 ? mix : [plan];
     this.window = new MixAccounting(
-      bounds,
+      { ...bounds, timelineIntervalMs: plan.timelineIntervalMs },
       parts.map((part) => part.expectStatus),
     );
     this.partOrder = mix.length > 0 ? weightedOrder(mix.map((part) => part.weight)) : [0];

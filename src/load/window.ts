@@ -7,6 +7,7 @@
  */
 import type { RequestResult } from './gate-client.js';
 import { SampleBuffer } from './sample-buffer.js';
+import { TimelineAccounting, type TimelinePoint } from './timeline.js';
 
 export interface LoadMeasurement {
   /** Length of the measured window actually run. */
@@ -66,6 +67,8 @@ export interface LoadMeasurement {
    * the rate, or a saturated service. 0 in closed loop.
    */
   queuedSends: number;
+  /** The window interval by interval (timeline.ts): where each request was due, and how it went. */
+  timeline?: TimelinePoint[];
 }
 
 /** Where the measured window lies, and how long a request may take (monotonic nanoseconds). */
@@ -74,6 +77,8 @@ export interface WindowBounds {
   /** Exclusive: a request due at endNs belongs to the drain, not the window. */
   endNs: bigint;
   requestTimeoutNs: bigint;
+  /** The timeline's interval; by default a round one that keeps the window at about 60 points. */
+  timelineIntervalMs?: number;
 }
 
 /** How a fixed-rate request went out (see schedule.ts). */
@@ -102,11 +107,14 @@ export class WindowAccounting {
   private lastAnswerNs: bigint | undefined;
   private longestGapNs = 0n;
   private lastTimeoutIntendedNs: bigint | undefined;
+  private readonly timeline: TimelineAccounting;
 
   constructor(
     private readonly bounds: WindowBounds,
     private readonly isSuccess: (statusCode: number) => boolean,
-  ) {}
+  ) {
+    this.timeline = new TimelineAccounting(bounds.startNs, bounds.endNs, bounds.timelineIntervalMs);
+  }
 
   /** Whether a request due at `intendedNs` belongs to the window (the phase it was due in). */
   isDueIn(intendedNs: bigint): boolean {
@@ -140,6 +148,8 @@ export class WindowAccounting {
     if (result.outcome.kind === 'response') this.noteAnswer(result.endNs);
     if (!this.isDueIn(result.intendedNs)) return;
     this.requests++;
+    const samplesBefore = this.latencies.size;
+    const successesBefore = this.successes;
     const latencyMs = msBetween(timedFromNs, result.endNs);
     const rawLatencyMs = msBetween(result.sentNs, result.endNs);
     const { outcome } = result;
@@ -170,6 +180,9 @@ export class WindowAccounting {
       this.socketErrors[outcome.code] = (this.socketErrors[outcome.code] ?? 0) + 1;
       this.failedLatencies.push(latencyMs);
     }
+    // Every outcome but a success is an error; a sample was pushed above for a success or a timeout.
+    const failed = this.successes === successesBefore;
+    this.timeline.noteRequest(result.intendedNs, failed, this.latencies.size > samplesBefore);
   }
 
   /**
@@ -202,6 +215,7 @@ export class WindowAccounting {
     const leftWaiting =
       this.lastTimeoutIntendedNs !== undefined &&
       this.lastTimeoutIntendedNs >= lastAnswerNs - requestTimeoutNs;
+    const latenciesMs = this.latencies.toArray();
     const longestSilenceNs = leftWaiting && trailingNs > this.longestGapNs ? trailingNs : this.longestGapNs;
     return {
       windowMs: Math.max(0, msBetween(startNs, windowEndNs)),
@@ -210,7 +224,7 @@ export class WindowAccounting {
       failures: { ...this.failures },
       statusCodes: { ...this.statusCodes },
       socketErrors: { ...this.socketErrors },
-      latenciesMs: this.latencies.toArray(),
+      latenciesMs,
       rawLatenciesMs: this.rawLatencies.toArray(),
       failedLatenciesMs: this.failedLatencies.toArray(),
       unloadedLatenciesMs: this.unloadedLatencies.toArray(),
@@ -221,12 +235,14 @@ export class WindowAccounting {
       ...(ranOutAtNs === undefined ? {} : { dataRanOutAtMs: msBetween(startNs, ranOutAtNs) }),
       lateSends: this.lateSends,
       queuedSends: this.queuedSends,
+      timeline: this.timeline.close(latenciesMs, windowEndNs),
     };
   }
 
   /** Tracks the longest gap between answers inside the window. */
   private noteAnswer(endNs: bigint): void {
     if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
+    this.timeline.noteAnswer(endNs);
     const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
     if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
     if (this.lastAnswerNs === undefined || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;

@@ -5,6 +5,9 @@
 import type { ResourceUsage } from '../service/resources.js';
 import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
+import type { TimelinePoint } from '../load/timeline.js';
+
+export type { TimelinePoint } from '../load/timeline.js';
 
 /** What the service's process tree cost over an endpoint's measured window. */
 export interface EndpointResources extends ResourceUsage {
@@ -66,6 +69,11 @@ export interface EndpointResult {
   failedLatencyMs?: LatencySummary | null;
   windowMs: number;
   longestSilenceMs: number;
+  /**
+   * The measured window interval by interval (about 60 points at most): p50, p95, requests, errors and the
+   * offered and achieved rates. With a baseline, the head's rounds end to end (atMs in measured time).
+   */
+  timeline?: TimelinePoint[];
   /** When slo-gate started the service and /proc is readable. */
   resources?: EndpointResources;
   /** With a baseline: the base branch measured in alternating rounds, and the change. */

@@ -60,6 +60,7 @@ export function toEndpointResult(
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
     longestSilenceMs: m.longestSilenceMs,
+    ...(m.timeline ? { timeline: m.timeline } : {}),
     checks,
     problems,
     passed: problems.length === 0 && checks.every((c) => c.passed),
