@@ -78,12 +78,23 @@ export function histogramEndpoint(result: GateResult): EndpointResult | undefine
     );
 }
 
+/** The endpoint whose timeline the comment draws open: the worst by latencyRank, among those with one. */
+export function timelineEndpoint(result: GateResult): EndpointResult | undefined {
+  return result.endpoints
+    .filter((e) => e.timeline && e.timeline.length > 0)
+    .reduce<EndpointResult | undefined>(
+      (worst, e) => (!worst || ranksAbove(latencyRank(e), latencyRank(worst)) ? e : worst),
+      undefined,
+    );
+}
+
 /** All of the above, for the JSON report. */
 export function reportCharts(result: GateResult): ReportCharts {
   return {
     p95ShareOfTarget: p95ShareOfTarget(result),
     p95ChangeAgainstBase: p95ChangeAgainstBase(result),
     histogramEndpoint: histogramEndpoint(result)?.name ?? null,
+    timelineEndpoint: timelineEndpoint(result)?.name ?? null,
   };
 }
 

@@ -242,4 +242,9 @@ export interface ReportCharts {
   p95ChangeAgainstBase: P95ChangeAgainstBase[];
   /** The endpoint whose latency histogram the comment draws: the furthest over its p95 target. */
   histogramEndpoint: string | null;
+  /**
+   * The endpoint whose timeline (latency over time) the comment draws open: the worst, as for the
+   * histogram, among those with a timeline; the others are in collapsed sections. Absent in older reports.
+   */
+  timelineEndpoint?: string | null;
 }
