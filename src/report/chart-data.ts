@@ -9,6 +9,7 @@ import type {
   P95ChangeAgainstBase,
   P95ShareOfTarget,
   ReportCharts,
+  TimelinePoint,
 } from './model.js';
 
 const p95CheckOf = (e: EndpointResult) => e.checks.find((c) => c.metric === 'p95');
@@ -86,6 +87,19 @@ export function timelineEndpoint(result: GateResult): EndpointResult | undefined
       (worst, e) => (!worst || ranksAbove(latencyRank(e), latencyRank(worst)) ? e : worst),
       undefined,
     );
+}
+
+/** The interval with the highest p95: what the terminal and the caption name. */
+export function slowestInterval(points: readonly TimelinePoint[]): TimelinePoint | undefined {
+  let slowest: TimelinePoint | undefined;
+  for (const p of points) if (p.latencyMs && p.latencyMs.p95 > (slowest?.latencyMs?.p95 ?? -1)) slowest = p;
+  return slowest;
+}
+
+/** "4–5 s": an interval's span in seconds from the window start. */
+export function intervalSpan(p: TimelinePoint): string {
+  const s = (ms: number) => String(Math.round(ms / 10) / 100);
+  return `${s(p.atMs)}–${s(p.atMs + p.intervalMs)} s`;
 }
 
 /** All of the above, for the JSON report. */

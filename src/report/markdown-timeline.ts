@@ -5,44 +5,38 @@
  * line, then the rate asked as a line over the rate answered as bars. Two charts rather than one with two
  * scales: an xychart has one value axis, and req/s drawn against a ms axis would read as latency.
  */
-import { timelineEndpoint } from './chart-data.js';
+import { intervalSpan, slowestInterval, timelineEndpoint } from './chart-data.js';
 import { formatChartNumber, formatMs, formatRate, plural } from './format.js';
 import { chartHeader, mermaidText, NEUTRAL, OVER, TARGET } from './markdown-charts.js';
 import { userText } from './markdown-escape.js';
 import type { EndpointResult, GateResult, TimelinePoint } from './model.js';
 
+/** The rate asked, as a line over the bars of the rate answered: GitHub's foreground, to stand out. */
+const ASKED = '#24292f';
+
 /** Each chart of a timeline: short, so two fit the height of one. */
-const TIMELINE_CHART_HEIGHT_PX = 230;
+const TIMELINE_CHART_HEIGHT_PX = 280;
 
 /** A top for a value axis: past the largest value, at a round step, so the ticks read cleanly. */
 function roundTop(values: number[]): number {
   const max = Math.max(1, ...values) * 1.1;
   const step = 10 ** Math.floor(Math.log10(max));
-  for (const mantissa of [1, 2, 2.5, 5, 10]) if (max <= mantissa * step) return mantissa * step;
+  for (const mantissa of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
+    if (max <= mantissa * step) return mantissa * step;
   return 10 * step;
 }
 
-/** The x-axis: seconds (minutes for a long window) from the window start, the span of the points. */
-function timeAxis(points: TimelinePoint[]): { line: string; unit: string } {
+/**
+ * The x-axis: seconds (minutes for a long window) from the window start. Mermaid spreads the points evenly
+ * from the axis's first value to its last, so the axis runs from the middle of the first interval to the
+ * middle of the last: each bar then stands over the time it covers, and the ticks fall on round times.
+ */
+function timeAxis(points: TimelinePoint[]): string {
   const last = points.at(-1)!;
-  const endMs = last.atMs + last.intervalMs;
-  const minutes = endMs >= 600_000;
-  const unit = minutes ? 'min' : 's';
-  const end = formatChartNumber(endMs / (minutes ? 60_000 : 1000));
-  return { line: `  x-axis "${unit} from the start of the window" 0 --> ${end}`, unit };
-}
-
-/** The interval with the highest p95: what the terminal and the caption name. */
-export function slowestInterval(points: readonly TimelinePoint[]): TimelinePoint | undefined {
-  let slowest: TimelinePoint | undefined;
-  for (const p of points) if (p.latencyMs && p.latencyMs.p95 > (slowest?.latencyMs?.p95 ?? -1)) slowest = p;
-  return slowest;
-}
-
-/** "4–5 s": an interval's span in seconds from the window start. */
-export function intervalSpan(p: TimelinePoint): string {
-  const s = (ms: number) => formatChartNumber(ms / 1000);
-  return `${s(p.atMs)}–${s(p.atMs + p.intervalMs)} s`;
+  const minutes = last.atMs + last.intervalMs >= 600_000;
+  const unitMs = minutes ? 60_000 : 1000;
+  const middle = (p: TimelinePoint) => formatChartNumber((p.atMs + p.intervalMs / 2) / unitMs);
+  return `  x-axis "${minutes ? 'min' : 's'} from the start of the window" ${middle(points[0]!)} --> ${middle(last)}`;
 }
 
 /** One endpoint's two charts and the line under them. */
@@ -52,19 +46,21 @@ function timelineCharts(e: EndpointResult, result: GateResult): string[] {
   const target = e.checks.find((c) => c.metric === 'p95')?.limit;
   const p95s = points.map((p) => p.latencyMs?.p95 ?? 0);
   const rates = points.flatMap((p) => [p.offeredRps, p.achievedRps]);
-  const { line: xAxis } = timeAxis(points);
+  const xAxis = timeAxis(points);
   const targetNote = target === undefined ? '' : `, line: target ${formatMs(target)}`;
   const p95Chart = [
     ...chartHeader(TIMELINE_CHART_HEIGHT_PX, [e.passed ? NEUTRAL : OVER, TARGET], false),
     `  title "${name}: p95 per interval, ms${targetNote}"`,
     xAxis,
     `  y-axis "p95, ms" 0 --> ${formatChartNumber(roundTop([...p95s, target ?? 0]))}`,
+    // One series: a second one for the intervals over the target would draw a stub of its colour under
+    // every bar (mermaid starts bars below the axis's 0); the target line says which are over.
     `  bar [${p95s.map(formatChartNumber).join(', ')}]`,
     ...(target === undefined ? [] : [`  line [${points.map(() => formatChartNumber(target)).join(', ')}]`]),
     '```',
   ];
   const rateChart = [
-    ...chartHeader(TIMELINE_CHART_HEIGHT_PX, [NEUTRAL, TARGET], false),
+    ...chartHeader(TIMELINE_CHART_HEIGHT_PX, [NEUTRAL, ASKED], false),
     `  title "${name}: req/s answered (bars) and asked (line)"`,
     xAxis,
     `  y-axis "req/s" 0 --> ${formatChartNumber(roundTop(rates))}`,
