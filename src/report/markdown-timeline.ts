@@ -15,14 +15,17 @@ import type { EndpointResult, GateResult, TimelinePoint } from './model.js';
 const ASKED = '#24292f';
 
 /** Each chart of a timeline: short, so two fit the height of one. */
-const TIMELINE_CHART_HEIGHT_PX = 280;
+const TIMELINE_CHART_HEIGHT_PX = 300;
 
-/** A top for a value axis: past the largest value, at a round step, so the ticks read cleanly. */
+/**
+ * A top for a value axis: past the largest value, at a round step. Mermaid ticks the axis as d3 does (about
+ * ten ticks at a 1, 2 or 5 step), so only these mantissas keep it at 11 ticks or fewer: 2.5 or 3 would make
+ * 13 or 16, and their labels overlap at this height.
+ */
 function roundTop(values: number[]): number {
   const max = Math.max(1, ...values) * 1.1;
   const step = 10 ** Math.floor(Math.log10(max));
-  for (const mantissa of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
-    if (max <= mantissa * step) return mantissa * step;
+  for (const mantissa of [1, 1.5, 2, 4, 5, 8, 10]) if (max <= mantissa * step) return mantissa * step;
   return 10 * step;
 }
 
