@@ -66,8 +66,11 @@ class IndexBuffer {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 export class TimelineAccounting {
-  private readonly intervalNs: number;
   private readonly plannedPoints: number;
+  /** Interval edges, monotonic ns: interval i is [edges[i], edges[i + 1]). */
+  private readonly edgesNs: bigint[];
+  /** The interval found last: requests come roughly in order, so it is usually the next one's too. */
+  private lastIndex = 0;
   private readonly requests: number[];
   private readonly errors: number[];
   private readonly answers: number[];
@@ -79,21 +82,32 @@ export class TimelineAccounting {
     plannedEndNs: bigint,
     readonly intervalMs = timelineIntervalMs(Math.max(0, Number(plannedEndNs - startNs) / 1e6)),
   ) {
-    this.intervalNs = intervalMs * 1e6;
+    const intervalNs = BigInt(Math.round(intervalMs * 1e6));
     const windowNs = Math.max(0, Number(plannedEndNs - startNs));
-    this.plannedPoints = Math.ceil(windowNs / this.intervalNs);
+    this.plannedPoints = Math.ceil(windowNs / Number(intervalNs));
     if (this.plannedPoints > 0xffff) throw new RangeError(`${this.plannedPoints} timeline intervals`);
     this.requests = new Array<number>(this.plannedPoints).fill(0);
     this.errors = new Array<number>(this.plannedPoints).fill(0);
     this.answers = new Array<number>(this.plannedPoints).fill(0);
+    this.edgesNs = Array.from({ length: this.plannedPoints + 1 }, (_, i) => startNs + BigInt(i) * intervalNs);
   }
 
   /** The interval `atNs` falls in (half-open: [start, start + interval)); -1 outside the window. */
   intervalOf(atNs: bigint): number {
-    const fromStartNs = Number(atNs - this.startNs);
-    if (fromStartNs < 0) return -1;
-    const index = Math.floor(fromStartNs / this.intervalNs);
-    return index < this.plannedPoints ? index : -1;
+    // Comparisons only: bigint arithmetic allocates, and this runs twice per request.
+    const edges = this.edgesNs;
+    if (atNs < edges[0]! || atNs >= edges[this.plannedPoints]!) return -1;
+    const last = this.lastIndex;
+    if (atNs >= edges[last]! && atNs < edges[last + 1]!) return last;
+    let low = 0;
+    let high = this.plannedPoints - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (atNs >= edges[middle]!) low = middle;
+      else high = middle - 1;
+    }
+    this.lastIndex = low;
+    return low;
   }
 
   /**
