@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../../src/load/gate-client.js';
 import { concatTimelines, timelineIntervalMs, type TimelinePoint } from '../../src/load/timeline.js';
+import { MixAccounting } from '../../src/load/mix-accounting.js';
 import { WindowAccounting } from '../../src/load/window.js';
 
 const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
@@ -183,5 +184,31 @@ describe('concatTimelines', () => {
     expect(pick(points, 'atMs')).toEqual([0, 1000, 1500, 2500]);
     expect(pick(points, 'intervalMs')).toEqual([1000, 500, 1000, 500]);
     expect(pick(points, 'requests')).toEqual([3, 1, 3, 1]);
+  });
+});
+
+describe('a mix (load.mode: mixed)', () => {
+  it('gives each endpoint its own timeline, and the whole mix one of all', () => {
+    const bounds = { startNs: ns(1000), endNs: ns(3000), requestTimeoutNs: ns(500) };
+    const mix = new MixAccounting(bounds, [undefined, undefined]);
+    // Every fourth request goes to the second endpoint, which answers 100 ms slower.
+    steady(1000, 3000, 40, 2).forEach((r, i) => {
+      mix.record(i % 4 === 3 ? 1 : 0, {
+        outcome: ok,
+        intendedNs: ns(r.dueMs),
+        sentNs: ns(r.dueMs),
+        endNs: ns(r.endMs + (i % 4 === 3 ? 100 : 0)),
+      });
+    });
+    const { parts, total } = mix.close();
+    expect(parts.map((m) => pick(m.timeline!, 'offeredRps'))).toEqual([
+      [15, 15],
+      [5, 5],
+    ]);
+    expect(parts.map((m) => p95s(m.timeline!))).toEqual([
+      [2, 2],
+      [102, 102],
+    ]);
+    expect(pick(total.timeline!, 'requests')).toEqual([20, 20]);
   });
 });
