@@ -12,6 +12,7 @@ import {
   loadPlan,
   completeEndpointResult,
   p95Text,
+  roundPlan,
   roundUsageEdges,
   progressLine,
   usageWindow,
@@ -170,7 +171,7 @@ function mixAgainstBase(
       });
     },
     measure: (side, round) =>
-      runMixedLoad(plan(side, 0, baseline.roundDurationMs), mixes[side], {
+      runMixedLoad(roundPlan(plan(side, 0, baseline.roundDurationMs), baseline), mixes[side], {
         signal,
         onWindow: roundUsageEdges(usage, side, round, baseline.rounds),
       }),

@@ -7,6 +7,7 @@ import type { EndpointConfig, GateConfig } from './config/types.js';
 import type { Logger } from './log.js';
 import type { LoadPlan, LoadProgress } from './load/run-load.js';
 import { stageIndexAt, warmupConnections, warmupRate } from './load/stages.js';
+import { timelineIntervalMs } from './load/timeline.js';
 import { formatMs, formatPercent, plural } from './report/format.js';
 import type { EndpointResult } from './report/model.js';
 import type { StartedService } from './service/lifecycle.js';
@@ -122,6 +123,14 @@ export function logSummary(log: Logger, result: EndpointResult): void {
     `${result.name}: ${result.requests} requests, ${result.rps.toFixed(1)} req/s, ` +
       `p95 ${result.latencyMs ? formatMs(result.latencyMs.p95) : 'n/a'}, ${result.errors} errors${change}`,
   );
+}
+
+/**
+ * A baseline round's plan: its timeline's interval is chosen for all the head's rounds end to end (the
+ * timeline the report shows), so many rounds still make about 60 points.
+ */
+export function roundPlan(plan: LoadPlan, baseline: NonNullable<GateConfig['baseline']>): LoadPlan {
+  return { ...plan, timelineIntervalMs: timelineIntervalMs(baseline.rounds * baseline.roundDurationMs) };
 }
 
 /** One endpoint's plan against `url` (the head's or the base's), for a window of `durationMs`. */

@@ -14,6 +14,7 @@ import {
   loadPlan,
   completeEndpointResult,
   p95Text,
+  roundPlan,
   roundUsageEdges,
   progressLine,
   usageWindow,
@@ -253,7 +254,7 @@ function measureAgainstBase(
       });
     },
     measure: (side, round) =>
-      runLoad(plan(side, 0, baseline.roundDurationMs), {
+      runLoad(roundPlan(plan(side, 0, baseline.roundDurationMs), baseline), {
         signal,
         onWindow: roundUsageEdges(usage, side, round, baseline.rounds),
       }),

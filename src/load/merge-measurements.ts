@@ -1,4 +1,5 @@
 import type { LoadMeasurement } from './run-load.js';
+import { concatTimelines } from './timeline.js';
 
 /** Sample arrays end to end. */
 export function concatSamples(arrays: Float64Array[]): Float64Array {
@@ -19,7 +20,7 @@ function addCounts(records: Record<string, number>[]): Record<string, number> {
 
 /**
  * Several measured windows of the same endpoint (the rounds of a baseline comparison) as one: samples and
- * counts pooled, window lengths added. Silence and the last answer are taken from the last window, where
+ * counts pooled, window lengths added, timelines end to end. Silence and the last answer are taken from the last window, where
  * a target that stopped answering shows.
  */
 export function mergeMeasurements(windows: LoadMeasurement[]): LoadMeasurement {
@@ -47,5 +48,7 @@ export function mergeMeasurements(windows: LoadMeasurement[]): LoadMeasurement {
     abortedAtMs: windows.find((w) => w.abortedAtMs !== undefined)?.abortedAtMs,
     lateSends: windows.reduce((n, w) => n + w.lateSends, 0),
     queuedSends: windows.reduce((n, w) => n + w.queuedSends, 0),
+    // The rounds end to end, in measured time: what happened between them (the other side's rounds) is not here.
+    timeline: concatTimelines(windows),
   };
 }

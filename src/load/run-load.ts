@@ -48,6 +48,8 @@ export interface LoadPlan {
    */
   stages?: StageTarget[];
   requestTimeoutMs: number;
+  /** The timeline's interval (timeline.ts); by default a round one for the window's length. */
+  timelineIntervalMs?: number;
   /**
    * A templated endpoint's next request (requests.ts), or undefined when its data ran out (order: unique):
    * then the load stops there. `connection` (0 to connections - 1) is the connection it goes out on, for
@@ -149,7 +151,7 @@ class LoadRun {
     const bounds = { startNs: this.windowStartNs, endNs: this.windowEndNs, requestTimeoutNs };
     const parts = mix.length > 0 ? mix : [plan];
     this.window = new MixAccounting(
-      bounds,
+      { ...bounds, timelineIntervalMs: plan.timelineIntervalMs },
       parts.map((part) => part.expectStatus),
       staged.stageWindows,
     );

@@ -7,6 +7,7 @@
  */
 import type { RequestResult } from './gate-client.js';
 import { SampleBuffer } from './sample-buffer.js';
+import { TimelineAccounting, type TimelinePoint } from './timeline.js';
 
 export interface LoadMeasurement {
   /** Length of the measured window actually run. */
@@ -76,6 +77,8 @@ export interface LoadMeasurement {
    * belongs to the stage its intended time falls in). Absent for a flat load.
    */
   stages?: LoadMeasurement[];
+  /** The window interval by interval (timeline.ts): where each request was due, and how it went. */
+  timeline?: TimelinePoint[];
 }
 
 /** Where the measured window lies, and how long a request may take (monotonic nanoseconds). */
@@ -84,6 +87,8 @@ export interface WindowBounds {
   /** Exclusive: a request due at endNs belongs to the drain, not the window. */
   endNs: bigint;
   requestTimeoutNs: bigint;
+  /** The timeline's interval; by default a round one that keeps the window at about 60 points. */
+  timelineIntervalMs?: number;
 }
 
 /** How a fixed-rate request went out (see schedule.ts). */
@@ -115,6 +120,7 @@ export class WindowAccounting {
   private lastTimeoutIntendedNs: bigint | undefined;
   /** With stages: one accounting per stage, fed the same results (each keeps those due in it). */
   private readonly stages: WindowAccounting[];
+  private readonly timeline: TimelineAccounting;
 
   /** `stages`: the stages' own windows [startNs, endNs), in order, inside the whole one. */
   constructor(
@@ -124,6 +130,7 @@ export class WindowAccounting {
   ) {
     const { requestTimeoutNs } = bounds;
     this.stages = stages.map((stage) => new WindowAccounting({ ...stage, requestTimeoutNs }, isSuccess));
+    this.timeline = new TimelineAccounting(bounds.startNs, bounds.endNs, bounds.timelineIntervalMs);
   }
 
   /** Whether a request due at `intendedNs` belongs to the window (the phase it was due in). */
@@ -161,6 +168,8 @@ export class WindowAccounting {
     if (result.outcome.kind === 'response') this.noteAnswer(result.endNs);
     if (!this.isDueIn(result.intendedNs)) return;
     this.requests++;
+    const samplesBefore = this.latencies.size;
+    const successesBefore = this.successes;
     const latencyMs = msBetween(timedFromNs, result.endNs);
     const rawLatencyMs = msBetween(result.sentNs, result.endNs);
     const { outcome } = result;
@@ -191,6 +200,9 @@ export class WindowAccounting {
       this.socketErrors[outcome.code] = (this.socketErrors[outcome.code] ?? 0) + 1;
       this.failedLatencies.push(latencyMs);
     }
+    // Every outcome but a success is an error; a sample was pushed above for a success or a timeout.
+    const failed = this.successes === successesBefore;
+    this.timeline.noteRequest(result.intendedNs, failed, this.latencies.size > samplesBefore);
   }
 
   /**
@@ -223,6 +235,7 @@ export class WindowAccounting {
     const leftWaiting =
       this.lastTimeoutIntendedNs !== undefined &&
       this.lastTimeoutIntendedNs >= lastAnswerNs - requestTimeoutNs;
+    const latenciesMs = this.latencies.toArray();
     const longestSilenceNs = leftWaiting && trailingNs > this.longestGapNs ? trailingNs : this.longestGapNs;
     return {
       windowMs: Math.max(0, msBetween(startNs, windowEndNs)),
@@ -231,7 +244,7 @@ export class WindowAccounting {
       failures: { ...this.failures },
       statusCodes: { ...this.statusCodes },
       socketErrors: { ...this.socketErrors },
-      latenciesMs: this.latencies.toArray(),
+      latenciesMs,
       rawLatenciesMs: this.rawLatencies.toArray(),
       failedLatenciesMs: this.failedLatencies.toArray(),
       unloadedLatenciesMs: this.unloadedLatencies.toArray(),
@@ -246,6 +259,7 @@ export class WindowAccounting {
       ...(this.stages.length > 0
         ? { stages: this.stages.map((stage) => stage.close(abortedAtNs, ranOutAtNs)) }
         : {}),
+      timeline: this.timeline.close(latenciesMs, windowEndNs),
     };
   }
 
@@ -253,6 +267,7 @@ export class WindowAccounting {
   private noteAnswer(endNs: bigint): void {
     if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
     this.answers++;
+    this.timeline.noteAnswer(endNs);
     const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
     if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
     if (this.lastAnswerNs === undefined || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;

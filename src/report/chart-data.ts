@@ -9,6 +9,7 @@ import type {
   P95ChangeAgainstBase,
   P95ShareOfTarget,
   ReportCharts,
+  TimelinePoint,
 } from './model.js';
 
 const p95CheckOf = (e: EndpointResult) => e.checks.find((c) => c.metric === 'p95');
@@ -78,12 +79,36 @@ export function histogramEndpoint(result: GateResult): EndpointResult | undefine
     );
 }
 
+/** The endpoint whose timeline the comment draws open: the worst by latencyRank, among those with one. */
+export function timelineEndpoint(result: GateResult): EndpointResult | undefined {
+  return result.endpoints
+    .filter((e) => e.timeline && e.timeline.length > 0)
+    .reduce<EndpointResult | undefined>(
+      (worst, e) => (!worst || ranksAbove(latencyRank(e), latencyRank(worst)) ? e : worst),
+      undefined,
+    );
+}
+
+/** The interval with the highest p95: what the terminal and the caption name. */
+export function slowestInterval(points: readonly TimelinePoint[]): TimelinePoint | undefined {
+  let slowest: TimelinePoint | undefined;
+  for (const p of points) if (p.latencyMs && p.latencyMs.p95 > (slowest?.latencyMs?.p95 ?? -1)) slowest = p;
+  return slowest;
+}
+
+/** "4–5 s": an interval's span in seconds from the window start. */
+export function intervalSpan(p: TimelinePoint): string {
+  const s = (ms: number) => String(Math.round(ms / 10) / 100);
+  return `${s(p.atMs)}–${s(p.atMs + p.intervalMs)} s`;
+}
+
 /** All of the above, for the JSON report. */
 export function reportCharts(result: GateResult): ReportCharts {
   return {
     p95ShareOfTarget: p95ShareOfTarget(result),
     p95ChangeAgainstBase: p95ChangeAgainstBase(result),
     histogramEndpoint: histogramEndpoint(result)?.name ?? null,
+    timelineEndpoint: timelineEndpoint(result)?.name ?? null,
   };
 }
 

@@ -17,13 +17,13 @@ const MAX_LABEL_CHARS = 22;
 
 /** GitHub's own colours: green within budget, red over it, amber when unsure, grey for the target line. */
 const WITHIN = '#1a7f37';
-const OVER = '#cf222e';
-const UNSURE = '#bf8700';
-const TARGET = '#57606a';
-const NEUTRAL = '#0969da';
+export const OVER = '#cf222e';
+export const UNSURE = '#bf8700';
+export const TARGET = '#57606a';
+export const NEUTRAL = '#0969da';
 
 /** Mermaid reads quotes, brackets and a few others as syntax, and decodes no entities: such characters go. */
-function mermaidText(text: string, max: number): string {
+export function mermaidText(text: string, max: number): string {
   const cleaned = text
     .replace(/["\\[\]{}<>`;#%&|]/g, '')
     .replace(/\s+/g, ' ')
@@ -40,7 +40,12 @@ const label = (name: string, suffix: string) => `"${mermaidText(name, MAX_LABEL_
  * every bar at the padding's edge, so a 0 in one series would still draw a stub of its colour under a bar
  * of the other (the labels carry each bar's value instead).
  */
-function chartHeader(heightPx: number, colours: string[], horizontal: boolean, bareValues = false): string[] {
+export function chartHeader(
+  heightPx: number,
+  colours: string[],
+  horizontal: boolean,
+  bareValues = false,
+): string[] {
   const config = {
     xyChart: {
       width: 760,

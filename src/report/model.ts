@@ -7,6 +7,9 @@ import type { ShardSpec } from '../shard/spec.js';
 import type { EncodedHistogram } from '../stats/hdr.js';
 import type { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-summary.js';
+import type { TimelinePoint } from '../load/timeline.js';
+
+export type { TimelinePoint } from '../load/timeline.js';
 
 /** What the service's process tree cost over an endpoint's measured window. */
 export interface EndpointResources extends ResourceUsage {
@@ -73,6 +76,11 @@ export interface EndpointResult {
   failedLatencyMs?: LatencySummary | null;
   windowMs: number;
   longestSilenceMs: number;
+  /**
+   * The measured window interval by interval (about 60 points at most): p50, p95, requests, errors and the
+   * offered and achieved rates. With a baseline, the head's rounds end to end (atMs in measured time).
+   */
+  timeline?: TimelinePoint[];
   /** When slo-gate started the service and /proc is readable. */
   resources?: EndpointResources;
   /** With a baseline: the base branch measured in alternating rounds, and the change. */
@@ -359,4 +367,9 @@ export interface ReportCharts {
   p95ChangeAgainstBase: P95ChangeAgainstBase[];
   /** The endpoint whose latency histogram the comment draws: the furthest over its p95 target. */
   histogramEndpoint: string | null;
+  /**
+   * The endpoint whose timeline (latency over time) the comment draws open: the worst, as for the
+   * histogram, among those with a timeline; the others are in collapsed sections. Absent in older reports.
+   */
+  timelineEndpoint?: string | null;
 }

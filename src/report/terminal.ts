@@ -5,10 +5,12 @@ import {
   formatToSettle,
   formatMs,
   formatPercent,
+  formatRate,
   formatRateValue,
   plural,
 } from './format.js';
 import { inconclusiveNames } from '../verdict/inconclusive.js';
+import { intervalSpan, slowestInterval, timelineEndpoint } from './chart-data.js';
 import type { CheckResult, EndpointResult, GateResult, MixResult, StageResult } from './model.js';
 
 export function verdictLine(result: GateResult): string {
@@ -123,6 +125,17 @@ function mixRow(mix: MixResult): string[] {
   ];
 }
 
+/** One line from the timelines: the worst endpoint's slowest interval, as the comment's chart shows it. */
+function timelineHint(result: GateResult): string | undefined {
+  const worst = timelineEndpoint(result);
+  const slowest = worst && slowestInterval(worst.timeline!);
+  if (!worst || !slowest?.latencyMs) return undefined;
+  return (
+    `  ${shortName(worst.name)}: slowest interval ${intervalSpan(slowest)}, p95 ${formatMs(slowest.latencyMs.p95)} ` +
+    `(${formatRate(slowest.offeredRps)} asked, ${formatRateValue(slowest.achievedRps)} answered)`
+  );
+}
+
 export function renderTerminal(result: GateResult): string {
   const lines: string[] = [];
   if (result.endpoints.length > 0) {
@@ -144,6 +157,8 @@ export function renderTerminal(result: GateResult): string {
     ]);
     if (result.mix) rows.push(mixRow(result.mix));
     lines.push(...pad([header, ...rows]), '');
+    const hint = timelineHint(result);
+    if (hint) lines.push(hint);
     for (const e of result.endpoints) {
       const baseline = baselineLine(e);
       if (baseline) lines.push(`  ${shortName(e.name)}: ${baseline}`);

@@ -60,6 +60,7 @@ export function toEndpointResult(
     failedLatencyMs: summarizeLatencies(m.failedLatenciesMs) ?? null,
     windowMs: m.windowMs,
     longestSilenceMs: m.longestSilenceMs,
+    ...(m.timeline ? { timeline: m.timeline } : {}),
     problems: windowProblems(m),
   });
 }

@@ -49,7 +49,9 @@ describe('mermaid charts', () => {
     // more for the change against the base when there is one.
     const measured = result.endpoints.some((e) => e.latencyMs);
     const compared = result.endpoints.some((e) => e.baseline?.p95);
-    const expected = measured ? 2 + (compared ? 1 : 0) : 0;
+    // Two more (p95, and the rates asked and answered) per endpoint with a timeline.
+    const timelines = result.endpoints.filter((e) => e.timeline && e.timeline.length > 0).length;
+    const expected = measured ? 2 + (compared ? 1 : 0) + 2 * timelines : 0;
     expect.assertions(1 + expected);
     expect(charts).toHaveLength(expected);
     for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
