@@ -7,7 +7,11 @@ import { knownKeysAt } from '../../src/config/schema-keys.js';
 
 describe('knownKeysAt', () => {
   it.each([
-    { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'setup', 'endpoints'] },
+    {
+      at: [],
+      keys: ['target', 'service', 'load', 'slo', 'baseline', 'capacity', 'data', 'setup', 'endpoints'],
+    },
+    { at: ['capacity'], keys: ['from', 'to', 'step', 'precision', 'max-time', 'warmup'] },
     // through optional (service), prefault (ready) and default (nothing here)
     { at: ['service', 'ready'], keys: ['url', 'log', 'tcp', 'timeout', 'interval'] },
     { at: ['load'], keys: ['duration', 'warmup', 'connections', 'rate', 'request-timeout', 'mode'] },
@@ -27,6 +31,7 @@ describe('knownKeysAt', () => {
         'max',
         'error-rate',
         'min-rps',
+        'min-capacity',
         'max-rss',
         'max-rss-growth',
         'max-cpu-per-request',
@@ -55,6 +60,7 @@ describe('knownKeysAt', () => {
       'expect-status',
       'slo',
       'weight',
+      'capacity',
     ]);
   });
 });
