@@ -17,8 +17,7 @@ endpoints:
     capacity: { from: 10, to: 100, step: 2s, precision: 5%, max-time: 30s, warmup: 500ms }
   - path: /c
     capacity: false
-    slo: { min-capacity: 1 }
-`.replace('    slo: { min-capacity: 1 }\n', ''),
+`,
     );
     expect(c.endpoints.map((e) => e.capacity)).toEqual([
       { fromRps: 50, toRps: 5000, stepMs: 3000, warmupMs: 1000, precision: 0.1, maxTimeMs: 60_000 },
