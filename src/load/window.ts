@@ -66,6 +66,11 @@ export interface LoadMeasurement {
    * the rate, or a saturated service. 0 in closed loop.
    */
   queuedSends: number;
+  /**
+   * Answers (any status, to requests due in the window or before it) that came inside the window: the
+   * throughput the service achieved, which the capacity search holds against the rate offered.
+   */
+  answersInWindow?: number;
 }
 
 /** Where the measured window lies, and how long a request may take (monotonic nanoseconds). */
@@ -102,6 +107,7 @@ export class WindowAccounting {
   private lastAnswerNs: bigint | undefined;
   private longestGapNs = 0n;
   private lastTimeoutIntendedNs: bigint | undefined;
+  private answersInWindow = 0;
 
   constructor(
     private readonly bounds: WindowBounds,
@@ -221,12 +227,14 @@ export class WindowAccounting {
       ...(ranOutAtNs === undefined ? {} : { dataRanOutAtMs: msBetween(startNs, ranOutAtNs) }),
       lateSends: this.lateSends,
       queuedSends: this.queuedSends,
+      answersInWindow: this.answersInWindow,
     };
   }
 
   /** Tracks the longest gap between answers inside the window. */
   private noteAnswer(endNs: bigint): void {
     if (endNs < this.bounds.startNs || endNs > this.bounds.endNs) return;
+    this.answersInWindow++;
     const gapNs = endNs - (this.lastAnswerNs ?? this.bounds.startNs);
     if (gapNs > this.longestGapNs) this.longestGapNs = gapNs;
     if (this.lastAnswerNs === undefined || endNs > this.lastAnswerNs) this.lastAnswerNs = endNs;
