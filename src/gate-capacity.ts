@@ -12,8 +12,9 @@ import { withTemplates } from './load/data-use.js';
 import type { DataCursors } from './load/requests.js';
 import { runLoad } from './load/run-load.js';
 import type { CapturedValues } from './load/setup-requests.js';
+import { capacityLine, stepLine } from './report/capacity-text.js';
 import { formatCapacity, formatMs, formatPercent } from './report/format.js';
-import type { CapacitySearch, CapacityStep, EndpointResult } from './report/model.js';
+import type { EndpointResult } from './report/model.js';
 import { judgeCapacity, type CapacityVerdict } from './verdict/capacity-checks.js';
 
 /** What the search needs of the gate's run of one endpoint. */
@@ -60,52 +61,10 @@ export async function measureCapacity(context: CapacityContext): Promise<Capacit
     endpoint.slo,
     endpoint.maxRegression ?? baseline?.maxRegression,
   );
-  log.info(`${endpoint.name}: ${capacityLine(verdict.capacity)}`);
-  return verdict;
-}
-
-/** "400 req/s: achieved 398.2, p95 12.3 ms, 0.00% errors, 21 connections: held" (or "broke p95, errors"). */
-export function stepLine(step: CapacityStep): string {
-  const p95 = step.latencyMs ? formatMs(step.latencyMs.p95) : 'n/a';
-  const outcome = step.passed ? 'held' : `broke ${step.broke.join(', ')}`;
-  return (
-    `${formatCapacity(step.offeredRps)}: achieved ${step.achievedRps.toFixed(1)}, p95 ${p95}, ` +
-    `${formatPercent(step.errorRate)} errors, ${step.connections} connections: ${outcome}`
+  log.info(
+    `${endpoint.name}: ${capacityLine(verdict.capacity, verdict.checks.find((c) => c.metric === 'capacity-regression')?.limit)}`,
   );
-}
-
-const LIMIT_WORDS = {
-  p95: 'p95 over its target',
-  errors: 'errors over their target',
-  rate: 'the rate not achieved',
-  'load-generator': "slo-gate's own sends running late (the load generator, not the service, was the limit)",
-} as const;
-
-/** "capacity 1,840 req/s (next step: p95 over its target)", with the base and the change when compared. */
-export function capacityLine(c: CapacitySearch & { base?: CapacitySearch; change?: number | null }): string {
-  const own = describeSearch(c);
-  if (!c.base) return `capacity ${own}`;
-  const change = c.change === null || c.change === undefined ? 'not compared' : formatSignedChange(c.change);
-  return `capacity ${formatCapacity(c.base.rps)} → ${formatCapacity(c.rps)}, ${change} (base: ${describeSearch(c.base)}; head: ${own})`;
-}
-
-/** "−23%", "+4.1%". */
-const formatSignedChange = (change: number) =>
-  `${change < 0 ? '−' : '+'}${formatPercent(Math.abs(change)).replace(/^-/, '')}`;
-
-/** What one search found and why it ended. */
-export function describeSearch(s: CapacitySearch): string {
-  if (s.reachedTo) return `at least ${formatCapacity(s.rps)} (held every rate up to \`to\`)`;
-  const stopped =
-    s.stoppedBy === 'max-time'
-      ? `, at least: the search reached its max-time cap after ${s.steps.length} steps`
-      : s.stoppedBy === 'interrupted'
-        ? ', at least: the search was interrupted'
-        : '';
-  if (s.rps === 0 && s.limitedBy)
-    return `below ${formatCapacity(s.fromRps)} (from broke: ${LIMIT_WORDS[s.limitedBy]})`;
-  const next = s.limitedBy ? ` (next step: ${LIMIT_WORDS[s.limitedBy]})` : '';
-  return `${formatCapacity(s.rps)}${next}${stopped}`;
+  return verdict;
 }
 
 /** The capacity, its checks and its problems, into the endpoint's result (before it is judged whole). */

@@ -16,13 +16,13 @@ export const MAX_CHART_BARS = 12;
 const MAX_LABEL_CHARS = 22;
 
 /** GitHub's own colours: green within budget, red over it, grey for the target line. */
-const WITHIN = '#1a7f37';
-const OVER = '#cf222e';
-const TARGET = '#57606a';
-const NEUTRAL = '#0969da';
+export const WITHIN = '#1a7f37';
+export const OVER = '#cf222e';
+export const TARGET = '#57606a';
+export const NEUTRAL = '#0969da';
 
 /** Mermaid reads quotes, brackets and a few others as syntax, and decodes no entities: such characters go. */
-function mermaidText(text: string, max: number): string {
+export function mermaidText(text: string, max: number): string {
   const cleaned = text
     .replace(/["\\[\]{}<>`;#%&|]/g, '')
     .replace(/\s+/g, ' ')
@@ -39,7 +39,12 @@ const label = (name: string, suffix: string) => `"${mermaidText(name, MAX_LABEL_
  * every bar at the padding's edge, so a 0 in one series would still draw a stub of its colour under a bar
  * of the other (the labels carry each bar's value instead).
  */
-function chartHeader(heightPx: number, colours: string[], horizontal: boolean, bareValues = false): string[] {
+export function chartHeader(
+  heightPx: number,
+  colours: string[],
+  horizontal: boolean,
+  bareValues = false,
+): string[] {
   const config = {
     xyChart: {
       width: 760,

@@ -3,6 +3,7 @@
  * its parts (markdown-sections, markdown-charts, markdown-details) and cut to a character limit, details
  * first (markdown-fit). Every user string in it is escaped (markdown-escape).
  */
+import { capacitySections } from './markdown-capacity.js';
 import { chartSections } from './markdown-charts.js';
 import { detailSections, logTails } from './markdown-details.js';
 import { userText } from './markdown-escape.js';
@@ -22,7 +23,7 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
       table: endpointTable(result),
       breaches: breachList(result),
       notes: result.warnings.map((w) => `> ⚠️ ${userText(w, 1000)}`),
-      sections: [...chartSections(result), ...detailSections(result)],
+      sections: [...chartSections(result), ...capacitySections(result), ...detailSections(result)],
       logs: logTails(result),
     },
     options.limit ?? MARKDOWN_LIMIT,
