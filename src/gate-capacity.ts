@@ -52,7 +52,8 @@ export async function measureCapacity(context: CapacityContext): Promise<Capacit
     sides,
     runStep,
     stopped: () => signal.aborted,
-    onStep: (side, step) => log.info(`  ${baseline ? `${side}: ` : ''}${stepLine(step)}`),
+    onStep: (side, step, retried) =>
+      log.info(`  ${baseline ? `${side}: ` : ''}${stepLine(step)}${retried ? '; once more' : ''}`),
   });
   const head = found.head!;
   const verdict = judgeCapacity(

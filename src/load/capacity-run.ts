@@ -1,6 +1,7 @@
 /**
  * The capacity search's driver: runs one step at a time at a fixed rate through a step runner (runLoad in
  * the gate), judges it and asks capacity.ts for the next rate, until the search ends or its time cap does.
+ * A step that failed because the gate's own sends ran late is run once more before it counts.
  * With a baseline, base and head search side by side in alternating steps (base head, head base, … as
  * baseline/rounds.ts orders rounds), so drift on the runner hits both searches alike.
  */
@@ -31,7 +32,8 @@ export interface CapacityRun {
   runStep(side: Side, shape: StepShape): Promise<LoadMeasurement>;
   /** True once the run was interrupted or a service died. */
   stopped(): boolean;
-  onStep?(side: Side, step: CapacityStep): void;
+  /** After each step; `retried` when the step is run again (its sends ran late) and not kept. */
+  onStep?(side: Side, step: CapacityStep, retried?: 'retried'): void;
   /** Waits between a failed step and the next, for the service's backlog to drain. */
   pause?(ms: number): Promise<void>;
   /** Monotonic milliseconds; performance.now by default. */
@@ -129,7 +131,12 @@ export async function searchCapacity(run: CapacityRun): Promise<Partial<Record<S
         continue;
       }
       const shape = stepShape(rps, run, search.steps.at(-1));
-      const step = toCapacityStep(rps, shape.connections, await run.runStep(side, shape), run.targets);
+      let step = toCapacityStep(rps, shape.connections, await run.runStep(side, shape), run.targets);
+      // A gate starved of CPU for a moment (a neighbour's burst) is not the machine's limit: once more.
+      if (step.broke[0] === 'load-generator' && !run.stopped()) {
+        run.onStep?.(side, step, 'retried');
+        step = toCapacityStep(rps, shape.connections, await run.runStep(side, shape), run.targets);
+      }
       search.steps.push(step);
       run.onStep?.(side, step);
       // An overloaded service may still be working through the queue the step left: let it drain.

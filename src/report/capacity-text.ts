@@ -28,7 +28,13 @@ export function capacityLine(c: CapacityResult, maxRegression?: number): string 
   if (!c.base) return `capacity ${own}`;
   const change = c.change === null || c.change === undefined ? 'not compared' : formatSignedPercent(c.change);
   const verdict = c.verdict ? `, ${capacityVerdictWords(c.verdict, maxRegression)}` : '';
-  return `capacity ${formatCapacity(c.base.rps).replace(' req/s', '')} → ${formatCapacity(c.rps)}, ${change}${verdict} (base: ${describeSearch(c.base)}; head: ${own})`;
+  return `capacity ${capacityValue(c.base)} → ${capacityValue(c)}, ${change}${verdict} (base: ${describeSearch(c.base)}; head: ${own})`;
+}
+
+/** "1,840 req/s", "≥ 5,000 req/s" (held up to `to`), "< 50 req/s" (broke at `from`). */
+export function capacityValue(s: CapacitySearch): string {
+  if (s.reachedTo) return `≥ ${formatCapacity(s.rps)}`;
+  return s.rps === 0 && s.limitedBy ? `< ${formatCapacity(s.fromRps)}` : formatCapacity(s.rps);
 }
 
 /** How the change of capacity is judged, in words. */

@@ -107,8 +107,17 @@ describe('searchCapacity on synthetic steps', () => {
     const { run } = fakeRun({ head: 330 });
     run.runStep = (_side, shape) =>
       Promise.resolve(window(shape.ratePerSecond, 330, shape.ratePerSecond > 330 ? 100 : 0));
+    const ran: number[] = [];
+    const step = run.runStep;
+    run.runStep = (side, shape) => {
+      ran.push(shape.ratePerSecond);
+      return step(side, shape);
+    };
     const { head } = await searchCapacity(run);
     expect(head).toMatchObject({ rps: 325, limitedBy: 'load-generator' });
+    // Each step the gate fell behind on ran twice before it counted; the others once.
+    expect(ran).toEqual([100, 200, 400, 400, 300, 350, 350, 325]);
+    expect(head!.steps).toHaveLength(6);
   });
 });
 
