@@ -344,7 +344,7 @@ if (selected.has('e')) {
       }),
     );
     commands.push(
-      `(e) WORKERS=${workers} HOLD_MS=${holdMs} PORT=0 node test/servers/workers.mjs; capacity from ${truth / 10} req/s, steps of 2 s, p95 target ${3 * holdMs} ms`,
+      `(e) WORKERS=${workers} HOLD_MS=${holdMs} PORT=0 node test/servers/workers.mjs; capacity from ${Math.round(truth * 0.13)} req/s, steps of 2 s, p95 target ${3 * holdMs} ms`,
     );
   }
 }

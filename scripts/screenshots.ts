@@ -22,6 +22,7 @@ const PICTURES: Record<string, string> = {
   passed: 'comment-passed.png',
   breached: 'comment-breached.png',
   'baseline-regressed': 'comment-baseline.png',
+  capacity: 'comment-capacity.png',
 };
 
 if (!hasChromium()) {

@@ -17,7 +17,7 @@ export interface CapacityCase {
 
 /**
  * One search: p95 target three hold times (a queue of two requests per worker), steps of 2 s after a
- * 0.5 s warmup, from a tenth of the truth upwards (the doubling then takes four steps to pass it).
+ * 0.5 s warmup, from 13% of the truth upwards (off the grid of powers of two, so the edge is found by bisection, not hit).
  */
 export async function measureCapacityCase(workers: number, holdMs: number): Promise<CapacityCase> {
   const truthRps = (workers * 1000) / holdMs;
@@ -25,7 +25,7 @@ export async function measureCapacityCase(workers: number, holdMs: number): Prom
   try {
     const { head } = await searchCapacity({
       capacity: {
-        fromRps: Math.round(truthRps / 10),
+        fromRps: Math.round(truthRps * 0.13),
         toRps: truthRps * 20,
         stepMs: 2000,
         warmupMs: 500,
