@@ -24,7 +24,23 @@ export function capacityProblem(raw: RawConfig): Problem | undefined {
       pointAt: 'key',
     };
   }
-  return minCapacityWithoutSearch(raw);
+  return minCapacityWithoutSearch(raw) ?? minCapacityAboveTo(raw);
+}
+
+/** The search never offers more than `to`, so it could never show a higher min-capacity held. */
+function minCapacityAboveTo(raw: RawConfig): Problem | undefined {
+  for (const [i, endpoint] of raw.endpoints.entries()) {
+    const capacity = endpoint.capacity === undefined ? raw.capacity : endpoint.capacity;
+    const own = endpoint.slo?.['min-capacity'];
+    const floor = own ?? raw.slo?.['min-capacity'];
+    if (!capacity || floor === undefined || floor <= capacity.to) continue;
+    return {
+      path: own === undefined ? ['slo', 'min-capacity'] : ['endpoints', i, 'slo', 'min-capacity'],
+      text: `expected at most capacity.to (${capacity.to} req/s), got ${floor}: the search never offers more than to`,
+      pointAt: 'value',
+    };
+  }
+  return undefined;
 }
 
 function blockProblem(path: KeyPath, capacity: RawCapacity): Problem | undefined {

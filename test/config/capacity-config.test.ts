@@ -51,6 +51,18 @@ endpoints: [{ path: /a }, { path: /b, capacity: false }]
     );
   });
 
+  it('refuses a min-capacity above what the search offers', () => {
+    expect(() =>
+      config(`
+target: http://127.0.0.1:3000
+capacity: { from: 5, to: 50, step: 2s }
+endpoints: [{ path: /a, slo: { min-capacity: 60 } }]
+`),
+    ).toThrow(
+      'endpoints[0].slo.min-capacity: expected at most capacity.to (50 req/s), got 60: the search never offers more than to',
+    );
+  });
+
   it('refuses a search in a mixed load', () => {
     expect(() =>
       config(`
