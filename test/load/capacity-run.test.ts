@@ -160,8 +160,8 @@ describe('searchCapacity against a server of known capacity', () => {
 
   it('finds it within 10%', async () => {
     const run: CapacityRun = {
-      // Short steps to keep the suite fast; from near the edge so five steps find it (about 6 s of load).
-      capacity: { fromRps: 120, toRps: 1000, stepMs: 800, warmupMs: 300, precision: 0.1, maxTimeMs: 12_000 },
+      // Short steps to keep the suite fast; from near the edge so five steps find it (about 4 s of load).
+      capacity: { fromRps: 120, toRps: 1000, stepMs: 600, warmupMs: 200, precision: 0.1, maxTimeMs: 12_000 },
       targets: { p95Ms: 40, errorRate: 0.01 },
       requestTimeoutMs: 2000,
       sides: ['head'],
