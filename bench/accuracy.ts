@@ -6,10 +6,11 @@
  *   (c) a server that stops 700 ms every 2 s, at a fixed 100 req/s over 5 connections: the truth is what
  *       requests arriving evenly at 100/s would wait;
  *   (d) a server that never answers 10% of requests: their latency is unbounded, so p95 and p99 must come
- *       out at least at the request timeout.
+ *       out at least at the request timeout;
+ *   (e) the capacity search (issue #11) against N workers holding each request D ms: the truth is N/D.
  * Prints a markdown table for the README's "How we measure" section.
  *
- *   npx tsx bench/accuracy.ts [a] [b] [c] [d]     (no argument: all four)
+ *   npx tsx bench/accuracy.ts [a] [b] [c] [d] [e]     (no argument: all five)
  */
 import autocannon from 'autocannon';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { summarizeLatencies } from '../src/stats/latency-summary.js';
 import { startChildServer, startNodeServer } from '../test/helpers/servers.js';
 import { hasGunicorn, startGunicorn } from '../test/helpers/gunicorn.js';
 import { hasHey, runHey, type HeyOptions, type HeyResult } from '../test/helpers/hey.js';
+import { measureCapacityCase } from './lib/capacity-case.js';
 import { measureQuietly } from './lib/machine.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -153,7 +155,7 @@ const truthRow = (server: string, p50: string, p95: string, p99: string, notes: 
 });
 
 /** The scenarios asked for on the command line, or all. */
-const selected = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['a', 'b', 'c', 'd']);
+const selected = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['a', 'b', 'c', 'd', 'e']);
 
 const rows: Row[] = [];
 const commands: string[] = [];
@@ -312,6 +314,39 @@ if (selected.has('d')) {
       );
     },
   );
+}
+
+// (e) Capacity: N workers each holding a request D ms answer at most N/D a second.
+if (selected.has('e')) {
+  for (const [workers, holdMs] of [
+    [2, 50],
+    [8, 20],
+  ] as const) {
+    const name = `(e) capacity, ${workers} workers × ${holdMs} ms`;
+    const truth = (workers * 1000) / holdMs;
+    rows.push({ ...truthRow(name, '', '', '', 'capacity N/D, req/s'), rps: String(truth) });
+    rows.push(
+      await quietly(`e ${workers}×${holdMs}`, async () => {
+        const { found } = await measureCapacityCase(workers, holdMs);
+        const off = percent(found.rps - truth, truth);
+        const steps = found.steps.map((s) => `${s.offeredRps}${s.passed ? '' : '✗'}`).join(' ');
+        return {
+          server: name,
+          client: 'slo-gate capacity',
+          p50: '',
+          p95: '',
+          p99: '',
+          mean: '',
+          rps: String(found.rps),
+          errors: '',
+          notes: `${off} off the truth; next step broke ${found.limitedBy ?? 'nothing'}; steps ${steps}; ${(found.durationMs / 1000).toFixed(0)} s`,
+        };
+      }),
+    );
+    commands.push(
+      `(e) WORKERS=${workers} HOLD_MS=${holdMs} PORT=0 node test/servers/workers.mjs; capacity from ${Math.round(truth * 0.13)} req/s, steps of 2 s, p95 target ${3 * holdMs} ms`,
+    );
+  }
 }
 
 const columns: [keyof Row, string][] = [

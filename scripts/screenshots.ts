@@ -23,6 +23,7 @@ const PICTURES: Record<string, string> = {
   breached: 'comment-breached.png',
   'baseline-regressed': 'comment-baseline.png',
   'timeline-pause': 'comment-timeline.png',
+  capacity: 'comment-capacity.png',
 };
 
 if (!hasChromium()) {

@@ -22,6 +22,7 @@ import {
 } from './gate-parts.js';
 import type { Logger } from './log.js';
 import { loadTogether } from './gate-mix.js';
+import { addCapacity, measureCapacity } from './gate-capacity.js';
 import { mergeMeasurements } from './load/merge-measurements.js';
 import { DataCursors } from './load/requests.js';
 import { addDataUse, dataWarnings, withTemplates } from './load/data-use.js';
@@ -177,12 +178,16 @@ async function measureEndpoint(
 
   let measurement: LoadMeasurement;
   let rounds: { base: LoadMeasurement[]; head: LoadMeasurement[] } | undefined;
+  let capacity: Awaited<ReturnType<typeof measureCapacity>> | undefined;
   try {
     if (!config.baseline) measurement = await measureAlone(run);
     else {
       rounds = await measureAgainstBase(run, config.baseline);
       measurement = rounds.head.length > 0 ? mergeMeasurements(rounds.head) : emptyWindow();
     }
+    // After the normal measurement, which it leaves as it was: the search only adds to the result.
+    const searched = endpoint.capacity && { ...run, endpoint: { ...endpoint, capacity: endpoint.capacity } };
+    if (searched && !stopLoad.signal.aborted) capacity = await measureCapacity(searched);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     usage.stop();
@@ -192,6 +197,7 @@ async function measureEndpoint(
   const result = toEndpointResult(endpoint, measurement, fixedRate, usage.usage);
   addStageResults(result, config.load, measurement);
   addDataUse(result, endpoint, measurement, cursors);
+  if (capacity) addCapacity(result, capacity);
   const judged =
     config.baseline && rounds
       ? judgeRounds(

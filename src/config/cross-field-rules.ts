@@ -2,6 +2,7 @@
  * Rules that span several keys, which the schema checks one key at a time cannot express. Each returns the
  * problem for the loader to place in the file, or undefined.
  */
+import { capacityProblem } from './capacity-rules.js';
 import type { Problem } from './problem.js';
 import { bodyProblem, bodyWarning } from './request-body.js';
 import type { RawConfig } from './schema.js';
@@ -15,6 +16,7 @@ export function crossFieldProblem(raw: RawConfig): Problem | undefined {
     baselineConflict(raw) ??
     stagesProblem(raw) ??
     resourceTargetWithoutService(raw) ??
+    capacityProblem(raw) ??
     firstOf(raw.endpoints, (endpoint, i) => duplicateHeader(endpoint.headers, i) ?? bodyProblem(endpoint, i))
   );
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { dataSchema } from './schema-data.js';
 import { loadSchema } from './schema-load.js';
 import { captureSchema } from './schema-setup.js';
+import { capacitySchema, endpointCapacitySchema, minCapacitySchema } from './schema-capacity.js';
 import { duration, expected, fraction, positiveDuration, size, stringMap } from './schema-values.js';
 
 /** SLO targets. Latencies are upper bounds; `min-rps` is a lower bound on measured throughput. */
@@ -31,6 +32,7 @@ const sloSchema = z
         .nonnegative()
         .optional()
         .meta({ description: 'Lower bound on measured throughput, requests per second.' }),
+      'min-capacity': minCapacitySchema,
       'max-rss': size
         .optional()
         .meta({ description: 'Upper bound on the service\'s peak resident memory, e.g. "512MB".' }),
@@ -117,13 +119,14 @@ const endpointSchema = z.strictObject(
         description:
           'With load.mode: mixed, its share of the requests (6, 3 and 1 send 60%, 30% and 10%). Default 1.',
       }),
+    capacity: endpointCapacitySchema.optional(),
   },
   { error: expected('an endpoint such as { path: "/items" }') },
 );
 
 /** A request sent once after boot and before any load, in order, e.g. a login (issue #10 part 2). */
 const setupStepSchema = endpointSchema
-  .omit({ slo: true, weight: true })
+  .omit({ slo: true, weight: true, capacity: true })
   .extend({
     capture: captureSchema.optional(),
     'per-connection': z
@@ -276,6 +279,7 @@ export const configSchema = z
       baseline: baselineSchema
         .optional()
         .meta({ description: 'Compare with the base branch, measured side by side in alternating rounds.' }),
+      capacity: capacitySchema.optional(),
       data: dataSchema.optional(),
       setup: z
         .array(setupStepSchema, { error: expected('a list of setup requests, each with a path') })

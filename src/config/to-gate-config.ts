@@ -8,8 +8,10 @@ import { socketAddressOf } from './address.js';
 import { encodeBody } from './request-body.js';
 import { toSetupSteps } from './setup-steps.js';
 import type { RawConfig, RawSlo } from './schema.js';
+import type { RawCapacity } from './schema-capacity.js';
 import type {
   BaselineConfig,
+  CapacityConfig,
   DataSetConfig,
   EndpointConfig,
   EndpointTemplates,
@@ -59,8 +61,13 @@ export function toGateConfig(
     endpoints: raw.endpoints.map((endpoint, i) => {
       const config = toEndpointConfig(endpoint, target, defaults, raw.slo);
       const templates = requestData.templates[i];
-      // Absent rather than undefined, so a config without templates maps exactly as before.
-      return templates ? { ...config, templates } : config;
+      const capacity = endpoint.capacity === false ? undefined : (endpoint.capacity ?? raw.capacity);
+      // Absent rather than undefined, so a config without templates or capacity maps exactly as before.
+      return {
+        ...config,
+        ...(templates ? { templates } : {}),
+        ...(capacity ? { capacity: toCapacityConfig(capacity, raw.baseline !== undefined) } : {}),
+      };
     }),
     baseline: raw.baseline && toBaselineConfig(raw.baseline, baseDir),
     ...(requestData.data ? { data: requestData.data } : {}),
@@ -143,6 +150,21 @@ function toBaselineConfig(raw: NonNullable<RawConfig['baseline']>, baseDir: stri
   };
 }
 
+/** A search takes at most a minute per endpoint, two with a baseline (its steps run on both sides). */
+const DEFAULT_CAPACITY_TIME_MS = 60_000;
+
+function toCapacityConfig(raw: RawCapacity, withBaseline: boolean): CapacityConfig {
+  return {
+    fromRps: raw.from,
+    toRps: raw.to,
+    stepMs: raw.step,
+    // Long enough to open the connections and let a queue at the new rate settle, short against the step.
+    warmupMs: raw.warmup ?? Math.min(1000, Math.round(raw.step / 3)),
+    precision: raw.precision,
+    maxTimeMs: raw['max-time'] ?? DEFAULT_CAPACITY_TIME_MS * (withBaseline ? 2 : 1),
+  };
+}
+
 function toSloTargets(slo: RawSlo | undefined): SloTargets {
   if (!slo) return {};
   const targets: SloTargets = {
@@ -153,6 +175,7 @@ function toSloTargets(slo: RawSlo | undefined): SloTargets {
     maxMs: slo.max,
     errorRate: slo['error-rate'],
     minRps: slo['min-rps'],
+    minCapacityRps: slo['min-capacity'],
     maxRssBytes: slo['max-rss'],
     maxRssGrowthBytes: slo['max-rss-growth'],
     maxCpuPerRequestMs: slo['max-cpu-per-request'],

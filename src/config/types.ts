@@ -10,6 +10,8 @@ export interface SloTargets {
   /** Failed / attempted requests, as a fraction (0.01 is 1%). */
   errorRate?: number;
   minRps?: number;
+  /** Lower bound on the capacity found by the capacity search, requests per second. */
+  minCapacityRps?: number;
   maxRssBytes?: number;
   maxRssGrowthBytes?: number;
   maxCpuPerRequestMs?: number;
@@ -41,6 +43,24 @@ export interface EndpointConfig {
   templates?: EndpointTemplates;
   /** With load.mode mixed: its share of the requests (issue #10); absent unless the config gives one. */
   weight?: number;
+  /** Its capacity search (issue #11), after its normal measurement; absent when it has none. */
+  capacity?: CapacityConfig;
+}
+
+/** The capacity search of an endpoint: the rates it may offer and how long it may take. */
+export interface CapacityConfig {
+  /** The first rate tried, doubled while the SLO holds. */
+  fromRps: number;
+  /** Never offer more. */
+  toRps: number;
+  /** Measured time at each rate tried. */
+  stepMs: number;
+  /** Unmeasured load at the step's rate before each step. */
+  warmupMs: number;
+  /** The search ends when the highest rate held and the lowest broken are within this fraction. */
+  precision: number;
+  /** Cap on the whole search of the endpoint, warmups and both sides included. */
+  maxTimeMs: number;
 }
 
 export interface ServiceConfig {

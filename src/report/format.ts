@@ -117,3 +117,7 @@ export function formatCheckValue(check: Pick<CheckResult, 'unit'>, value: number
       return formatMegabytes(value);
   }
 }
+
+/** A capacity: "1,840 req/s", "37.5 req/s" (the search tries rates to a tenth). */
+export const formatCapacity = (ratePerSecond: number): string =>
+  `${ratePerSecond >= 100 ? formatCount(Math.round(ratePerSecond)) : String(Math.round(ratePerSecond * 10) / 10)} req/s`;

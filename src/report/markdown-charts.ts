@@ -16,7 +16,7 @@ export const MAX_CHART_BARS = 12;
 const MAX_LABEL_CHARS = 22;
 
 /** GitHub's own colours: green within budget, red over it, amber when unsure, grey for the target line. */
-const WITHIN = '#1a7f37';
+export const WITHIN = '#1a7f37';
 export const OVER = '#cf222e';
 export const UNSURE = '#bf8700';
 export const TARGET = '#57606a';

@@ -3,6 +3,7 @@
  * list of breaches under it.
  */
 import {
+  formatCapacity,
   formatChange,
   formatCheckValue,
   formatCount,
@@ -15,7 +16,15 @@ import {
 } from './format.js';
 import { inconclusiveNames } from '../verdict/inconclusive.js';
 import { keepUnits, MAX_VERDICT_CHARS, oneLine, userText } from './markdown-escape.js';
-import type { BaselineComparison, CheckResult, EndpointResult, GateResult, MixResult } from './model.js';
+import { capacityLine } from './capacity-text.js';
+import type {
+  BaselineComparison,
+  CapacityResult,
+  CheckResult,
+  EndpointResult,
+  GateResult,
+  MixResult,
+} from './model.js';
 
 /** How a markdown report is rendered: its size limit and the gate's label. */
 export interface MarkdownOptions {
@@ -82,6 +91,8 @@ function overshoot(check: CheckResult): number {
   if (check.actual === null) return Infinity;
   // A change against the base is a fraction already, with its own budget.
   if (check.metric === 'max-regression') return check.actual - check.limit;
+  // A capacity's change is better upwards: a drop beyond the budget is over.
+  if (check.metric === 'capacity-regression') return -check.actual - check.limit;
   if (check.limit === 0) return check.actual === 0 ? 0 : Infinity;
   const ratio = check.actual / check.limit;
   return check.unit === 'rps' ? 1 - ratio : ratio - 1;
@@ -96,6 +107,8 @@ const METRIC_NAMES: Record<string, string> = {
   'max-rss-growth': 'RSS growth',
   'max-cpu-per-request': 'CPU per request',
   'max-regression': 'p95 change against the base',
+  'min-capacity': 'capacity',
+  'capacity-regression': 'capacity change against the base',
 };
 export const metricName = (metric: string): string => METRIC_NAMES[metric] ?? metric;
 
@@ -125,8 +138,13 @@ function describeRegression(check: CheckResult, baseline: BaselineComparison | u
  * "p95 87.0 ms of a 100 ms budget", "p95 120 ms, 20.5 ms over its 100 ms budget", "throughput 80.0 req/s,
  * 20.0 req/s below its 100.0 req/s floor". A regression check needs the endpoint's baseline comparison.
  */
-export function describeMargin(check: CheckResult, baseline?: BaselineComparison): string {
+export function describeMargin(
+  check: CheckResult,
+  baseline?: BaselineComparison,
+  capacity?: CapacityResult,
+): string {
   if (check.metric === 'max-regression') return describeRegression(check, baseline);
+  if (check.metric === 'capacity-regression' && capacity) return capacityLine(capacity, check.limit);
   const value = (v: number | null) => formatCheckValue(check, v);
   const name = metricName(check.metric);
   if (check.actual === null) return `${name}: nothing to measure (target ${value(check.limit)})`;
@@ -150,7 +168,7 @@ export function marginText(e: EndpointResult): string {
       undefined,
     );
   const failed = worst(e.checks.filter((c) => !c.passed));
-  if (failed) return describeMargin(failed, e.baseline);
+  if (failed) return describeMargin(failed, e.baseline, e.capacity);
   const p95 = checkOf(e, 'p95');
   if (p95) return describeMargin(p95);
   const closest = worst(e.checks.filter((c) => c.metric !== 'max-regression'));
@@ -182,6 +200,24 @@ function baseCell(e: EndpointResult): string {
 const statusCell = (e: EndpointResult) =>
   !e.passed ? '❌' : e.baseline?.verdict === 'inconclusive' ? '⚠️' : '✅';
 
+/**
+ * The capacity found, for the table: "1,840 req/s", "≥ 5,000 req/s" (held up to `to`), "< 50 req/s", with
+ * the change against the base ("1,420 req/s, −23% ❌") and ❌ under min-capacity; "?" marks a capacity
+ * the load generator or the time cap cut short.
+ */
+function capacityCell(e: EndpointResult): string {
+  const c = e.capacity;
+  if (!c) return '—';
+  const prefix = c.reachedTo ? '≥ ' : c.rps === 0 ? '< ' : '';
+  const value = formatCapacity(c.rps === 0 ? c.fromRps : c.rps);
+  const cut = c.limitedBy === 'load-generator' || c.stoppedBy ? ' ?' : '';
+  const change = typeof c.change === 'number' ? `, ${formatSignedPercent(c.change)}` : '';
+  const failed = e.checks.some(
+    (k) => !k.passed && (k.metric === 'min-capacity' || k.metric === 'capacity-regression'),
+  );
+  return `${prefix}${value}${cut}${change}${failed ? ' ❌' : ''}`;
+}
+
 /** A table row whose numbers stay beside their units; the status column has no heading: "| |". */
 export const tableRow = (cells: string[]): string =>
   `| ${cells.map(keepUnits).join(' | ')} |`.replace(/^\| {2}\|/, '| |');
@@ -200,6 +236,11 @@ export function endpointTable(result: GateResult): string[] {
     header.push('p95 vs base');
     align.push('--:');
   }
+  const withCapacity = result.endpoints.some((e) => e.capacity);
+  if (withCapacity) {
+    header.push('Capacity');
+    align.push('--:');
+  }
   return [
     tableRow(header),
     `|${align.join('|')}|`,
@@ -211,9 +252,10 @@ export function endpointTable(result: GateResult): string[] {
         oneLine(valueCell(e, 'p95')),
         oneLine(errorCell(e)),
         ...(withBase ? [oneLine(baseCell(e))] : []),
+        ...(withCapacity ? [capacityCell(e)] : []),
       ]),
     ),
-    ...(result.mix ? [tableRow(mixCells(result.mix, withBase))] : []),
+    ...(result.mix ? [tableRow([...mixCells(result.mix, withBase), ...(withCapacity ? ['—'] : [])])] : []),
   ];
 }
 
@@ -262,7 +304,7 @@ export function breachList(result: GateResult): string[] {
   const lines: string[] = [];
   for (const e of result.endpoints) {
     for (const c of e.checks.filter((check) => !check.passed)) {
-      lines.push(`- ❌ **${userText(e.name)}**: ${describeMargin(c, e.baseline)}`);
+      lines.push(`- ❌ **${userText(e.name)}**: ${describeMargin(c, e.baseline, e.capacity)}`);
     }
     for (const problem of e.problems) lines.push(`- ❌ **${userText(e.name)}**: ${userText(problem, 1000)}`);
   }

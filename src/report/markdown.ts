@@ -3,6 +3,7 @@
  * its parts (markdown-sections, markdown-charts, markdown-timeline, markdown-details) and cut to a character limit, details
  * first (markdown-fit). Every user string in it is escaped (markdown-escape).
  */
+import { capacitySections } from './markdown-capacity.js';
 import { chartSections } from './markdown-charts.js';
 import { detailSections, logTails } from './markdown-details.js';
 import { userText } from './markdown-escape.js';
@@ -29,6 +30,7 @@ export function renderMarkdown(result: GateResult, options: MarkdownOptions = {}
       sections: [
         ...chartSections(result),
         ...timelines.worst,
+        ...capacitySections(result),
         ...detailSections(result),
         ...timelines.others,
       ],

@@ -2,6 +2,7 @@
  * The result model: one plain-data value that the terminal table, the markdown report, the JSON report and
  * the Action's outputs are all functions of. JSON names are part of the public interface.
  */
+import type { CapacityLimit } from '../load/capacity.js';
 import type { ResourceUsage } from '../service/resources.js';
 import type { ShardSpec } from '../shard/spec.js';
 import type { EncodedHistogram } from '../stats/hdr.js';
@@ -99,6 +100,8 @@ export interface EndpointResult {
    * all stages together; these show how the service fared as the load changed.
    */
   stages?: StageResult[];
+  /** With a `capacity` block: the highest rate it held within its SLO, and every step tried (issue #11). */
+  capacity?: CapacityResult;
   checks: CheckResult[];
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];
@@ -127,6 +130,54 @@ export interface StageResult {
   /** At a fixed rate: as the endpoint's, over this stage's requests. */
   lateSends?: number;
   queuedSends?: number;
+}
+
+/** One rate tried by the capacity search. */
+export interface CapacityStep {
+  offeredRps: number;
+  /** Answers that came inside the step's window, per second of it. */
+  achievedRps: number;
+  /** Timed from the intended send; null when no request succeeded or timed out. */
+  latencyMs: { p50: number; p95: number; p99: number } | null;
+  errorRate: number;
+  passed: boolean;
+  /** What broke, first the one reported (p95, errors, rate; or load-generator alone); empty when passed. */
+  broke: CapacityLimit[];
+  requests: number;
+  connections: number;
+  /** Sends over 5 ms late on a free connection: the gate's own lateness. */
+  lateSends: number;
+  windowMs: number;
+}
+
+/** One side's capacity search: what it found and how. */
+export interface CapacitySearch {
+  /** The highest offered rate that held the SLO below every rate that broke it; 0 when `from` broke it. */
+  rps: number;
+  /** What broke first at the lowest rate that broke the SLO; null when none did. */
+  limitedBy: CapacityLimit | null;
+  /** Every rate up to `to` held: the capacity is at least `to`. */
+  reachedTo: boolean;
+  /** Why the search ended before its precision: its time cap, or the run being stopped. */
+  stoppedBy?: 'max-time' | 'interrupted';
+  /** The search as configured. */
+  fromRps: number;
+  toRps: number;
+  precision: number;
+  /** Wall time of the search, warmups and pauses included. */
+  durationMs: number;
+  /** In the order tried. */
+  steps: CapacityStep[];
+}
+
+/** The head's capacity search and, with a baseline, the base's and the change. */
+export interface CapacityResult extends CapacitySearch {
+  /** The base's search, its steps alternating with the head's on the same runner. */
+  base?: CapacitySearch;
+  /** head / base − 1 of the capacities: −0.23 is 23% less. Null when either side cannot be compared. */
+  change?: number | null;
+  /** Against baseline.max-regression; not-judged when either side's capacity is not the service's. */
+  verdict?: ChangeVerdict | 'not-judged';
 }
 
 /** A data set an endpoint's templates use: its name, row count and how rows are taken. */

@@ -10,6 +10,7 @@ import {
   plural,
 } from './format.js';
 import { inconclusiveNames } from '../verdict/inconclusive.js';
+import { capacityLine } from './capacity-text.js';
 import { intervalSpan, slowestInterval, timelineEndpoint } from './chart-data.js';
 import type { CheckResult, EndpointResult, GateResult, MixResult, StageResult } from './model.js';
 
@@ -71,6 +72,9 @@ export function baselineLine(e: EndpointResult): string | undefined {
     `${VERDICT_WORDS[baseline.verdict]} the ${formatPercent(baseline.maxRegression)} budget${settle}`
   );
 }
+
+/** Checks whose failure the lines above the list already tell (the change against the base, of p95 or capacity). */
+const BESIDE_THE_TABLE = new Set(['max-regression', 'capacity-regression']);
 
 const LATENCY_METRICS = new Set(['p50', 'p90', 'p95', 'p99', 'max']);
 
@@ -162,9 +166,11 @@ export function renderTerminal(result: GateResult): string {
     for (const e of result.endpoints) {
       const baseline = baselineLine(e);
       if (baseline) lines.push(`  ${shortName(e.name)}: ${baseline}`);
+      const budget = e.checks.find((c) => c.metric === 'capacity-regression')?.limit;
+      if (e.capacity) lines.push(`  ${shortName(e.name)}: ${capacityLine(e.capacity, budget)}`);
     }
     for (const e of result.endpoints) {
-      for (const check of e.checks.filter((c) => !c.passed && c.metric !== 'max-regression')) {
+      for (const check of e.checks.filter((c) => !c.passed && !BESIDE_THE_TABLE.has(c.metric))) {
         lines.push(`  ${shortName(e.name)}: ${failedCheckText(check)}`);
       }
       for (const problem of e.problems) lines.push(`  ${shortName(e.name)}: ${problem}`);

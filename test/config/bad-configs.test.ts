@@ -434,6 +434,30 @@ const CASES: BadConfig[] = [
       'ready-tcp-out-of-range.yml:5:17: service.ready.tcp: expected a TCP port from 1 to 65535, got 70000',
     at: '70000',
   },
+  // capacity (issue #11)
+  {
+    file: 'capacity-to-below-from.yml',
+    error: 'capacity-to-below-from.yml:3:28: capacity.to: expected a rate above from (500 req/s), got 400',
+    at: '400',
+  },
+  {
+    file: 'capacity-step-too-short.yml',
+    error:
+      'capacity-step-too-short.yml:6:9: capacity.step: expected a duration of at least 1s, got 500 ms (too few requests to judge a p95 on)',
+    at: '500ms',
+  },
+  {
+    file: 'capacity-from-text.yml',
+    error:
+      'capacity-from-text.yml:3:19: capacity.from: expected a number of requests per second above zero, got "fast"',
+    at: 'fast',
+  },
+  {
+    file: 'min-capacity-without-search.yml',
+    error:
+      'min-capacity-without-search.yml:5:24: endpoints[0].slo.min-capacity: needs a capacity block (top-level or on the endpoint): it judges the capacity search',
+    at: 'min-capacity',
+  },
 ];
 
 async function loadError(file: string): Promise<GateError> {

@@ -7,7 +7,11 @@ import { knownKeysAt } from '../../src/config/schema-keys.js';
 
 describe('knownKeysAt', () => {
   it.each([
-    { at: [], keys: ['target', 'service', 'load', 'slo', 'baseline', 'data', 'setup', 'endpoints'] },
+    {
+      at: [],
+      keys: ['target', 'service', 'load', 'slo', 'baseline', 'capacity', 'data', 'setup', 'endpoints'],
+    },
+    { at: ['capacity'], keys: ['from', 'to', 'step', 'precision', 'max-time', 'warmup'] },
     // through optional (service), prefault (ready) and default (nothing here)
     { at: ['service', 'ready'], keys: ['url', 'log', 'tcp', 'timeout', 'interval'] },
     {
@@ -30,6 +34,7 @@ describe('knownKeysAt', () => {
         'max',
         'error-rate',
         'min-rps',
+        'min-capacity',
         'max-rss',
         'max-rss-growth',
         'max-cpu-per-request',
@@ -58,6 +63,7 @@ describe('knownKeysAt', () => {
       'expect-status',
       'slo',
       'weight',
+      'capacity',
     ]);
   });
 });

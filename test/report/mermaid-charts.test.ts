@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../../src/report/model.js';
+import { MAX_CAPACITY_CHARTS } from '../../src/report/markdown-capacity.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { latencyHistogram } from '../../src/stats/latency-histogram.js';
 
@@ -46,12 +47,13 @@ describe('mermaid charts', () => {
     }
     const charts = chartsIn(renderMarkdown(result));
     // Two charts (p95 per endpoint, the worst endpoint's histogram) whenever anything was measured, and one
-    // more for the change against the base when there is one.
+    // more for the change against the base when there is one; and one per endpoint searched for its capacity.
     const measured = result.endpoints.some((e) => e.latencyMs);
     const compared = result.endpoints.some((e) => e.baseline?.p95);
-    // Two more (p95, and the rates asked and answered) per endpoint with a timeline.
+    // Two more (p95, and the rates asked and answered) per endpoint with a timeline; one per endpoint searched.
     const timelines = result.endpoints.filter((e) => e.timeline && e.timeline.length > 0).length;
-    const expected = measured ? 2 + (compared ? 1 : 0) + 2 * timelines : 0;
+    const searched = Math.min(MAX_CAPACITY_CHARTS, result.endpoints.filter((e) => e.capacity).length);
+    const expected = (measured ? 2 + (compared ? 1 : 0) + 2 * timelines : 0) + searched;
     expect.assertions(1 + expected);
     expect(charts).toHaveLength(expected);
     for (const chart of charts) await expect(parse(chart)).resolves.toMatchObject({ diagramType: 'xychart' });
