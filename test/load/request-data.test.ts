@@ -213,8 +213,10 @@ describe('request data under load', () => {
     const result = await runGate(config, { log: new MemoryLogger() });
     expect(head.seen.length + base.seen.length).toBe(200);
     expect(result.endpoints[0]!.dataRanOut?.set).toBe('users');
+    // No round had answers on both sides, so the comparison cannot tell (#12's inconclusive), and says so.
     expect(result.warnings).toEqual([
       expect.stringContaining('data set users (order: unique, 200 rows) ran out'),
+      expect.stringContaining('too few rounds with answers on both sides to compare with the base'),
     ]);
   });
 });
