@@ -63,6 +63,9 @@ function mergeWarnings(reports: readonly ShardReport[]): string[] {
   return warnings;
 }
 
+/** Shards split rates in thousandths of a request per second (plan.ts): their sum is exact at that grain. */
+const thousandths = (x: number) => Math.round(x * 1000) / 1000;
+
 /** The load as the shards made it together: a split load's rates and connections add up. */
 function mergedLoad(reports: readonly ShardReport[], relation: PartsRelation): GateResult['load'] {
   const load = { ...reports[0]!.result.load };
@@ -70,7 +73,17 @@ function mergedLoad(reports: readonly ShardReport[], relation: PartsRelation): G
   if (!splitLoad) return load;
   load.connections = reports.reduce((n, r) => n + r.result.load.connections, 0);
   if (load.ratePerSecond !== undefined)
-    load.ratePerSecond = reports.reduce((n, r) => n + (r.result.load.ratePerSecond ?? 0), 0);
+    load.ratePerSecond = thousandths(reports.reduce((n, r) => n + (r.result.load.ratePerSecond ?? 0), 0));
+  // Staged: each stage's shares add up to the stage as configured.
+  const add = (i: number, key: 'ratePerSecond' | 'connections') =>
+    thousandths(reports.reduce((n, r) => n + (r.result.load.stages?.[i]?.[key] ?? 0), 0));
+  if (load.stages) {
+    load.stages = load.stages.map((stage, i) => ({
+      ...stage,
+      ...(stage.ratePerSecond !== undefined ? { ratePerSecond: add(i, 'ratePerSecond') } : {}),
+      ...(stage.connections !== undefined ? { connections: add(i, 'connections') } : {}),
+    }));
+  }
   return load;
 }
 

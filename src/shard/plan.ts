@@ -10,7 +10,7 @@
  *   load is the configured one. `unique` data rows are dealt out too, since the shards share the target.
  */
 import { configError } from '../errors.js';
-import type { DataSetConfig, GateConfig, LoadConfig } from '../config/types.js';
+import type { DataSetConfig, GateConfig, LoadConfig, LoadStage } from '../config/types.js';
 import type { ShardPart, ShardRecord } from '../report/model.js';
 import type { ShardSpec } from './spec.js';
 
@@ -48,7 +48,10 @@ export function planShard(config: GateConfig, shard: ShardSpec): ShardPlan {
   };
   let planned: GateConfig = config;
   if (part === 'endpoints') planned = { ...config, endpoints: dealt(config.endpoints, shard) };
-  if (part === 'rate' || part === 'connections') planned = { ...config, load: splitLoad(config, shard) };
+  if (part === 'rate' || part === 'connections') {
+    refuseSplitCapacity(config);
+    planned = { ...config, load: splitLoad(config, shard) };
+  }
   // Shards that share a target must not send the same `unique` row twice.
   if (!config.service && config.data) planned = { ...planned, data: dealtUniqueRows(planned, shard) };
   const record: ShardRecord = {
@@ -69,7 +72,22 @@ export function planShard(config: GateConfig, shard: ShardSpec): ShardPlan {
 function partOf(config: GateConfig): ShardPart {
   if (config.baseline) return 'replicate';
   if (config.service) return config.load.mode === 'mixed' ? 'replicate' : 'endpoints';
-  return config.load.ratePerSecond !== undefined ? 'rate' : 'connections';
+  const byRate = config.load.stages
+    ? config.load.stages.some((s) => s.ratePerSecond !== undefined)
+    : config.load.ratePerSecond !== undefined;
+  return byRate ? 'rate' : 'connections';
+}
+
+/**
+ * A capacity search finds the rate one service holds from one load generator: shards splitting the load on
+ * a shared target would each search at their own rates, and no merge of those is the target's capacity.
+ */
+function refuseSplitCapacity(config: GateConfig): void {
+  const searched = config.endpoints.find((e) => e.capacity);
+  if (!searched) return;
+  throw configError(
+    `${config.source}: capacity: a capacity search cannot be split over shards against a running target (endpoint ${searched.name}); run the search unsharded, or shard a config with a service (each shard searches its own endpoints)`,
+  );
 }
 
 /**
@@ -80,6 +98,7 @@ function partOf(config: GateConfig): ShardPart {
 function splitLoad(config: GateConfig, shard: ShardSpec): LoadConfig {
   const { load } = config;
   const where = `${config.source}: load`;
+  if (load.stages) return splitStages(load, load.stages, shard, where);
   if (load.ratePerSecond !== undefined) {
     const units = Math.round(load.ratePerSecond * RATE_UNITS_PER_REQUEST);
     const share = shareOf(units, shard);
@@ -98,6 +117,40 @@ function splitLoad(config: GateConfig, shard: ShardSpec): LoadConfig {
     );
   }
   return { ...load, connections };
+}
+
+/**
+ * Staged load: every stage's rate (or connections) split as a flat load's is, so the shards' ramps add up
+ * to the configured one at every instant. A stage that leaves this shard nothing to hold (a rate or a
+ * connection count above zero whose share is zero) is a config error, as for a flat load; a ramp down to 0
+ * stays 0.
+ */
+function splitStages(
+  load: LoadConfig,
+  stages: readonly LoadStage[],
+  shard: ShardSpec,
+  where: string,
+): LoadConfig {
+  const split = stages.map((stage, i) => {
+    const byRate = stage.ratePerSecond !== undefined;
+    const value = byRate ? stage.ratePerSecond! : (stage.connections ?? 0);
+    const units = byRate ? Math.round(value * RATE_UNITS_PER_REQUEST) : value;
+    const share = shareOf(units, shard);
+    if (value > 0 && share === 0) {
+      const what = byRate ? `rate ${value}/s` : `connections ${value}`;
+      throw configError(
+        `${where}.stages[${i}].${what} cannot be split over ${shard.total} shards: shard ${shard.index} would get none; raise it or run fewer shards`,
+      );
+    }
+    return byRate
+      ? { ...stage, ratePerSecond: share / RATE_UNITS_PER_REQUEST }
+      : { ...stage, connections: share };
+  });
+  const byRate = stages.some((s) => s.ratePerSecond !== undefined);
+  const connections = byRate
+    ? Math.ceil(load.connections / shard.total)
+    : Math.max(...split.map((s) => s.connections ?? 0));
+  return { ...load, stages: split, connections };
 }
 
 /** Each `unique` data set's rows dealt over the shards; a set this shard uses and gets no row of is an error. */

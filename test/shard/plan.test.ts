@@ -206,3 +206,66 @@ describe('unique data rows', () => {
     );
   });
 });
+
+describe('a running target under load.stages: every stage is split like a flat load', () => {
+  it.each([
+    [
+      'rate',
+      '[{ duration: 2s, rate: 90 }, { duration: 2s, rate: 10 }, { duration: 1s, rate: 0 }]',
+      'ratePerSecond',
+      [
+        [30, 30, 30],
+        [3.334, 3.333, 3.333],
+        [0, 0, 0],
+      ],
+    ],
+    [
+      'connections',
+      '[{ duration: 1s, connections: 10 }, { duration: 1s, connections: 4 }]',
+      'connections',
+      [
+        [4, 3, 3],
+        [2, 1, 1],
+      ],
+    ],
+  ] as const)('stages by %s over 3 shards add up to each stage', (part, stages, key, shares) => {
+    const c = config(`load: { stages: ${stages} }\n${ENDPOINTS}`);
+    const all = plans(c, 3);
+    shares.forEach((stageShares, i) => {
+      expect(all.map((p) => p.config.load.stages![i]![key])).toEqual(stageShares);
+      // The shares sum to the stage as configured (thousandths of a request per second for a rate).
+      const sum = all.reduce((n, p) => n + Math.round(p.config.load.stages![i]![key]! * 1000), 0);
+      expect(sum).toBe(Math.round(c.load.stages![i]![key]! * 1000));
+    });
+    for (const p of all) {
+      expect(p.record.part).toBe(part);
+      expect(p.config.load.stages!.map((s) => s.durationMs)).toEqual(c.load.stages!.map((s) => s.durationMs));
+    }
+    if (part === 'connections') expect(all.map((p) => p.config.load.connections)).toEqual([4, 3, 3]);
+  });
+
+  it('refuses a stage that would leave a shard nothing to hold', () => {
+    const c = config(
+      `load: { stages: [{ duration: 1s, connections: 4 }, { duration: 1s, connections: 2 }] }\n${ENDPOINTS}`,
+    );
+    expect(configErrorOf(() => planShard(c, { index: 3, total: 3 }))).toBe(
+      `${source}: load.stages[1].connections 2 cannot be split over 3 shards: shard 3 would get none; raise it or run fewer shards`,
+    );
+  });
+});
+
+describe('a capacity search', () => {
+  it('cannot be split over shards that share a running target', () => {
+    const c = config(`load: { rate: 100 }\ncapacity: { from: 50, to: 800, step: 1s }\n${ENDPOINTS}`);
+    expect(configErrorOf(() => planShard(c, { index: 1, total: 2 }))).toMatch(
+      /capacity: a capacity search cannot be split over shards against a running target \(endpoint GET \/a\)/,
+    );
+  });
+
+  it('runs on each shard for its own endpoints when each boots its service', () => {
+    const c = config(`${SERVICE}capacity: { from: 50, to: 800, step: 1s }\n${ENDPOINTS}`);
+    const [first] = plans(c, 2);
+    expect(first!.config.endpoints.map((e) => e.name)).toEqual(['GET /a', 'GET /c', 'GET /e']);
+    expect(first!.config.endpoints.every((e) => e.capacity)).toBe(true);
+  });
+});
