@@ -4,8 +4,9 @@
  * baseline rounds pooled pair by pair. The figures are then judged by the run's own code (judgeEndpoint,
  * compareSummaries, judgeComparison), so merging and running agree from the measurements on.
  *
- * What cannot be merged exactly is left out: the fixed-rate raw and unloaded latencies and the failed
- * responses' latencies (summaries without a histogram), and whatever a report carries per time interval.
+ * What cannot be merged exactly is left out when several shards measured the endpoint: the fixed-rate raw
+ * and unloaded latencies and the failed responses' latencies (summaries without a histogram), stages,
+ * timelines and capacity. An endpoint one shard measured alone is that shard's, whole.
  */
 import { compareSummaries } from '../baseline/compare.js';
 import { judgeComparison, type BaselineVerdict } from '../baseline/rounds.js';
@@ -139,6 +140,12 @@ export function mergeBaseline(parts: readonly EndpointPart[]): BaselineVerdict |
 
 /** The endpoint's figures from its parts, judged against the SLO its reports were judged against. */
 export function mergeEndpoint(parts: readonly EndpointPart[], relation: PartsRelation): EndpointResult {
+  if (parts.length === 1) {
+    // Measured by one shard alone (endpoints dealt over shards): its figures are the endpoint's, exactly, and
+    // what cannot be added over shards (stages, timeline, capacity, raw latencies) is kept.
+    const only = parts[0]!;
+    return { ...only.result, problems: only.result.problems.map((p) => `${only.shard}: ${p}`) };
+  }
   const first = parts[0]!.result;
   const requests = total(parts, (e) => e.requests);
   const errors = total(parts, (e) => e.errors);

@@ -55,10 +55,16 @@ function partsByEndpoint(reports: readonly ShardReport[]): EndpointPart[][] {
 /** Warnings every shard gave once; those only some gave, with the shards' names. */
 function mergeWarnings(reports: readonly ShardReport[]): string[] {
   const warnings: string[] = [];
+  // A shard's inconclusive warnings judged its own rounds; the merge judges the pooled ones and says its own.
+  const judgedAgain = new Set(reports.flatMap((r) => inconclusiveWarnings(r.result.endpoints)));
   const shared = (w: string) => reports.every((r) => r.result.warnings.includes(w));
-  for (const w of reports[0]!.result.warnings) if (shared(w) && !warnings.includes(w)) warnings.push(w);
+  for (const w of reports[0]!.result.warnings) {
+    if (shared(w) && !warnings.includes(w) && !judgedAgain.has(w)) warnings.push(w);
+  }
   for (const r of reports) {
-    for (const w of r.result.warnings) if (!shared(w)) warnings.push(`${shardLabel(r)}: ${w}`);
+    for (const w of r.result.warnings) {
+      if (!shared(w) && !judgedAgain.has(w)) warnings.push(`${shardLabel(r)}: ${w}`);
+    }
   }
   return warnings;
 }

@@ -9,6 +9,7 @@ import type { EndpointResult } from '../../src/report/model.js';
 import { mergeShardReports } from '../../src/shard/merge.js';
 import { HDR_RELATIVE_PRECISION } from '../../src/stats/hdr.js';
 import { toEndpointResult } from '../../src/verdict/endpoint-result.js';
+import { inconclusiveWarnings } from '../../src/verdict/inconclusive.js';
 import { endpoint } from '../verdict/fixtures.js';
 import { everyNth, latencies, measuredWindow, shardReport } from './fixtures.js';
 
@@ -103,6 +104,42 @@ describe('mergeShardReports: a load split across shards', () => {
   });
 });
 
+describe('mergeShardReports: an endpoint one shard measured alone', () => {
+  it('is that shard’s, whole: its stages and timeline kept, which several shards could not add up', () => {
+    const window = measuredWindow(latencies(2000, 1, 1));
+    const a = {
+      ...toEndpointResult({ ...SLO, name: 'a' }, window, false),
+      stages: [
+        {
+          index: 0,
+          durationMs: 1000,
+          requests: 2000,
+          rps: 2000,
+          answeredRps: 2000,
+          errors: 0,
+          errorRate: 0,
+          latencyMs: null,
+        },
+      ],
+      timeline: [
+        {
+          atMs: 0,
+          intervalMs: 1000,
+          latencyMs: { p50: 1, p95: 2 },
+          requests: 2000,
+          errors: 0,
+          offeredRps: 2000,
+          achievedRps: 2000,
+        },
+      ],
+    };
+    const b = toEndpointResult({ ...SLO, name: 'b' }, measuredWindow(latencies(3000, 2, 1)), false);
+    const merged = mergeShardReports([shardReport(1, 2, [a]), shardReport(2, 2, [b])], quiet);
+    expect(merged.endpoints[0]).toEqual(JSON.parse(JSON.stringify(a)));
+    expect(merged.endpoints[1]).toEqual(JSON.parse(JSON.stringify(b)));
+  });
+});
+
 describe('mergeShardReports: replicates of a baseline comparison', () => {
   /** One shard's rounds: base and head windows whose samples shift with the round, like drift. */
   function rounds(replicate: number, count: number) {
@@ -138,6 +175,24 @@ describe('mergeShardReports: replicates of a baseline comparison', () => {
     expectNear(merged.p95!.headMs, single.p95!.headMs, 'pooled head p95');
     expect(merged.requests).toBe(single.requests);
     expect(merged.verdict).toBe(single.verdict);
+  });
+
+  it('drops each shard’s inconclusive warning: the pooled rounds are judged again', () => {
+    const reports = [rounds(1, 3), rounds(2, 3)].map((r, i) => {
+      const result = toEndpointResult(SLO, measuredWindow(r.head[0]!.latenciesMs), false);
+      const judged = judgeRounds(r, 0.1)!;
+      // As a shard whose own rounds could not tell: its run warned so.
+      const endpoint = {
+        ...result,
+        baseline: { ...judged.baseline, verdict: 'inconclusive' as const },
+        checks: [...result.checks, { ...judged.check, passed: true }],
+      };
+      return shardReport(i + 1, 2, [endpoint], { warnings: inconclusiveWarnings([endpoint]) });
+    });
+    expect(reports.every((r) => r.result.warnings.length === 1)).toBe(true);
+    const merged = mergeShardReports(reports, quiet);
+    expect(merged.warnings.filter((w) => w.startsWith('shard '))).toEqual([]);
+    expect(merged.warnings).toEqual(inconclusiveWarnings(merged.endpoints));
   });
 });
 
