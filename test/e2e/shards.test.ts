@@ -119,8 +119,22 @@ endpoints:
     }
   });
 
-  // With `slo-gate merge` (issue #12), a fourth check: `runCli(dir, ['merge', 'shards', '--report',
-  // 'merged.json'])` exits 0, and each merged endpoint's requests equal `received` for its path.
+  it("slo-gate merge reads them as one run: the server's count, the whole rate, and a pass", async () => {
+    const merge = await runCli(dir, ['merge', 'shards', '--report', 'merged.json']);
+    expect(merge.code, merge.stderr).toBe(0);
+    expect(merge.stdout).toContain('merged from 3 shard reports');
+    const merged = JSON.parse(await readFile(path.join(dir, 'merged.json'), 'utf8')) as GateResult;
+    expect(merged.merged).toEqual({ shards: SHARDS });
+    expect(merged.verdict).toBe('passed');
+    expect(merged.load.ratePerSecond).toBe(RATE_PER_SECOND);
+    expect(merged.configHash).toBe(reports[0]!.configHash);
+    for (const [index, name] of ['/one', '/two'].entries()) {
+      const e = merged.endpoints[index]!;
+      expect(e.requests).toBe(received.get(name));
+      expect(e.latencyMs!.count).toBe(reports.reduce((n, r) => n + r.endpoints[index]!.latencyMs!.count, 0));
+    }
+  });
+
   it("the shards' requests add up to the server's own count", () => {
     for (const [index, name] of ['/one', '/two'].entries()) {
       const counted = received.get(name) ?? 0;
