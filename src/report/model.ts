@@ -2,7 +2,6 @@
  * The result model: one plain-data value that the terminal table, the markdown report, the JSON report and
  * the Action's outputs are all functions of. JSON names are part of the public interface.
  */
-import type { CapacityLimit } from '../load/capacity.js';
 import type { ResourceUsage } from '../service/resources.js';
 import type { ShardSpec } from '../shard/spec.js';
 import type { EncodedHistogram } from '../stats/hdr.js';
@@ -11,6 +10,10 @@ import type { LatencySummary } from '../stats/latency-summary.js';
 import type { TimelinePoint } from '../load/timeline.js';
 
 export type { TimelinePoint } from '../load/timeline.js';
+export type * from './model-baseline.js';
+export type * from './model-load.js';
+import type { BaselineComparison, ChangeVerdict } from './model-baseline.js';
+import type { CapacityResult, StageResult } from './model-load.js';
 
 /** What the service's process tree cost over an endpoint's measured window. */
 export interface EndpointResources extends ResourceUsage {
@@ -106,78 +109,6 @@ export interface EndpointResult {
   /** Why the endpoint failed beyond its checks: no successful response, stopped answering, service died. */
   problems: string[];
   passed: boolean;
-}
-
-/** One stage of a staged load: what it offered and what the endpoint did in it (not judged on its own). */
-export interface StageResult {
-  /** 0 first, as in load.stages. */
-  index: number;
-  durationMs: number;
-  /** By rate: the offered rate at the stage's start and end (a ramp, or a hold when equal). */
-  offeredRps?: { from: number; to: number };
-  /** By connections: the connections open at the stage's start and end. */
-  connections?: { from: number; to: number };
-  /** Requests due (fixed rate) or sent (closed loop) in the stage, each with one outcome. */
-  requests: number;
-  /** requests / the stage's length: at a fixed rate, what was offered (due) on average. */
-  rps: number;
-  /** Answers that came in the stage / its length: what the service achieved (short of rps past capacity). */
-  answeredRps: number;
-  errors: number;
-  errorRate: number;
-  /** As the endpoint's latencyMs, over this stage's requests. */
-  latencyMs: LatencySummary | null;
-  /** At a fixed rate: as the endpoint's, over this stage's requests. */
-  lateSends?: number;
-  queuedSends?: number;
-}
-
-/** One rate tried by the capacity search. */
-export interface CapacityStep {
-  offeredRps: number;
-  /** Answers that came inside the step's window, per second of it. */
-  achievedRps: number;
-  /** Timed from the intended send; null when no request succeeded or timed out. */
-  latencyMs: { p50: number; p95: number; p99: number } | null;
-  errorRate: number;
-  passed: boolean;
-  /** What broke, first the one reported (p95, errors, rate; or load-generator alone); empty when passed. */
-  broke: CapacityLimit[];
-  requests: number;
-  connections: number;
-  /** Sends over 5 ms late on a free connection: the gate's own lateness. */
-  lateSends: number;
-  windowMs: number;
-}
-
-/** One side's capacity search: what it found and how. */
-export interface CapacitySearch {
-  /** The highest offered rate that held the SLO below every rate that broke it; 0 when `from` broke it. */
-  rps: number;
-  /** What broke first at the lowest rate that broke the SLO; null when none did. */
-  limitedBy: CapacityLimit | null;
-  /** Every rate up to `to` held: the capacity is at least `to`. */
-  reachedTo: boolean;
-  /** Why the search ended before its precision: its time cap, or the run being stopped. */
-  stoppedBy?: 'max-time' | 'interrupted';
-  /** The search as configured. */
-  fromRps: number;
-  toRps: number;
-  precision: number;
-  /** Wall time of the search, warmups and pauses included. */
-  durationMs: number;
-  /** In the order tried. */
-  steps: CapacityStep[];
-}
-
-/** The head's capacity search and, with a baseline, the base's and the change. */
-export interface CapacityResult extends CapacitySearch {
-  /** The base's search, its steps alternating with the head's on the same runner. */
-  base?: CapacitySearch;
-  /** head / base − 1 of the capacities: −0.23 is 23% less. Null when either side cannot be compared. */
-  change?: number | null;
-  /** Against baseline.max-regression; not-judged when either side's capacity is not the service's. */
-  verdict?: ChangeVerdict | 'not-judged';
 }
 
 /** A data set an endpoint's templates use: its name, row count and how rows are taken. */
@@ -292,95 +223,6 @@ export interface SetupStepResult {
   status: number;
   latencyMs: number;
   captured: string[];
-}
-
-/**
- * How head compares with base, once the p95 change's 95% interval is weighed against the budget b
- * (max-regression): regressed when the whole interval lies above b; within-budget when it lies at or below
- * b; improved when it lies wholly below −b (faster, and within budget too); inconclusive when it straddles
- * b, or there were too few rounds to compare: the run cannot tell whether the budget was exceeded.
- */
-export type ChangeVerdict = 'regressed' | 'inconclusive' | 'within-budget' | 'improved';
-
-/** The relative change of a statistic, head against base, from paired rounds. */
-export interface RelativeChange {
-  /** head/base - 1 over all rounds: 0.2 is 20% slower. */
-  change: number;
-  /** 95% confidence interval of the change, from round-to-round variation. */
-  low: number;
-  high: number;
-  rounds: number;
-  /**
-   * The smallest change this run could tell from no change: the interval's half-width as a relative change,
-   * exp(t(n−1)·sd/√n) − 1 over the n rounds' log-ratios. A change of this size or less would have left
-   * zero inside the interval; 0.05 means only changes beyond about ±5% show. Absent in older reports.
-   */
-  smallestDetectableChange?: number;
-}
-
-/** What would settle an inconclusive verdict, estimated from the rounds' spread at the observed change. */
-export interface RoundsToSettle {
-  /**
-   * Paired rounds in all for the interval to clear the budget, were the change and the spread as observed:
-   * the least n with t(n−1)·sd/√n below |log(1 + change) − log(1 + budget)|. Null past 100 rounds (the
-   * change sits too close to the budget to settle).
-   */
-  rounds: number | null;
-  /** The same as replicates of this run's rounds, pooled (issue #12); null past 100 rounds. */
-  replicates: number | null;
-}
-
-/** A statistic of head against base: pooled values and the change with its 95% interval. */
-export interface StatisticChange {
-  baseMs: number;
-  headMs: number;
-  change: RelativeChange;
-}
-
-export interface BaselineComparison {
-  /** The base's latencies, pooled over its rounds. */
-  latencyMs: LatencySummary | null;
-  requests: number;
-  errorRate: number;
-  rounds: number;
-  /** Null when fewer than two rounds had samples on both sides. */
-  p95: StatisticChange | null;
-  mean: StatisticChange | null;
-  /** The largest p95 regression allowed, as a fraction (0.1 is 10%). */
-  maxRegression: number;
-  /**
-   * regressed fails the endpoint; inconclusive fails it only with baseline.on-inconclusive: fail;
-   * within-budget and improved never do.
-   */
-  verdict: ChangeVerdict;
-  /**
-   * Each round's two windows, measured back to back (issue #12): what merging replicates pools, pair by
-   * pair. Absent in reports from before it.
-   */
-  perRound?: BaselineRound[];
-  /** With an inconclusive verdict and a p95 change: the rounds (or replicates) that would settle it. */
-  toSettle?: RoundsToSettle;
-  /**
-   * What an inconclusive verdict does to the check (baseline.on-inconclusive), kept so that a merge of
-   * replicates judges as the run did.
-   */
-  onInconclusive?: 'fail' | 'pass';
-}
-
-/** One round of a baseline comparison: the base's window and the head's. */
-export interface BaselineRound {
-  base: RoundSide;
-  head: RoundSide;
-}
-
-/**
- * One side's window in a round: its exact summary (p95 and mean pair up) and its HDR histogram. A merged
- * report keeps the summaries of every shard's rounds but not their histograms (its size would grow with
- * shards × rounds); the pooled figures are in the endpoint's.
- */
-export interface RoundSide {
-  latencyMs: LatencySummary | null;
-  histogram?: EncodedHistogram | null;
 }
 
 /** One endpoint's p95 against its own p95 target, for a chart of "who broke the budget, by how much". */
