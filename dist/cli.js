@@ -48611,7 +48611,7 @@ function stageDetails(result) {
     (e) => (e.stages ?? []).map((s) => {
       const at = (key) => s.latencyMs ? formatMs(s.latencyMs[key]) : "n/a";
       return keepUnits(
-        `| ${userText(e.name)} | ${s.index + 1} | ${stageShape(s)} over ${s.durationMs / 1e3} s | ${s.requests} | ${formatRateValue(s.rps)} | ${formatRateValue(s.answeredRps)} | ${at("p50")} | ${at("p95")} | ${at("p99")} | ${formatPercent(s.errorRate)} |`
+        `| ${userText(e.name)} | ${s.index + 1}: ${stageShape(s)} over ${s.durationMs / 1e3} s | ${s.requests} | ${formatRateValue(s.answeredRps)} | ${at("p50")} | ${at("p95")} | ${formatPercent(s.errorRate)} |`
       );
     })
   );
@@ -48620,8 +48620,8 @@ function stageDetails(result) {
   return [
     "Each stage on its own; the SLOs above judge all stages together.",
     "",
-    "| Endpoint | Stage | Offered | Requests | req/s | Answered/s | p50 | p95 | p99 | Errors |",
-    "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|",
+    "| Endpoint | Stage: offered | Requests | Answered/s | p50 | p95 | Errors |",
+    "|---|---|--:|--:|--:|--:|--:|",
     ...rows.slice(0, MAX_STAGE_ROWS),
     ...omitted > 0 ? ["", `\u2026and ${plural(omitted, "more stage")}: see the JSON report (endpoints[].stages).`] : []
   ];
@@ -49038,7 +49038,10 @@ function planShard(config2, shard) {
   };
   let planned = config2;
   if (part === "endpoints") planned = { ...config2, endpoints: dealt(config2.endpoints, shard) };
-  if (part === "rate" || part === "connections") planned = { ...config2, load: splitLoad(config2, shard) };
+  if (part === "rate" || part === "connections") {
+    refuseSplitCapacity(config2);
+    planned = { ...config2, load: splitLoad(config2, shard) };
+  }
   if (!config2.service && config2.data) planned = { ...planned, data: dealtUniqueRows(planned, shard) };
   const record2 = {
     index: shard.index,
@@ -49054,11 +49057,20 @@ function planShard(config2, shard) {
 function partOf(config2) {
   if (config2.baseline) return "replicate";
   if (config2.service) return config2.load.mode === "mixed" ? "replicate" : "endpoints";
-  return config2.load.ratePerSecond !== void 0 ? "rate" : "connections";
+  const byRate = config2.load.stages ? config2.load.stages.some((s) => s.ratePerSecond !== void 0) : config2.load.ratePerSecond !== void 0;
+  return byRate ? "rate" : "connections";
+}
+function refuseSplitCapacity(config2) {
+  const searched = config2.endpoints.find((e) => e.capacity);
+  if (!searched) return;
+  throw configError(
+    `${config2.source}: capacity: a capacity search cannot be split over shards against a running target (endpoint ${searched.name}); run the search unsharded, or shard a config with a service (each shard searches its own endpoints)`
+  );
 }
 function splitLoad(config2, shard) {
   const { load } = config2;
   const where = `${config2.source}: load`;
+  if (load.stages) return splitStages(load, load.stages, shard, where);
   if (load.ratePerSecond !== void 0) {
     const units = Math.round(load.ratePerSecond * RATE_UNITS_PER_REQUEST);
     const share = shareOf(units, shard);
@@ -49077,6 +49089,24 @@ function splitLoad(config2, shard) {
     );
   }
   return { ...load, connections };
+}
+function splitStages(load, stages, shard, where) {
+  const split = stages.map((stage, i) => {
+    const byRate2 = stage.ratePerSecond !== void 0;
+    const value = byRate2 ? stage.ratePerSecond : stage.connections ?? 0;
+    const units = byRate2 ? Math.round(value * RATE_UNITS_PER_REQUEST) : value;
+    const share = shareOf(units, shard);
+    if (value > 0 && share === 0) {
+      const what = byRate2 ? `rate ${value}/s` : `connections ${value}`;
+      throw configError(
+        `${where}.stages[${i}].${what} cannot be split over ${shard.total} shards: shard ${shard.index} would get none; raise it or run fewer shards`
+      );
+    }
+    return byRate2 ? { ...stage, ratePerSecond: share / RATE_UNITS_PER_REQUEST } : { ...stage, connections: share };
+  });
+  const byRate = stages.some((s) => s.ratePerSecond !== void 0);
+  const connections = byRate ? Math.ceil(load.connections / shard.total) : Math.max(...split.map((s) => s.connections ?? 0));
+  return { ...load, stages: split, connections };
 }
 function dealtUniqueRows(config2, shard) {
   const used = new Set(
@@ -49267,6 +49297,10 @@ function mergeBaseline(parts) {
   return judgeComparison(baseline, errors < requests);
 }
 function mergeEndpoint(parts, relation) {
+  if (parts.length === 1) {
+    const only = parts[0];
+    return { ...only.result, problems: only.result.problems.map((p) => `${only.shard}: ${p}`) };
+  }
   const first = parts[0].result;
   const requests = total(parts, (e) => e.requests);
   const errors = total(parts, (e) => e.errors);
@@ -49411,20 +49445,34 @@ function partsByEndpoint(reports) {
 }
 function mergeWarnings(reports) {
   const warnings = [];
+  const judgedAgain = new Set(reports.flatMap((r) => inconclusiveWarnings(r.result.endpoints)));
   const shared = (w) => reports.every((r) => r.result.warnings.includes(w));
-  for (const w of reports[0].result.warnings) if (shared(w) && !warnings.includes(w)) warnings.push(w);
+  for (const w of reports[0].result.warnings) {
+    if (shared(w) && !warnings.includes(w) && !judgedAgain.has(w)) warnings.push(w);
+  }
   for (const r of reports) {
-    for (const w of r.result.warnings) if (!shared(w)) warnings.push(`${shardLabel(r)}: ${w}`);
+    for (const w of r.result.warnings) {
+      if (!shared(w) && !judgedAgain.has(w)) warnings.push(`${shardLabel(r)}: ${w}`);
+    }
   }
   return warnings;
 }
+var thousandths = (x) => Math.round(x * 1e3) / 1e3;
 function mergedLoad(reports, relation) {
   const load = { ...reports[0].result.load };
   const splitLoad2 = relation === "split" && reports.every((r) => r.result.service === void 0);
   if (!splitLoad2) return load;
   load.connections = reports.reduce((n, r) => n + r.result.load.connections, 0);
   if (load.ratePerSecond !== void 0)
-    load.ratePerSecond = reports.reduce((n, r) => n + (r.result.load.ratePerSecond ?? 0), 0);
+    load.ratePerSecond = thousandths(reports.reduce((n, r) => n + (r.result.load.ratePerSecond ?? 0), 0));
+  const add = (i, key) => thousandths(reports.reduce((n, r) => n + (r.result.load.stages?.[i]?.[key] ?? 0), 0));
+  if (load.stages) {
+    load.stages = load.stages.map((stage, i) => ({
+      ...stage,
+      ...stage.ratePerSecond !== void 0 ? { ratePerSecond: add(i, "ratePerSecond") } : {},
+      ...stage.connections !== void 0 ? { connections: add(i, "connections") } : {}
+    }));
+  }
   return load;
 }
 function failureOf(reports) {
