@@ -22,7 +22,7 @@ const LATE_SEND_NS = BigInt(LATE_SEND_MS * 1e6);
 /** Consecutive connection failures back off up to this, so a refused port is not a request storm. */
 export const MAX_BACKOFF_MS = 1000;
 
-export const nsFromMs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+export { nsFromMs } from './stages.js';
 
 /** A fixed arrival rate from `startNs`: request n (0, 1, 2, …, over all connections) is due at start + n/rate. */
 export interface FixedRate {

@@ -68,7 +68,35 @@ export function peakRate(stages: readonly StageTarget[]): number {
   return Math.max(0, ...stages.map((s) => s.ratePerSecond ?? 0));
 }
 
-const nsFromMs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+/** Milliseconds to monotonic nanoseconds, rounded to the nanosecond. */
+export const nsFromMs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+
+/**
+ * The stage list as linear pieces of a value (a rate, or connections) from `startNs`: the warmup's hold at
+ * `warmupValue` when there is a warmup, then each stage ramping from the previous stage's end (0 at first)
+ * to its own value.
+ */
+function ramps(
+  startNs: bigint,
+  warmupMs: number,
+  warmupValue: () => number,
+  stages: readonly StageTarget[],
+  valueOf: (stage: StageTarget) => number,
+): { startNs: bigint; durationNs: bigint; durationMs: number; from: number; to: number }[] {
+  const pieces = warmupMs > 0 ? [{ durationMs: warmupMs, from: warmupValue(), to: warmupValue() }] : [];
+  let previous = 0;
+  for (const stage of stages) {
+    pieces.push({ durationMs: stage.durationMs, from: previous, to: valueOf(stage) });
+    previous = valueOf(stage);
+  }
+  let atNs = startNs;
+  return pieces.map((piece) => {
+    const durationNs = nsFromMs(piece.durationMs);
+    const at = atNs;
+    atNs += durationNs;
+    return { startNs: at, durationNs, ...piece };
+  });
+}
 
 /** The segments of a staged rate whose warmup starts at `startNs` and lasts `warmupMs`. */
 export function rateSegments(
@@ -76,26 +104,19 @@ export function rateSegments(
   warmupMs: number,
   stages: readonly StageTarget[],
 ): RateSegment[] {
-  const segments: RateSegment[] = [];
-  let atNs = startNs;
   let countX2000 = 0;
-  const add = (durationMs: number, fromRate: number, toRate: number) => {
-    const durationNs = nsFromMs(durationMs);
-    segments.push({ startNs: atNs, durationNs, fromRate, toRate, countBeforeX2000: countX2000 });
-    atNs += durationNs;
-    countX2000 += (fromRate + toRate) * durationMs;
-  };
-  if (warmupMs > 0) {
-    const rate = warmupRate(stages);
-    add(warmupMs, rate, rate);
-  }
-  let previous = 0;
-  for (const stage of stages) {
-    const rate = stage.ratePerSecond ?? 0;
-    add(stage.durationMs, previous, rate);
-    previous = rate;
-  }
-  return segments;
+  const pieces = ramps(
+    startNs,
+    warmupMs,
+    () => warmupRate(stages),
+    stages,
+    (s) => s.ratePerSecond ?? 0,
+  );
+  return pieces.map(({ startNs: at, durationNs, durationMs, from, to }) => {
+    const segment = { startNs: at, durationNs, fromRate: from, toRate: to, countBeforeX2000: countX2000 };
+    countX2000 += (from + to) * durationMs;
+    return segment;
+  });
 }
 
 /** When request `index` (0, 1, 2, … over all connections) of a staged rate is due. */
@@ -150,21 +171,10 @@ export function connectionSegments(
   warmupMs: number,
   stages: readonly StageTarget[],
 ): ConnectionSegment[] {
-  const segments: ConnectionSegment[] = [];
-  let atNs = startNs;
-  const add = (durationMs: number, from: number, to: number) => {
-    const durationNs = nsFromMs(durationMs);
-    segments.push({ startNs: atNs, durationNs, from, to });
-    atNs += durationNs;
-  };
-  if (warmupMs > 0) add(warmupMs, warmupConnections(stages), warmupConnections(stages));
-  let previous = 0;
-  for (const stage of stages) {
-    const connections = stage.connections ?? 0;
-    add(stage.durationMs, previous, connections);
-    previous = connections;
-  }
-  return segments;
+  const warmup = () => warmupConnections(stages);
+  return ramps(startNs, warmupMs, warmup, stages, (s) => s.connections ?? 0).map(
+    ({ startNs: at, durationNs, from, to }) => ({ startNs: at, durationNs, from, to }),
+  );
 }
 
 /** Connection `k`'s start (rising) or stop (falling) time in a segment, from its start. */

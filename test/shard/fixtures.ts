@@ -1,4 +1,5 @@
 /** Synthetic shard reports for the merge's table tests: results built by the run's own code, no sockets. */
+import type { Logger } from '../../src/log.js';
 import type { LoadMeasurement } from '../../src/load/run-load.js';
 import type { EndpointResult, GateResult } from '../../src/report/model.js';
 import type { ShardReport } from '../../src/shard/read-reports.js';
@@ -65,3 +66,12 @@ export function shardReport(
     result: JSON.parse(JSON.stringify(result)) as ShardReport['result'],
   };
 }
+
+/** A logger that drops everything: the merge logs, these tests read its result. */
+export const quiet: Logger = {
+  info: () => {},
+  warn: () => {},
+  debug: () => {},
+  output: () => {},
+  group: (_title, body) => body(),
+};

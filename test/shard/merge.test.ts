@@ -4,22 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judgeRounds } from '../../src/baseline/rounds.js';
-import type { Logger } from '../../src/log.js';
 import type { EndpointResult } from '../../src/report/model.js';
 import { mergeShardReports } from '../../src/shard/merge.js';
 import { HDR_RELATIVE_PRECISION } from '../../src/stats/hdr.js';
 import { toEndpointResult } from '../../src/verdict/endpoint-result.js';
 import { inconclusiveWarnings } from '../../src/verdict/inconclusive.js';
 import { endpoint } from '../verdict/fixtures.js';
-import { everyNth, latencies, measuredWindow, shardReport } from './fixtures.js';
-
-const quiet: Logger = {
-  info: () => {},
-  warn: () => {},
-  debug: () => {},
-  output: () => {},
-  group: (_title, body) => body(),
-};
+import { everyNth, latencies, measuredWindow, quiet, shardReport } from './fixtures.js';
 
 const SLO = endpoint({ name: 'api', slo: { p95Ms: 20, errorRate: 0.01, minRps: 1000 } });
 

@@ -4,19 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor, GateError } from '../../src/errors.js';
-import type { Logger } from '../../src/log.js';
 import { mergeReportFiles } from '../../src/shard/merge.js';
 import { toEndpointResult } from '../../src/verdict/endpoint-result.js';
 import { endpoint } from '../verdict/fixtures.js';
-import { latencies, measuredWindow, shardReport } from './fixtures.js';
-
-const quiet: Logger = {
-  info: () => {},
-  warn: () => {},
-  debug: () => {},
-  output: () => {},
-  group: (_title, body) => body(),
-};
+import { latencies, measuredWindow, quiet, shardReport } from './fixtures.js';
 
 let dir: string;
 beforeAll(async () => {
