@@ -18,7 +18,9 @@ import {
   usageWindow,
   type UsageWindow,
 } from './gate-parts.js';
+import { addMixCapacity, measureMixCapacity } from './gate-mix-capacity.js';
 import type { Logger } from './log.js';
+import type { CapacityVerdict } from './verdict/capacity-checks.js';
 import { addDataUse, dataWarnings } from './load/data-use.js';
 import type { CapturedValues } from './load/setup-requests.js';
 import { RequestSource, type DataCursors } from './load/requests.js';
@@ -82,11 +84,24 @@ async function measureMix(
   const run: MixRun = { config, log, signal: stopLoad.signal, usage, cursors, captured };
   let measured: MixedMeasurement;
   let rounds: RoundWindows<MixedMeasurement> | undefined;
+  let capacity: CapacityVerdict | undefined;
   try {
     if (!config.baseline) measured = await mixAlone(run);
     else {
       rounds = await mixAgainstBase(run, config.baseline);
       measured = mergeMixes(rounds.head, endpoints.length);
+    }
+    // After the normal measurement, which it leaves as it was: the search only adds to the mix's result.
+    const searched = endpoints[0]!.capacity;
+    if (searched && !stopLoad.signal.aborted) {
+      const mixes = sideMixes(config, cursors, captured);
+      capacity = await measureMixCapacity({
+        config,
+        capacity: searched,
+        log,
+        signal: stopLoad.signal,
+        mixes,
+      });
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
@@ -111,6 +126,7 @@ async function measureMix(
   });
   const total = mixResult(measured.total);
   addStageResults(total, load, measured.total);
+  if (capacity) addMixCapacity(total, capacity);
   log.info(
     `mix: ${total.requests} requests, ${total.rps.toFixed(1)} req/s, p95 ${total.latencyMs ? formatMs(total.latencyMs.p95) : 'n/a'}, ${total.errors} errors`,
   );
@@ -151,11 +167,7 @@ function mixAgainstBase(
 ): Promise<RoundWindows<MixedMeasurement>> {
   const { load, endpoints } = config;
   const targets: Record<Side, string> = { base: baseline.target, head: config.target };
-  // Built once per side: a request carries its side's Host; data rows are shared (unique stays unique).
-  const mixes: Record<Side, MixPart[]> = {
-    base: endpoints.map((endpoint) => mixPart(endpoint, baseline.target, cursors, captured.base)),
-    head: endpoints.map((endpoint) => mixPart(endpoint, config.target, cursors, captured.head)),
-  };
+  const mixes = sideMixes(config, cursors, captured) as Record<Side, MixPart[]>;
   const first = endpoints[0]!;
   const plan = (side: Side, warmupMs: number, durationMs: number) =>
     loadPlan(first, load, targets[side] + first.path, warmupMs, durationMs);
@@ -181,6 +193,20 @@ function mixAgainstBase(
         `  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95Text(base?.total.latenciesMs)}, head ${p95Text(head?.total.latenciesMs)}`,
       ),
   });
+}
+
+/** Each side's mix, built once per side: a request carries its side's Host; data rows are shared (unique stays unique). */
+function sideMixes(
+  config: GateConfig,
+  cursors: DataCursors,
+  captured: CapturedValues,
+): Partial<Record<Side, MixPart[]>> {
+  const side = (target: string, values: CapturedValues[Side]) =>
+    config.endpoints.map((endpoint) => mixPart(endpoint, target, cursors, values));
+  return {
+    head: side(config.target, captured.head),
+    ...(config.baseline ? { base: side(config.baseline.target, captured.base) } : {}),
+  };
 }
 
 /** Pure: one endpoint's windows out of the mix's rounds. */

@@ -17,13 +17,32 @@ export function capacityProblem(raw: RawConfig): Problem | undefined {
     const problem = blockProblem(path, capacity);
     if (problem) return problem;
   }
-  if (raw.load.mode === 'mixed' && blocks.length > 0) {
-    return {
-      path: blocks[0]!.path,
-      text: 'is not supported with load.mode: mixed yet; search each endpoint alone (mode: isolated)',
-      pointAt: 'key',
-    };
+  return mixedProblem(raw) ?? minCapacityWithoutSearch(raw) ?? minCapacityAboveTo(raw);
+}
+
+/**
+ * In mixed mode the search is the whole mix's, at one total rate: its block and min-capacity are the
+ * top-level ones, so an endpoint's own would say nothing the search can answer.
+ */
+function mixedProblem(raw: RawConfig): Problem | undefined {
+  if (raw.load.mode !== 'mixed') return undefined;
+  for (const [i, endpoint] of raw.endpoints.entries()) {
+    if (endpoint.capacity !== undefined) {
+      return {
+        path: ['endpoints', i, 'capacity'],
+        text: "is not supported with load.mode: mixed; the search is the whole mix's: use a top-level capacity block",
+        pointAt: 'key',
+      };
+    }
+    if (endpoint.slo?.['min-capacity'] !== undefined) {
+      return {
+        path: ['endpoints', i, 'slo', 'min-capacity'],
+        text: "is not supported with load.mode: mixed; the top-level slo.min-capacity holds the mix's total rate",
+        pointAt: 'key',
+      };
+    }
   }
+  return undefined;
   return minCapacityWithoutSearch(raw) ?? minCapacityAboveTo(raw);
 }
 

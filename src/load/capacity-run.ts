@@ -21,7 +21,11 @@ export interface StepShape {
   requestTimeoutMs: number;
 }
 
-export interface CapacityRun {
+/**
+ * The search over a step runner: `runStep` runs one step's load at the shape's rate (a LoadMeasurement for
+ * one endpoint by default; a whole mix's measurement in mixed mode) and `toStep` judges what it measured.
+ */
+export interface CapacityRun<M = LoadMeasurement> {
   capacity: CapacityConfig;
   targets: StepTargets;
   /** The endpoint's own request timeout (load.request-timeout). */
@@ -29,7 +33,9 @@ export interface CapacityRun {
   /** ['head'] alone, or ['base', 'head'] with a baseline. */
   sides: readonly Side[];
   /** Runs one step's load on one side. */
-  runStep(side: Side, shape: StepShape): Promise<LoadMeasurement>;
+  runStep(side: Side, shape: StepShape): Promise<M>;
+  /** Judges a step's measurement; toCapacityStep against `targets` by default (M is then a LoadMeasurement). */
+  toStep?(shape: StepShape, measured: M): CapacityStep;
   /** True once the run was interrupted or a service died. */
   stopped(): boolean;
   /** After each step; `retried` when the step is run again (its sends ran late) and not kept. */
@@ -80,7 +86,7 @@ export function toCapacityStep(
  */
 export function stepShape(
   rps: number,
-  run: Pick<CapacityRun, 'capacity' | 'targets' | 'requestTimeoutMs'>,
+  run: Pick<CapacityRun<unknown>, 'capacity' | 'targets' | 'requestTimeoutMs'>,
   last: CapacityStep | undefined,
 ): StepShape {
   const { p95Ms } = run.targets;
@@ -106,7 +112,13 @@ interface SideSearch {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs the search on every side; each side's result, in `sides` order. */
-export async function searchCapacity(run: CapacityRun): Promise<Partial<Record<Side, CapacitySearch>>> {
+export async function searchCapacity<M = LoadMeasurement>(
+  run: CapacityRun<M>,
+): Promise<Partial<Record<Side, CapacitySearch>>> {
+  const judge =
+    run.toStep ??
+    ((shape: StepShape, m: M) =>
+      toCapacityStep(shape.ratePerSecond, shape.connections, m as LoadMeasurement, run.targets));
   const now = run.nowMs ?? (() => performance.now());
   const pause = run.pause ?? sleep;
   const { capacity } = run;
@@ -131,11 +143,11 @@ export async function searchCapacity(run: CapacityRun): Promise<Partial<Record<S
         continue;
       }
       const shape = stepShape(rps, run, search.steps.at(-1));
-      let step = toCapacityStep(rps, shape.connections, await run.runStep(side, shape), run.targets);
+      let step = judge(shape, await run.runStep(side, shape));
       // A gate starved of CPU for a moment (a neighbour's burst) is not the machine's limit: once more.
       if (step.broke[0] === 'load-generator' && !run.stopped()) {
         run.onStep?.(side, step, 'retried');
-        step = toCapacityStep(rps, shape.connections, await run.runStep(side, shape), run.targets);
+        step = judge(shape, await run.runStep(side, shape));
       }
       search.steps.push(step);
       run.onStep?.(side, step);

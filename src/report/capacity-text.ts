@@ -5,9 +5,11 @@ import type { CapacityResult, CapacitySearch, CapacityStep } from './model.js';
 /** "400 req/s: achieved 398.2, p95 12.3 ms, 0.00% errors, 21 connections: held" (or "broke p95, errors"). */
 export function stepLine(step: CapacityStep): string {
   const p95 = step.latencyMs ? formatMs(step.latencyMs.p95) : 'n/a';
-  const outcome = step.passed ? 'held' : `broke ${step.broke.join(', ')}`;
+  const by = step.brokenBy === undefined ? '' : ` (${step.brokenBy})`;
+  const outcome = step.passed ? 'held' : `broke ${step.broke.join(', ')}${by}`;
+  const worst = step.worstEndpoint === undefined ? '' : ` (${step.worstEndpoint})`;
   return (
-    `${formatCapacity(step.offeredRps)}: achieved ${step.achievedRps.toFixed(1)}, p95 ${p95}, ` +
+    `${formatCapacity(step.offeredRps)}: achieved ${step.achievedRps.toFixed(1)}, p95 ${p95}${worst}, ` +
     `${formatPercent(step.errorRate)} errors, ${step.connections} connections: ${outcome}`
   );
 }
@@ -61,4 +63,17 @@ export function describeSearch(s: CapacitySearch): string {
     return `below ${formatCapacity(s.fromRps)} (from broke: ${LIMIT_WORDS[s.limitedBy]})`;
   const next = s.limitedBy ? ` (next step: ${LIMIT_WORDS[s.limitedBy]})` : '';
   return `${formatCapacity(s.rps)}${next}${stopped}`;
+}
+
+/** Pure: the endpoint that broke its SLO first at the lowest rate the mix's search broke at, if one did. */
+export function mixBrokenBy(s: CapacitySearch): string | undefined {
+  const failed = s.steps.filter((step) => !step.passed);
+  if (failed.length === 0) return undefined;
+  return failed.reduce((a, b) => (b.offeredRps < a.offeredRps ? b : a)).brokenBy;
+}
+
+/** The mix's capacity line: capacityLine, naming the endpoint that broke first above the capacity. */
+export function mixCapacityLine(c: CapacityResult, maxRegression?: number): string {
+  const by = mixBrokenBy(c);
+  return `${capacityLine(c, maxRegression)}${by === undefined ? '' : `; ${by} broke its SLO first`}`;
 }

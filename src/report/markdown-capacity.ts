@@ -4,7 +4,7 @@
  * and its steps in a collapsed table. Only the first endpoints are drawn, the worst first, so the comment
  * stays within its limit however many endpoints there are; the JSON report has every step.
  */
-import { capacityLine } from './capacity-text.js';
+import { capacityLine, mixCapacityLine } from './capacity-text.js';
 import { formatCapacity, formatChartNumber, formatMs, formatPercent } from './format.js';
 import { chartHeader, mermaidText, NEUTRAL, TARGET } from './markdown-charts.js';
 import { details } from './markdown-details.js';
@@ -58,10 +58,12 @@ function stepsTable(c: CapacityResult): string[] {
       tableRow([
         formatCapacity(s.offeredRps),
         formatCapacity(s.achievedRps),
-        s.latencyMs ? formatMs(s.latencyMs.p95) : 'n/a',
+        s.latencyMs
+          ? formatMs(s.latencyMs.p95) + (s.worstEndpoint ? ` (${userText(s.worstEndpoint)})` : '')
+          : 'n/a',
         formatPercent(s.errorRate),
         String(s.connections),
-        s.passed ? 'held' : `broke ${s.broke.join(', ')}`,
+        s.passed ? 'held' : `broke ${s.broke.join(', ')}${s.brokenBy ? ` (${userText(s.brokenBy)})` : ''}`,
       ]),
     ),
   ];
@@ -70,8 +72,9 @@ function stepsTable(c: CapacityResult): string[] {
 /** The capacity section, open by default; none when no endpoint was searched. */
 export function capacitySections(result: GateResult): string[][] {
   const searched = worstFirst(result.endpoints.filter((e) => e.capacity));
-  if (searched.length === 0) return [];
-  const lines: string[] = [];
+  const mix = mixCapacity(result);
+  if (searched.length === 0 && mix.length === 0) return [];
+  const lines: string[] = [...mix];
   searched.forEach((e, i) => {
     const c = e.capacity!;
     const budget = e.checks.find((k) => k.metric === 'capacity-regression')?.limit;
@@ -85,6 +88,24 @@ export function capacitySections(result: GateResult): string[][] {
     );
   }
   return [['<details open>', '<summary>Capacity</summary>', '', ...lines, '</details>']];
+}
+
+/**
+ * The mix's search: its line, its chart (the worst endpoint's p95 at each step; no target line, as each
+ * endpoint has its own) and its steps.
+ */
+function mixCapacity(result: GateResult): string[] {
+  const c = result.mix?.capacity;
+  if (!c) return [];
+  const budget = result.mix?.checks?.find((k) => k.metric === 'capacity-regression')?.limit;
+  return [
+    `**Whole mix** (total rate, every endpoint within its own SLO): ${userText(mixCapacityLine(c, budget), 1000)}`,
+    '',
+    ...capacityChart('whole mix, worst endpoint', c),
+    '',
+    ...details('Steps of the whole mix', stepsTable(c)),
+    '',
+  ];
 }
 
 const checkLimit = (e: EndpointResult, metric: string) => e.checks.find((c) => c.metric === metric)?.limit;

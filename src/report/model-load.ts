@@ -46,6 +46,12 @@ export interface CapacityStep {
   /** Sends over 5 ms late on a free connection: the gate's own lateness. */
   lateSends: number;
   windowMs: number;
+  /**
+   * A step of the mix's search: the endpoint whose p95 is `latencyMs` (the worst of the mix at this step),
+   * and the one that broke first when the step broke an endpoint's own SLO.
+   */
+  worstEndpoint?: string;
+  brokenBy?: string;
 }
 
 /** One side's capacity search: what it found and how. */

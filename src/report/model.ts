@@ -210,6 +210,12 @@ export interface MixResult {
   windowMs: number;
   /** With load.stages: the whole mix's figures per stage. */
   stages?: StageResult[];
+  /** With a `capacity` block: the highest total rate the mix held, every endpoint within its SLO (issue #11). */
+  capacity?: CapacityResult;
+  /** The capacity's checks (slo.min-capacity on the total rate, the change against the base). */
+  checks?: CheckResult[];
+  /** The capacity search could not tell (as an endpoint's problems). */
+  problems?: string[];
 }
 
 /** One setup request as sent: the names it captured, never their values. */

@@ -10,7 +10,7 @@ import {
   plural,
 } from './format.js';
 import { inconclusiveNames } from '../verdict/inconclusive.js';
-import { capacityLine } from './capacity-text.js';
+import { capacityLine, mixCapacityLine } from './capacity-text.js';
 import { intervalSpan, slowestInterval, timelineEndpoint } from './chart-data.js';
 import type { CheckResult, EndpointResult, GateResult, MixResult, StageResult } from './model.js';
 
@@ -114,6 +114,19 @@ function stageRow(stage: StageResult): string[] {
   ];
 }
 
+/** The mix's capacity (issue #11 with load.mode: mixed), its failed checks and problems. */
+function mixCapacityLines(mix: MixResult | undefined): string[] {
+  if (!mix?.capacity) return [];
+  const budget = mix.checks?.find((c) => c.metric === 'capacity-regression')?.limit;
+  return [
+    `  whole mix: ${mixCapacityLine(mix.capacity, budget)}`,
+    ...(mix.checks ?? [])
+      .filter((c) => !c.passed && !BESIDE_THE_TABLE.has(c.metric))
+      .map((c) => `  whole mix: ${failedCheckText(c)}`),
+    ...(mix.problems ?? []).map((p) => `  whole mix: ${p}`),
+  ];
+}
+
 /** A mixed load's total: every endpoint's requests together, not judged (each endpoint is, on its own). */
 function mixRow(mix: MixResult): string[] {
   const at = (key: 'p50' | 'p90' | 'p95' | 'p99' | 'max') =>
@@ -169,6 +182,7 @@ export function renderTerminal(result: GateResult): string {
       const budget = e.checks.find((c) => c.metric === 'capacity-regression')?.limit;
       if (e.capacity) lines.push(`  ${shortName(e.name)}: ${capacityLine(e.capacity, budget)}`);
     }
+    lines.push(...mixCapacityLines(result.mix));
     for (const e of result.endpoints) {
       for (const check of e.checks.filter((c) => !c.passed && !BESIDE_THE_TABLE.has(c.metric))) {
         lines.push(`  ${shortName(e.name)}: ${failedCheckText(check)}`);

@@ -1,4 +1,4 @@
-/** The gate's verdict, a pure function of its endpoints' results. */
+/** The gate's verdict, a pure function of its endpoints' results (and the mix's capacity, in mixed mode). */
 import type { GateResult } from '../report/model.js';
 
 /**
@@ -7,8 +7,14 @@ import type { GateResult } from '../report/model.js';
  * included); passed otherwise.
  */
 export function decideVerdict(result: GateResult): void {
-  const broken = result.endpoints.find((e) => e.problems.length > 0);
-  const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
+  const { mix } = result;
+  // The mix's capacity is judged as one more entry, named "mix", beside the endpoints.
+  const judged = [
+    ...result.endpoints,
+    ...(mix?.checks ? [{ name: 'mix', checks: mix.checks, problems: mix.problems ?? [] }] : []),
+  ];
+  const broken = judged.find((e) => e.problems.length > 0);
+  const breached = judged.filter((e) => e.checks.some((c) => !c.passed));
   if (broken) {
     result.verdict = 'failed';
     result.reason = `${broken.name}: ${broken.problems[0]}`;

@@ -458,6 +458,12 @@ const CASES: BadConfig[] = [
       'min-capacity-without-search.yml:5:24: endpoints[0].slo.min-capacity: needs a capacity block (top-level or on the endpoint): it judges the capacity search',
     at: 'min-capacity',
   },
+  {
+    file: 'capacity-per-endpoint-mixed.yml',
+    error:
+      "capacity-per-endpoint-mixed.yml:6:5: endpoints[0].capacity: is not supported with load.mode: mixed; the search is the whole mix's: use a top-level capacity block",
+    at: 'capacity',
+  },
 ];
 
 async function loadError(file: string): Promise<GateError> {

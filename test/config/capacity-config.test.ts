@@ -63,14 +63,28 @@ endpoints: [{ path: /a, slo: { min-capacity: 60 } }]
     );
   });
 
-  it('refuses a search in a mixed load', () => {
+  it("takes a top-level search in a mixed load (the mix's), and min-capacity on its total", () => {
+    const c = config(`
+target: http://127.0.0.1:3000
+load: { mode: mixed }
+capacity: { from: 5, to: 50, step: 2s }
+slo: { min-capacity: 20 }
+endpoints: [{ path: /a, weight: 3 }, { path: /b }]
+`);
+    expect(c.endpoints.map((e) => e.capacity?.toRps)).toEqual([50, 50]);
+    expect(c.endpoints[0]!.slo.minCapacityRps).toBe(20);
+  });
+
+  it("refuses an endpoint's own min-capacity in a mixed load", () => {
     expect(() =>
       config(`
 target: http://127.0.0.1:3000
 load: { mode: mixed }
 capacity: { from: 5, to: 50, step: 2s }
-endpoints: [{ path: /a }]
+endpoints: [{ path: /a, slo: { min-capacity: 20 } }, { path: /b }]
 `),
-    ).toThrow('capacity: is not supported with load.mode: mixed yet');
+    ).toThrow(
+      "endpoints[0].slo.min-capacity: is not supported with load.mode: mixed; the top-level slo.min-capacity holds the mix's total rate",
+    );
   });
 });

@@ -46,3 +46,45 @@ describe('decideVerdict', () => {
     expect(result.reason).toBe(reason);
   });
 });
+
+describe("decideVerdict with the mix's capacity", () => {
+  const mix = (checks: ReturnType<typeof check>[], problems: string[] = []) => ({
+    requests: 1,
+    rps: 1,
+    errors: 0,
+    errorRate: 0,
+    latencyMs: null,
+    windowMs: 1000,
+    checks,
+    problems,
+  });
+  it.each([
+    {
+      name: 'held',
+      checks: [check('min-capacity', true)],
+      problems: [],
+      verdict: 'passed',
+      reason: undefined,
+    },
+    {
+      name: 'under min-capacity breaches, as "mix"',
+      checks: [check('min-capacity', false)],
+      problems: [],
+      verdict: 'breached',
+      reason: 'SLO breached: mix (min-capacity)',
+    },
+    {
+      name: 'not told fails',
+      checks: [],
+      problems: ['capacity not measured'],
+      verdict: 'failed',
+      reason: 'mix: capacity not measured',
+    },
+  ])('$name', ({ checks, problems, verdict, reason }) => {
+    const result = gateResult([endpointResult('a', [check('p95', true)])]);
+    result.mix = mix(checks, problems);
+    decideVerdict(result);
+    expect(result.verdict).toBe(verdict);
+    expect(result.reason).toBe(reason);
+  });
+});
