@@ -28,6 +28,7 @@ const PURE = [
   'test/init/detect-go.test.ts',
   'test/init/detect-python.test.ts',
   'test/init/init.test.ts',
+  'test/load/capacity-mix.test.ts',
   'test/load/capacity.test.ts',
   'test/load/capture.test.ts',
   'test/load/queue-diagnosis.test.ts',

@@ -21136,13 +21136,27 @@ function capacityProblem(raw) {
     const problem = blockProblem(path16, capacity);
     if (problem) return problem;
   }
-  if (raw.load.mode === "mixed" && blocks.length > 0) {
-    return {
-      path: blocks[0].path,
-      text: "is not supported with load.mode: mixed yet; search each endpoint alone (mode: isolated)",
-      pointAt: "key"
-    };
+  return mixedProblem(raw) ?? minCapacityWithoutSearch(raw) ?? minCapacityAboveTo(raw);
+}
+function mixedProblem(raw) {
+  if (raw.load.mode !== "mixed") return void 0;
+  for (const [i, endpoint] of raw.endpoints.entries()) {
+    if (endpoint.capacity !== void 0) {
+      return {
+        path: ["endpoints", i, "capacity"],
+        text: "is not supported with load.mode: mixed; the search is the whole mix's: use a top-level capacity block",
+        pointAt: "key"
+      };
+    }
+    if (endpoint.slo?.["min-capacity"] !== void 0) {
+      return {
+        path: ["endpoints", i, "slo", "min-capacity"],
+        text: "is not supported with load.mode: mixed; the top-level slo.min-capacity holds the mix's total rate",
+        pointAt: "key"
+      };
+    }
   }
+  return void 0;
   return minCapacityWithoutSearch(raw) ?? minCapacityAboveTo(raw);
 }
 function minCapacityAboveTo(raw) {
@@ -44664,27 +44678,35 @@ function maxConnections(stages) {
   return Math.max(0, ...stages.map((s) => s.connections ?? 0));
 }
 var nsFromMs = (ms) => BigInt(Math.round(ms * 1e6));
-function rateSegments(startNs, warmupMs, stages) {
-  const segments = [];
-  let atNs = startNs;
-  let countX2000 = 0;
-  const add = (durationMs, fromRate, toRate) => {
-    const durationNs = nsFromMs(durationMs);
-    segments.push({ startNs: atNs, durationNs, fromRate, toRate, countBeforeX2000: countX2000 });
-    atNs += durationNs;
-    countX2000 += (fromRate + toRate) * durationMs;
-  };
-  if (warmupMs > 0) {
-    const rate3 = warmupRate(stages);
-    add(warmupMs, rate3, rate3);
-  }
+function ramps(startNs, warmupMs, warmupValue, stages, valueOf) {
+  const pieces = warmupMs > 0 ? [{ durationMs: warmupMs, from: warmupValue(), to: warmupValue() }] : [];
   let previous = 0;
   for (const stage of stages) {
-    const rate3 = stage.ratePerSecond ?? 0;
-    add(stage.durationMs, previous, rate3);
-    previous = rate3;
+    pieces.push({ durationMs: stage.durationMs, from: previous, to: valueOf(stage) });
+    previous = valueOf(stage);
   }
-  return segments;
+  let atNs = startNs;
+  return pieces.map((piece) => {
+    const durationNs = nsFromMs(piece.durationMs);
+    const at = atNs;
+    atNs += durationNs;
+    return { startNs: at, durationNs, ...piece };
+  });
+}
+function rateSegments(startNs, warmupMs, stages) {
+  let countX2000 = 0;
+  const pieces = ramps(
+    startNs,
+    warmupMs,
+    () => warmupRate(stages),
+    stages,
+    (s) => s.ratePerSecond ?? 0
+  );
+  return pieces.map(({ startNs: at, durationNs, durationMs, from, to }) => {
+    const segment = { startNs: at, durationNs, fromRate: from, toRate: to, countBeforeX2000: countX2000 };
+    countX2000 += (from + to) * durationMs;
+    return segment;
+  });
 }
 function stagedIntendedAtNs(rate3, index) {
   const { segments } = rate3;
@@ -44716,21 +44738,10 @@ function secondsToCount(segment, durationS, m) {
   return Math.min(t, durationS);
 }
 function connectionSegments(startNs, warmupMs, stages) {
-  const segments = [];
-  let atNs = startNs;
-  const add = (durationMs, from, to) => {
-    const durationNs = nsFromMs(durationMs);
-    segments.push({ startNs: atNs, durationNs, from, to });
-    atNs += durationNs;
-  };
-  if (warmupMs > 0) add(warmupMs, warmupConnections(stages), warmupConnections(stages));
-  let previous = 0;
-  for (const stage of stages) {
-    const connections = stage.connections ?? 0;
-    add(stage.durationMs, previous, connections);
-    previous = connections;
-  }
-  return segments;
+  const warmup = () => warmupConnections(stages);
+  return ramps(startNs, warmupMs, warmup, stages, (s) => s.connections ?? 0).map(
+    ({ startNs: at, durationNs, from, to }) => ({ startNs: at, durationNs, from, to })
+  );
 }
 function edgeOffsetNs(segment, k) {
   const { from, to, durationNs } = segment;
@@ -45078,8 +45089,208 @@ function loadPlan(endpoint, load, url2, warmupMs, durationMs) {
   };
 }
 
-// src/load/requests.ts
-import { randomUUID } from "node:crypto";
+// src/load/capacity.ts
+var RATE_TOLERANCE = 0.05;
+var LATE_SHARE_LIMIT = 0.05;
+function judgeStep(figures, targets) {
+  const broke2 = [];
+  if (targets.p95Ms !== void 0 && (figures.p95Ms === null || figures.p95Ms > targets.p95Ms)) {
+    broke2.push("p95");
+  }
+  if (targets.errorRate !== void 0 && figures.errorRate > targets.errorRate) broke2.push("errors");
+  if (figures.requests === 0 || figures.achievedRps < figures.offeredRps * (1 - RATE_TOLERANCE)) {
+    broke2.push("rate");
+  }
+  if (broke2.length === 0) return { passed: true, broke: broke2 };
+  const lateShare = figures.requests > 0 ? figures.lateSends / figures.requests : 0;
+  if (lateShare > LATE_SHARE_LIMIT) return { passed: false, broke: ["load-generator"] };
+  return { passed: false, broke: broke2 };
+}
+function edges(steps) {
+  let high;
+  for (const step of steps) if (!step.passed && (!high || step.offeredRps < high.offeredRps)) high = step;
+  let low;
+  for (const step of steps) {
+    if (!step.passed || high && step.offeredRps >= high.offeredRps) continue;
+    if (!low || step.offeredRps > low.offeredRps) low = step;
+  }
+  return { low, high };
+}
+var roundRate = (rps) => Math.round(rps * 10) / 10;
+function nextRate(steps, bounds) {
+  if (steps.length === 0) return bounds.fromRps;
+  const { low, high } = edges(steps);
+  if (!high) {
+    const top = Math.max(...steps.map((s) => s.offeredRps));
+    return top >= bounds.toRps ? void 0 : Math.min(bounds.toRps, roundRate(top * 2));
+  }
+  if (!low) return void 0;
+  if (high.offeredRps <= low.offeredRps * (1 + bounds.precision)) return void 0;
+  const middle = roundRate((low.offeredRps + high.offeredRps) / 2);
+  return middle > low.offeredRps && middle < high.offeredRps ? middle : void 0;
+}
+function findCapacity(steps, bounds) {
+  const { low, high } = edges(steps);
+  return {
+    rps: low?.offeredRps ?? 0,
+    limitedBy: high?.broke?.[0] ?? null,
+    reachedTo: !high && steps.some((s) => s.offeredRps >= bounds.toRps)
+  };
+}
+var MAX_STEP_CONNECTIONS = 1e3;
+function connectionsFor(rps, latencyMs) {
+  const inFlight = rps * latencyMs / 1e3;
+  return Math.min(MAX_STEP_CONNECTIONS, Math.max(2, Math.ceil(inFlight * 1.5) + 1));
+}
+
+// src/load/capacity-mix.ts
+var errorsOf = (m) => m.failures.status + m.failures.timeout + m.failures.socket;
+function toMixStep(offeredRps, connections, measured, parts) {
+  const { total: total2 } = measured;
+  const seconds = total2.windowMs / 1e3;
+  const achievedRps = seconds > 0 ? (total2.answers ?? total2.requests) / seconds : 0;
+  const whole = judgeStep(
+    {
+      offeredRps,
+      achievedRps,
+      p95Ms: null,
+      errorRate: 0,
+      requests: total2.requests,
+      lateSends: total2.lateSends
+    },
+    {}
+  );
+  const broke2 = /* @__PURE__ */ new Set();
+  let brokenBy;
+  let worst;
+  parts.forEach((part, i) => {
+    const m = measured.parts[i];
+    const summary = summarizeLatencies(m.latenciesMs);
+    if (summary && (!worst || summary.p95 > worst.summary.p95)) worst = { name: part.name, summary };
+    const own2 = judgeStep(
+      {
+        offeredRps: 0,
+        achievedRps: 0,
+        p95Ms: summary?.p95 ?? null,
+        errorRate: m.requests > 0 ? errorsOf(m) / m.requests : 0,
+        // An endpoint that got no request says nothing of its own SLO: the whole mix's rate judges it.
+        requests: Math.max(1, m.requests),
+        lateSends: 0
+      },
+      part.targets
+    );
+    const limits2 = own2.broke.filter((b) => b === "p95" || b === "errors");
+    if (limits2.length > 0 && brokenBy === void 0) brokenBy = part.name;
+    for (const b of limits2) broke2.add(b);
+  });
+  if (whole.broke.includes("rate")) broke2.add("rate");
+  const lateShare = total2.requests > 0 ? total2.lateSends / total2.requests : 0;
+  const order = ["p95", "errors", "rate"];
+  const limits = broke2.size === 0 ? [] : lateShare > LATE_SHARE_LIMIT ? ["load-generator"] : order.filter((b) => broke2.has(b));
+  return {
+    offeredRps,
+    achievedRps: Math.round(achievedRps * 10) / 10,
+    latencyMs: worst ? { p50: worst.summary.p50, p95: worst.summary.p95, p99: worst.summary.p99 } : null,
+    errorRate: total2.requests > 0 ? errorsOf(total2) / total2.requests : 0,
+    passed: limits.length === 0,
+    broke: limits,
+    requests: total2.requests,
+    connections,
+    lateSends: total2.lateSends,
+    windowMs: total2.windowMs,
+    ...worst ? { worstEndpoint: worst.name } : {},
+    ...brokenBy !== void 0 && limits[0] !== "load-generator" ? { brokenBy } : {}
+  };
+}
+
+// src/load/capacity-run.ts
+function toCapacityStep(offeredRps, connections, m, targets) {
+  const seconds = m.windowMs / 1e3;
+  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
+  const summary = summarizeLatencies(m.latenciesMs);
+  const figures = {
+    offeredRps,
+    achievedRps: seconds > 0 ? (m.answers ?? m.requests) / seconds : 0,
+    p95Ms: summary?.p95 ?? null,
+    errorRate: m.requests > 0 ? errors / m.requests : 0,
+    requests: m.requests,
+    lateSends: m.lateSends
+  };
+  const { passed, broke: broke2 } = judgeStep(figures, targets);
+  return {
+    offeredRps,
+    achievedRps: Math.round(figures.achievedRps * 10) / 10,
+    latencyMs: summary ? { p50: summary.p50, p95: summary.p95, p99: summary.p99 } : null,
+    errorRate: figures.errorRate,
+    passed,
+    broke: broke2,
+    requests: m.requests,
+    connections,
+    lateSends: m.lateSends,
+    windowMs: m.windowMs
+  };
+}
+function stepShape(rps, run2, last) {
+  const { p95Ms } = run2.targets;
+  const latencyMs = p95Ms ?? Math.max(100, 2 * (last?.latencyMs?.p95 ?? 0));
+  const requestTimeoutMs = p95Ms === void 0 ? run2.requestTimeoutMs : Math.min(run2.requestTimeoutMs, Math.max(1e3, 4 * p95Ms));
+  return {
+    ratePerSecond: rps,
+    connections: connectionsFor(rps, Math.min(latencyMs, requestTimeoutMs)),
+    warmupMs: run2.capacity.warmupMs,
+    durationMs: run2.capacity.stepMs,
+    requestTimeoutMs
+  };
+}
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function searchCapacity(run2) {
+  const judge2 = run2.toStep ?? ((shape, m) => toCapacityStep(shape.ratePerSecond, shape.connections, m, run2.targets));
+  const now = run2.nowMs ?? (() => performance.now());
+  const pause = run2.pause ?? sleep;
+  const { capacity } = run2;
+  const bounds = { fromRps: capacity.fromRps, toRps: capacity.toRps, precision: capacity.precision };
+  const startMs = now();
+  const searches = new Map(run2.sides.map((side) => [side, { steps: [], done: false }]));
+  for (let round = 0; [...searches.values()].some((s) => !s.done); round++) {
+    const order = run2.sides.length > 1 ? roundOrder(round) : run2.sides;
+    for (const side of order) {
+      const search = searches.get(side);
+      if (search.done) continue;
+      const rps = nextRate(search.steps, bounds);
+      if (rps === void 0 || run2.stopped()) {
+        search.done = true;
+        if (rps !== void 0) search.stoppedBy = "interrupted";
+        continue;
+      }
+      if (now() - startMs + capacity.warmupMs + capacity.stepMs > capacity.maxTimeMs) {
+        search.done = true;
+        search.stoppedBy = "max-time";
+        continue;
+      }
+      const shape = stepShape(rps, run2, search.steps.at(-1));
+      let step = judge2(shape, await run2.runStep(side, shape));
+      if (step.broke[0] === "load-generator" && !run2.stopped()) {
+        run2.onStep?.(side, step, "retried");
+        step = judge2(shape, await run2.runStep(side, shape));
+      }
+      search.steps.push(step);
+      run2.onStep?.(side, step);
+      if (!step.passed) await pause(Math.min(2e3, Math.max(250, step.latencyMs?.p95 ?? 0)));
+    }
+  }
+  const durationMs = Math.round(now() - startMs);
+  const results = {};
+  for (const [side, search] of searches) {
+    results[side] = {
+      ...findCapacity(search.steps, bounds),
+      ...search.stoppedBy ? { stoppedBy: search.stoppedBy } : {},
+      ...bounds,
+      durationMs,
+      steps: search.steps
+    };
+  }
+  return results;
+}
 
 // src/load/gate-client.ts
 var import_httpClient = __toESM(require_httpClient(), 1);
@@ -45256,163 +45467,6 @@ var GateClient = class extends import_httpClient.default {
 };
 var times = (inFlight) => ({ intendedNs: inFlight.intendedNs, sentNs: inFlight.sentNs });
 
-// src/load/requests.ts
-var DataCursors = class {
-  constructor(sets, random = Math.random) {
-    this.sets = sets;
-    this.random = random;
-  }
-  sets;
-  random;
-  positions = /* @__PURE__ */ new Map();
-  seqs = /* @__PURE__ */ new Map();
-  /** Data sets that ran out (order: unique), in the order they did. */
-  exhausted = /* @__PURE__ */ new Set();
-  /** The next row of `set`, or undefined when a unique set has none left. */
-  take(set2) {
-    const { rows, order } = this.sets[set2];
-    if (order === "random") return rows[Math.floor(this.random() * rows.length)];
-    const position = this.positions.get(set2) ?? 0;
-    if (order === "unique" && position >= rows.length) {
-      this.exhausted.add(set2);
-      return void 0;
-    }
-    this.positions.set(set2, position + 1);
-    return rows[position % rows.length];
-  }
-  /** The next request number of `key` (an endpoint), from 1, over the whole run. */
-  nextSeq(key) {
-    const seq = (this.seqs.get(key) ?? 0) + 1;
-    this.seqs.set(key, seq);
-    return seq;
-  }
-  describe(set2) {
-    const { rows, order } = this.sets[set2];
-    return { set: set2, rows: rows.length, order };
-  }
-};
-var NONE_CAPTURED = /* @__PURE__ */ new Map();
-var RequestSource = class {
-  constructor(shape, cursors, captured = NONE_CAPTURED) {
-    this.shape = shape;
-    this.cursors = cursors;
-    this.captured = captured;
-    const url2 = new URL(shape.target);
-    this.base = url2.pathname.replace(/\/+$/, "");
-    this.fixedPath = new URL(shape.target + shape.path).pathname + new URL(shape.target + shape.path).search;
-    this.head = `${shape.method} `;
-    const fixed = requestHeaders(shape.headers);
-    for (const name of Object.keys(shape.templates.headers)) delete fixed[name];
-    const hasHost = Object.keys(shape.headers).some((name) => name.toLowerCase() === "host");
-    this.headerLines = (hasHost ? "" : `Host: ${url2.host}\r
-`) + "Connection: keep-alive\r\n" + Object.entries(fixed).map(([name, value]) => `${name}: ${value}\r
-`).join("");
-    this.templatedHeaders = Object.entries(shape.templates.headers);
-  }
-  shape;
-  cursors;
-  captured;
-  head;
-  base;
-  fixedPath;
-  headerLines;
-  templatedHeaders;
-  /** The next request's bytes, or undefined when a `unique` data set has run out. */
-  next() {
-    const rows = /* @__PURE__ */ new Map();
-    for (const set2 of this.shape.templates.dataSets) {
-      const row = this.cursors.take(set2);
-      if (!row) return void 0;
-      rows.set(set2, row);
-    }
-    const fill = {
-      rows,
-      seq: this.cursors.nextSeq(this.shape.name),
-      random: this.cursors.random,
-      captured: this.captured
-    };
-    const { templates } = this.shape;
-    const path16 = templates.path ? this.base + renderText(templates.path, fill, encodeURIComponent) : this.fixedPath;
-    let request = `${this.head}${path16} HTTP/1.1\r
-${this.headerLines}`;
-    for (const [name, template] of this.templatedHeaders)
-      request += `${name}: ${renderText(template, fill, same)}\r
-`;
-    const body = templates.body ? renderBody(templates.body, fill) : this.shape.body;
-    if (body) request += `Content-Length: ${Buffer.byteLength(body)}\r
-\r
-${body}`;
-    else request += "\r\n";
-    return Buffer.from(request);
-  }
-};
-var same = (text) => text;
-function slotValue(slot, fill) {
-  switch (slot.kind) {
-    case "field":
-      return fill.rows.get(slot.set)[slot.field];
-    case "seq":
-      return fill.seq;
-    case "uuid":
-      return randomUUID();
-    case "random-int":
-      return slot.min + Math.floor(fill.random() * (slot.max - slot.min + 1));
-    case "name": {
-      const value = fill.captured.get(slot.name);
-      if (value === void 0) throw new Error(`no value for {{ ${slot.name} }}`);
-      return value;
-    }
-  }
-}
-function asText(value) {
-  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-function renderText(template, fill, encode3) {
-  let text = "";
-  for (const part of template)
-    text += typeof part === "string" ? part : encode3(asText(slotValue(part, fill)));
-  return text;
-}
-var formEncode = (text) => encodeURIComponent(text).replace(/%20/g, "+");
-function renderBody(parts, fill) {
-  let body = "";
-  for (const part of parts) {
-    if (typeof part === "string") body += part;
-    else if (part.as === "raw") body += renderText(part.template, fill, same);
-    else if (part.as === "form") body += formEncode(renderText(part.template, fill, same));
-    else if (isWholeSlot(part.template))
-      body += JSON.stringify(slotValue(part.template[0], fill)) ?? "null";
-    else body += JSON.stringify(renderText(part.template, fill, same));
-  }
-  return body;
-}
-
-// src/load/data-use.ts
-function withTemplates(plan, endpoint, target, cursors, captured = [/* @__PURE__ */ new Map()]) {
-  const { templates } = endpoint;
-  if (!templates) return plan;
-  const sources = captured.map(
-    (values) => new RequestSource({ ...endpoint, target, templates }, cursors, values)
-  );
-  if (sources.length === 1) return { ...plan, nextRequest: () => sources[0].next() };
-  return { ...plan, nextRequest: (connection) => sources[connection % sources.length].next() };
-}
-function addDataUse(result, endpoint, measurement, cursors) {
-  const sets = endpoint.templates?.dataSets ?? [];
-  if (sets.length > 0) result.data = sets.map((set2) => cursors.describe(set2));
-  const ranOut = sets.find((set2) => cursors.exhausted.has(set2));
-  if (ranOut) result.dataRanOut = { set: ranOut, atMs: measurement.dataRanOutAtMs ?? measurement.windowMs };
-}
-function dataWarnings(result) {
-  const ranOut = result.dataRanOut;
-  if (!ranOut) return [];
-  const rows = result.data?.find((d) => d.set === ranOut.set)?.rows;
-  const when = ranOut.atMs < 0 ? "during the warmup" : `${(ranOut.atMs / 1e3).toFixed(1)} s into the measured window`;
-  return [
-    `${result.name}: data set ${ranOut.set} (order: unique, ${rows} rows) ran out ${when}; its load stopped there, ${result.requests} requests measured`
-  ];
-}
-
 // src/load/lane.ts
 function newLane(spec, connection, nextIntendedNs, onResult) {
   const lane = {
@@ -45436,7 +45490,6 @@ function newLane(spec, connection, nextIntendedNs, onResult) {
 var LATE_SEND_MS = 5;
 var LATE_SEND_NS = BigInt(LATE_SEND_MS * 1e6);
 var MAX_BACKOFF_MS = 1e3;
-var nsFromMs2 = (ms) => BigInt(Math.round(ms * 1e6));
 function intendedAtNs(rate3, index) {
   if ("segments" in rate3) return stagedIntendedAtNs(rate3, index);
   return rate3.startNs + BigInt(Math.round(index * 1e9 / rate3.ratePerSecond));
@@ -45738,9 +45791,9 @@ var LoadRun = class {
     this.mix = mix;
     this.options = options;
     this.resolve = resolve;
-    this.windowStartNs = this.startNs + nsFromMs2(plan.warmupMs);
-    this.windowEndNs = this.windowStartNs + nsFromMs2(plan.durationMs);
-    const requestTimeoutNs = nsFromMs2(plan.requestTimeoutMs);
+    this.windowStartNs = this.startNs + nsFromMs(plan.warmupMs);
+    this.windowEndNs = this.windowStartNs + nsFromMs(plan.durationMs);
+    const requestTimeoutNs = nsFromMs(plan.requestTimeoutMs);
     this.drainEndNs = this.windowEndNs + requestTimeoutNs;
     const staged = this.staged = stagedShape(plan, this.startNs);
     this.rate = plan.ratePerSecond ? { startNs: this.startNs, ratePerSecond: plan.ratePerSecond, connections: plan.connections } : staged.rate;
@@ -45880,7 +45933,7 @@ var LoadRun = class {
     this.window.record(lane.part, result, lane.timedFromNs);
     if (lane.sentAlone) this.window.recordUnloaded(lane.part, result);
     lane.failuresInARow = result.outcome.kind === "socket" ? lane.failuresInARow + 1 : 0;
-    if (lane.failuresInARow > 0) lane.notBeforeNs = result.endNs + nsFromMs2(backoffMs(lane.failuresInARow));
+    if (lane.failuresInARow > 0) lane.notBeforeNs = result.endNs + nsFromMs(backoffMs(lane.failuresInARow));
     this.schedule(lane);
   }
   maybeFinish() {
@@ -45932,6 +45985,306 @@ var LoadRun = class {
     this.options.onWindow?.(edge);
   }
 };
+
+// src/report/capacity-text.ts
+function stepLine(step) {
+  const p95 = step.latencyMs ? formatMs(step.latencyMs.p95) : "n/a";
+  const by = step.brokenBy === void 0 ? "" : ` (${step.brokenBy})`;
+  const outcome = step.passed ? "held" : `broke ${step.broke.join(", ")}${by}`;
+  const worst = step.worstEndpoint === void 0 ? "" : ` (${step.worstEndpoint})`;
+  return `${formatCapacity(step.offeredRps)}: achieved ${step.achievedRps.toFixed(1)}, p95 ${p95}${worst}, ${formatPercent(step.errorRate)} errors, ${step.connections} connections: ${outcome}`;
+}
+var LIMIT_WORDS = {
+  p95: "p95 over its target",
+  errors: "errors over their target",
+  rate: "the rate not achieved",
+  "load-generator": "slo-gate's own sends running late (the load generator, not the service, was the limit)"
+};
+function capacityLine(c, maxRegression) {
+  const own2 = describeSearch(c);
+  if (!c.base) return `capacity ${own2}`;
+  const change = c.change === null || c.change === void 0 ? "not compared" : formatSignedPercent(c.change);
+  const verdict = c.verdict ? `, ${capacityVerdictWords(c.verdict, maxRegression)}` : "";
+  return `capacity ${capacityValue(c.base)} \u2192 ${capacityValue(c)}, ${change}${verdict} (base: ${describeSearch(c.base)}; head: ${own2})`;
+}
+function capacityValue(s) {
+  if (s.reachedTo) return `\u2265 ${formatCapacity(s.rps)}`;
+  return s.rps === 0 && s.limitedBy ? `< ${formatCapacity(s.fromRps)}` : formatCapacity(s.rps);
+}
+function capacityVerdictWords(verdict, maxRegression) {
+  const budget = maxRegression === void 0 ? "" : ` beyond the ${formatPercent(maxRegression)} budget`;
+  if (verdict === "regressed") return `REGRESSED${budget}`;
+  if (verdict === "not-judged") return "not judged: a side was limited by the load generator or the time cap";
+  return verdict === "improved" ? "improved" : "within its budget";
+}
+function describeSearch(s) {
+  if (s.reachedTo) return `at least ${formatCapacity(s.rps)} (held every rate up to \`to\`)`;
+  const stopped = s.stoppedBy === "max-time" ? `, at least: the search reached its max-time cap after ${s.steps.length} steps` : s.stoppedBy === "interrupted" ? ", at least: the search was interrupted" : "";
+  if (s.rps === 0 && s.limitedBy)
+    return `below ${formatCapacity(s.fromRps)} (from broke: ${LIMIT_WORDS[s.limitedBy]})`;
+  const next = s.limitedBy ? ` (next step: ${LIMIT_WORDS[s.limitedBy]})` : "";
+  return `${formatCapacity(s.rps)}${next}${stopped}`;
+}
+function mixBrokenBy(s) {
+  const failed = s.steps.filter((step) => !step.passed);
+  if (failed.length === 0) return void 0;
+  return failed.reduce((a, b) => b.offeredRps < a.offeredRps ? b : a).brokenBy;
+}
+function mixCapacityLine(c, maxRegression) {
+  const by = mixBrokenBy(c);
+  return `${capacityLine(c, maxRegression)}${by === void 0 ? "" : `; ${by} broke its SLO first`}`;
+}
+
+// src/verdict/capacity-checks.ts
+var isServiceCapacity = (s) => s.limitedBy !== "load-generator" && !s.stoppedBy;
+function compareCapacity(head, base, maxRegression) {
+  if (!isServiceCapacity(head) || !isServiceCapacity(base)) return { change: null, verdict: "not-judged" };
+  if (head.reachedTo && base.reachedTo) return { change: 0, verdict: "within-budget" };
+  if (base.rps <= 0) return { change: null, verdict: head.rps > 0 ? "improved" : "within-budget" };
+  const change = head.rps / base.rps - 1;
+  const verdict = change < -maxRegression ? "regressed" : change > maxRegression ? "improved" : "within-budget";
+  return { change, verdict };
+}
+function judgeCapacity(head, base, slo, maxRegression) {
+  const capacity = { ...head };
+  const checks = [];
+  const problems = [];
+  const limit = slo.minCapacityRps;
+  if (limit !== void 0) {
+    const passed = head.rps >= limit;
+    checks.push({ metric: "min-capacity", limit, actual: head.rps, unit: "rps", passed });
+    if (!passed && !isServiceCapacity(head)) problems.push(untoldCapacity(head, limit));
+  }
+  if (base) {
+    const budget = maxRegression ?? 0.1;
+    const { change, verdict } = compareCapacity(head, base, budget);
+    Object.assign(capacity, { base, change, verdict });
+    checks.push({
+      metric: "capacity-regression",
+      limit: budget,
+      actual: change,
+      unit: "fraction",
+      // Not judged is not failed: the problem above, or the report's note, says why.
+      passed: verdict !== "regressed"
+    });
+  }
+  return { capacity, checks, problems };
+}
+function untoldCapacity(head, limit) {
+  const held = `held ${formatCapacity(head.rps)}`;
+  if (head.limitedBy === "load-generator") {
+    return `capacity not measured up to min-capacity ${formatCapacity(limit)}: it ${held}, then slo-gate's own sends ran late (the load generator, not the service, was the limit)`;
+  }
+  return `capacity not measured up to min-capacity ${formatCapacity(limit)}: it ${held} when the search reached its max-time cap; raise capacity.max-time or from`;
+}
+
+// src/gate-mix-capacity.ts
+async function measureMixCapacity(context) {
+  const { config: config2, capacity, log, signal, mixes } = context;
+  const { baseline, endpoints } = config2;
+  const sides = baseline ? ["base", "head"] : ["head"];
+  const first = endpoints[0];
+  const urls = {
+    base: (baseline?.target ?? config2.target) + first.path,
+    head: first.url
+  };
+  const parts = endpoints.map((e) => ({
+    name: e.name,
+    targets: { p95Ms: e.slo.p95Ms, errorRate: e.slo.errorRate }
+  }));
+  const p95s = endpoints.flatMap((e) => e.slo.p95Ms === void 0 ? [] : [e.slo.p95Ms]);
+  log.info(
+    `capacity of the mix (${endpoints.length} endpoints by weight)${baseline ? ", base and head in alternating steps" : ""}: from ${formatCapacity(capacity.fromRps)} to ${formatCapacity(capacity.toRps)} in total, ${formatMs(capacity.stepMs)} a step`
+  );
+  const found = await searchCapacity({
+    capacity,
+    targets: { ...p95s.length > 0 ? { p95Ms: Math.max(...p95s) } : {} },
+    requestTimeoutMs: config2.load.requestTimeoutMs,
+    sides,
+    runStep: (side, shape) => runMixedLoad(
+      loadPlan(first, { ...config2.load, ...shape }, urls[side], shape.warmupMs, shape.durationMs),
+      mixes[side],
+      {
+        signal
+      }
+    ),
+    toStep: (shape, measured) => toMixStep(shape.ratePerSecond, shape.connections, measured, parts),
+    stopped: () => signal.aborted,
+    onStep: (side, step, retried) => log.info(`  ${baseline ? `${side}: ` : ""}${stepLine(step)}${retried ? "; once more" : ""}`)
+  });
+  const verdict = judgeCapacity(
+    found.head,
+    found.base,
+    { minCapacityRps: first.slo.minCapacityRps },
+    baseline?.maxRegression
+  );
+  const budget = verdict.checks.find((c) => c.metric === "capacity-regression")?.limit;
+  log.info(`mix: ${capacityLine(verdict.capacity, budget)}`);
+  return verdict;
+}
+function addMixCapacity(mix, verdict) {
+  mix.capacity = verdict.capacity;
+  mix.checks = verdict.checks;
+  mix.problems = verdict.problems;
+}
+
+// src/load/requests.ts
+import { randomUUID } from "node:crypto";
+var DataCursors = class {
+  constructor(sets, random = Math.random) {
+    this.sets = sets;
+    this.random = random;
+  }
+  sets;
+  random;
+  positions = /* @__PURE__ */ new Map();
+  seqs = /* @__PURE__ */ new Map();
+  /** Data sets that ran out (order: unique), in the order they did. */
+  exhausted = /* @__PURE__ */ new Set();
+  /** The next row of `set`, or undefined when a unique set has none left. */
+  take(set2) {
+    const { rows, order } = this.sets[set2];
+    if (order === "random") return rows[Math.floor(this.random() * rows.length)];
+    const position = this.positions.get(set2) ?? 0;
+    if (order === "unique" && position >= rows.length) {
+      this.exhausted.add(set2);
+      return void 0;
+    }
+    this.positions.set(set2, position + 1);
+    return rows[position % rows.length];
+  }
+  /** The next request number of `key` (an endpoint), from 1, over the whole run. */
+  nextSeq(key) {
+    const seq = (this.seqs.get(key) ?? 0) + 1;
+    this.seqs.set(key, seq);
+    return seq;
+  }
+  describe(set2) {
+    const { rows, order } = this.sets[set2];
+    return { set: set2, rows: rows.length, order };
+  }
+};
+var NONE_CAPTURED = /* @__PURE__ */ new Map();
+var RequestSource = class {
+  constructor(shape, cursors, captured = NONE_CAPTURED) {
+    this.shape = shape;
+    this.cursors = cursors;
+    this.captured = captured;
+    const url2 = new URL(shape.target);
+    this.base = url2.pathname.replace(/\/+$/, "");
+    this.fixedPath = new URL(shape.target + shape.path).pathname + new URL(shape.target + shape.path).search;
+    this.head = `${shape.method} `;
+    const fixed = requestHeaders(shape.headers);
+    for (const name of Object.keys(shape.templates.headers)) delete fixed[name];
+    const hasHost = Object.keys(shape.headers).some((name) => name.toLowerCase() === "host");
+    this.headerLines = (hasHost ? "" : `Host: ${url2.host}\r
+`) + "Connection: keep-alive\r\n" + Object.entries(fixed).map(([name, value]) => `${name}: ${value}\r
+`).join("");
+    this.templatedHeaders = Object.entries(shape.templates.headers);
+  }
+  shape;
+  cursors;
+  captured;
+  head;
+  base;
+  fixedPath;
+  headerLines;
+  templatedHeaders;
+  /** The next request's bytes, or undefined when a `unique` data set has run out. */
+  next() {
+    const rows = /* @__PURE__ */ new Map();
+    for (const set2 of this.shape.templates.dataSets) {
+      const row = this.cursors.take(set2);
+      if (!row) return void 0;
+      rows.set(set2, row);
+    }
+    const fill = {
+      rows,
+      seq: this.cursors.nextSeq(this.shape.name),
+      random: this.cursors.random,
+      captured: this.captured
+    };
+    const { templates } = this.shape;
+    const path16 = templates.path ? this.base + renderText(templates.path, fill, encodeURIComponent) : this.fixedPath;
+    let request = `${this.head}${path16} HTTP/1.1\r
+${this.headerLines}`;
+    for (const [name, template] of this.templatedHeaders)
+      request += `${name}: ${renderText(template, fill, same)}\r
+`;
+    const body = templates.body ? renderBody(templates.body, fill) : this.shape.body;
+    if (body) request += `Content-Length: ${Buffer.byteLength(body)}\r
+\r
+${body}`;
+    else request += "\r\n";
+    return Buffer.from(request);
+  }
+};
+var same = (text) => text;
+function slotValue(slot, fill) {
+  switch (slot.kind) {
+    case "field":
+      return fill.rows.get(slot.set)[slot.field];
+    case "seq":
+      return fill.seq;
+    case "uuid":
+      return randomUUID();
+    case "random-int":
+      return slot.min + Math.floor(fill.random() * (slot.max - slot.min + 1));
+    case "name": {
+      const value = fill.captured.get(slot.name);
+      if (value === void 0) throw new Error(`no value for {{ ${slot.name} }}`);
+      return value;
+    }
+  }
+}
+function asText(value) {
+  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+function renderText(template, fill, encode3) {
+  let text = "";
+  for (const part of template)
+    text += typeof part === "string" ? part : encode3(asText(slotValue(part, fill)));
+  return text;
+}
+var formEncode = (text) => encodeURIComponent(text).replace(/%20/g, "+");
+function renderBody(parts, fill) {
+  let body = "";
+  for (const part of parts) {
+    if (typeof part === "string") body += part;
+    else if (part.as === "raw") body += renderText(part.template, fill, same);
+    else if (part.as === "form") body += formEncode(renderText(part.template, fill, same));
+    else if (isWholeSlot(part.template))
+      body += JSON.stringify(slotValue(part.template[0], fill)) ?? "null";
+    else body += JSON.stringify(renderText(part.template, fill, same));
+  }
+  return body;
+}
+
+// src/load/data-use.ts
+function withTemplates(plan, endpoint, target, cursors, captured = [/* @__PURE__ */ new Map()]) {
+  const { templates } = endpoint;
+  if (!templates) return plan;
+  const sources = captured.map(
+    (values) => new RequestSource({ ...endpoint, target, templates }, cursors, values)
+  );
+  if (sources.length === 1) return { ...plan, nextRequest: () => sources[0].next() };
+  return { ...plan, nextRequest: (connection) => sources[connection % sources.length].next() };
+}
+function addDataUse(result, endpoint, measurement, cursors) {
+  const sets = endpoint.templates?.dataSets ?? [];
+  if (sets.length > 0) result.data = sets.map((set2) => cursors.describe(set2));
+  const ranOut = sets.find((set2) => cursors.exhausted.has(set2));
+  if (ranOut) result.dataRanOut = { set: ranOut, atMs: measurement.dataRanOutAtMs ?? measurement.windowMs };
+}
+function dataWarnings(result) {
+  const ranOut = result.dataRanOut;
+  if (!ranOut) return [];
+  const rows = result.data?.find((d) => d.set === ranOut.set)?.rows;
+  const when = ranOut.atMs < 0 ? "during the warmup" : `${(ranOut.atMs / 1e3).toFixed(1)} s into the measured window`;
+  return [
+    `${result.name}: data set ${ranOut.set} (order: unique, ${rows} rows) ran out ${when}; its load stopped there, ${result.requests} requests measured`
+  ];
+}
 
 // src/service/resources.ts
 import { readFileSync as readFileSync3 } from "node:fs";
@@ -46416,11 +46769,23 @@ async function measureMix(config2, started, options) {
   const run2 = { config: config2, log, signal: stopLoad.signal, usage, cursors, captured };
   let measured;
   let rounds;
+  let capacity;
   try {
     if (!config2.baseline) measured = await mixAlone(run2);
     else {
       rounds = await mixAgainstBase(run2, config2.baseline);
       measured = mergeMixes(rounds.head, endpoints.length);
+    }
+    const searched = endpoints[0].capacity;
+    if (searched && !stopLoad.signal.aborted) {
+      const mixes = sideMixes(config2, cursors, captured);
+      capacity = await measureMixCapacity({
+        config: config2,
+        capacity: searched,
+        log,
+        signal: stopLoad.signal,
+        mixes
+      });
     }
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
@@ -46442,6 +46807,7 @@ async function measureMix(config2, started, options) {
   });
   const total2 = mixResult(measured.total);
   addStageResults(total2, load, measured.total);
+  if (capacity) addMixCapacity(total2, capacity);
   log.info(
     `mix: ${total2.requests} requests, ${total2.rps.toFixed(1)} req/s, p95 ${total2.latencyMs ? formatMs(total2.latencyMs.p95) : "n/a"}, ${total2.errors} errors`
   );
@@ -46465,10 +46831,7 @@ function mixAlone({ config: config2, log, signal, usage, cursors, captured }) {
 function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured }, baseline) {
   const { load, endpoints } = config2;
   const targets = { base: baseline.target, head: config2.target };
-  const mixes = {
-    base: endpoints.map((endpoint) => mixPart(endpoint, baseline.target, cursors, captured.base)),
-    head: endpoints.map((endpoint) => mixPart(endpoint, config2.target, cursors, captured.head))
-  };
+  const mixes = sideMixes(config2, cursors, captured);
   const first = endpoints[0];
   const plan = (side, warmupMs, durationMs) => loadPlan(first, load, targets[side] + first.path, warmupMs, durationMs);
   log.info(
@@ -46490,6 +46853,13 @@ function mixAgainstBase({ config: config2, log, signal, usage, cursors, captured
       `  round ${round + 1}/${baseline.rounds}: mix p95 base ${p95Text(base?.total.latenciesMs)}, head ${p95Text(head?.total.latenciesMs)}`
     )
   });
+}
+function sideMixes(config2, cursors, captured) {
+  const side = (target, values) => config2.endpoints.map((endpoint) => mixPart(endpoint, target, cursors, values));
+  return {
+    head: side(config2.target, captured.head),
+    ...config2.baseline ? { base: side(config2.baseline.target, captured.base) } : {}
+  };
 }
 function partRounds(rounds, part) {
   return { base: rounds.base.map((m) => m.parts[part]), head: rounds.head.map((m) => m.parts[part]) };
@@ -46523,229 +46893,6 @@ function mixPart(endpoint, target, cursors, captured) {
     (values) => new RequestSource({ ...endpoint, target, templates }, cursors, values)
   );
   return { ...common, nextRequest: (connection) => sources[connection % sources.length].next() };
-}
-
-// src/load/capacity.ts
-var RATE_TOLERANCE = 0.05;
-var LATE_SHARE_LIMIT = 0.05;
-function judgeStep(figures, targets) {
-  const broke2 = [];
-  if (targets.p95Ms !== void 0 && (figures.p95Ms === null || figures.p95Ms > targets.p95Ms)) {
-    broke2.push("p95");
-  }
-  if (targets.errorRate !== void 0 && figures.errorRate > targets.errorRate) broke2.push("errors");
-  if (figures.requests === 0 || figures.achievedRps < figures.offeredRps * (1 - RATE_TOLERANCE)) {
-    broke2.push("rate");
-  }
-  if (broke2.length === 0) return { passed: true, broke: broke2 };
-  const lateShare = figures.requests > 0 ? figures.lateSends / figures.requests : 0;
-  if (lateShare > LATE_SHARE_LIMIT) return { passed: false, broke: ["load-generator"] };
-  return { passed: false, broke: broke2 };
-}
-function edges(steps) {
-  let high;
-  for (const step of steps) if (!step.passed && (!high || step.offeredRps < high.offeredRps)) high = step;
-  let low;
-  for (const step of steps) {
-    if (!step.passed || high && step.offeredRps >= high.offeredRps) continue;
-    if (!low || step.offeredRps > low.offeredRps) low = step;
-  }
-  return { low, high };
-}
-var roundRate = (rps) => Math.round(rps * 10) / 10;
-function nextRate(steps, bounds) {
-  if (steps.length === 0) return bounds.fromRps;
-  const { low, high } = edges(steps);
-  if (!high) {
-    const top = Math.max(...steps.map((s) => s.offeredRps));
-    return top >= bounds.toRps ? void 0 : Math.min(bounds.toRps, roundRate(top * 2));
-  }
-  if (!low) return void 0;
-  if (high.offeredRps <= low.offeredRps * (1 + bounds.precision)) return void 0;
-  const middle = roundRate((low.offeredRps + high.offeredRps) / 2);
-  return middle > low.offeredRps && middle < high.offeredRps ? middle : void 0;
-}
-function findCapacity(steps, bounds) {
-  const { low, high } = edges(steps);
-  return {
-    rps: low?.offeredRps ?? 0,
-    limitedBy: high?.broke?.[0] ?? null,
-    reachedTo: !high && steps.some((s) => s.offeredRps >= bounds.toRps)
-  };
-}
-var MAX_STEP_CONNECTIONS = 1e3;
-function connectionsFor(rps, latencyMs) {
-  const inFlight = rps * latencyMs / 1e3;
-  return Math.min(MAX_STEP_CONNECTIONS, Math.max(2, Math.ceil(inFlight * 1.5) + 1));
-}
-
-// src/load/capacity-run.ts
-function toCapacityStep(offeredRps, connections, m, targets) {
-  const seconds = m.windowMs / 1e3;
-  const errors = m.failures.status + m.failures.timeout + m.failures.socket;
-  const summary = summarizeLatencies(m.latenciesMs);
-  const figures = {
-    offeredRps,
-    achievedRps: seconds > 0 ? (m.answers ?? m.requests) / seconds : 0,
-    p95Ms: summary?.p95 ?? null,
-    errorRate: m.requests > 0 ? errors / m.requests : 0,
-    requests: m.requests,
-    lateSends: m.lateSends
-  };
-  const { passed, broke: broke2 } = judgeStep(figures, targets);
-  return {
-    offeredRps,
-    achievedRps: Math.round(figures.achievedRps * 10) / 10,
-    latencyMs: summary ? { p50: summary.p50, p95: summary.p95, p99: summary.p99 } : null,
-    errorRate: figures.errorRate,
-    passed,
-    broke: broke2,
-    requests: m.requests,
-    connections,
-    lateSends: m.lateSends,
-    windowMs: m.windowMs
-  };
-}
-function stepShape(rps, run2, last) {
-  const { p95Ms } = run2.targets;
-  const latencyMs = p95Ms ?? Math.max(100, 2 * (last?.latencyMs?.p95 ?? 0));
-  const requestTimeoutMs = p95Ms === void 0 ? run2.requestTimeoutMs : Math.min(run2.requestTimeoutMs, Math.max(1e3, 4 * p95Ms));
-  return {
-    ratePerSecond: rps,
-    connections: connectionsFor(rps, Math.min(latencyMs, requestTimeoutMs)),
-    warmupMs: run2.capacity.warmupMs,
-    durationMs: run2.capacity.stepMs,
-    requestTimeoutMs
-  };
-}
-var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function searchCapacity(run2) {
-  const now = run2.nowMs ?? (() => performance.now());
-  const pause = run2.pause ?? sleep;
-  const { capacity } = run2;
-  const bounds = { fromRps: capacity.fromRps, toRps: capacity.toRps, precision: capacity.precision };
-  const startMs = now();
-  const searches = new Map(run2.sides.map((side) => [side, { steps: [], done: false }]));
-  for (let round = 0; [...searches.values()].some((s) => !s.done); round++) {
-    const order = run2.sides.length > 1 ? roundOrder(round) : run2.sides;
-    for (const side of order) {
-      const search = searches.get(side);
-      if (search.done) continue;
-      const rps = nextRate(search.steps, bounds);
-      if (rps === void 0 || run2.stopped()) {
-        search.done = true;
-        if (rps !== void 0) search.stoppedBy = "interrupted";
-        continue;
-      }
-      if (now() - startMs + capacity.warmupMs + capacity.stepMs > capacity.maxTimeMs) {
-        search.done = true;
-        search.stoppedBy = "max-time";
-        continue;
-      }
-      const shape = stepShape(rps, run2, search.steps.at(-1));
-      let step = toCapacityStep(rps, shape.connections, await run2.runStep(side, shape), run2.targets);
-      if (step.broke[0] === "load-generator" && !run2.stopped()) {
-        run2.onStep?.(side, step, "retried");
-        step = toCapacityStep(rps, shape.connections, await run2.runStep(side, shape), run2.targets);
-      }
-      search.steps.push(step);
-      run2.onStep?.(side, step);
-      if (!step.passed) await pause(Math.min(2e3, Math.max(250, step.latencyMs?.p95 ?? 0)));
-    }
-  }
-  const durationMs = Math.round(now() - startMs);
-  const results = {};
-  for (const [side, search] of searches) {
-    results[side] = {
-      ...findCapacity(search.steps, bounds),
-      ...search.stoppedBy ? { stoppedBy: search.stoppedBy } : {},
-      ...bounds,
-      durationMs,
-      steps: search.steps
-    };
-  }
-  return results;
-}
-
-// src/report/capacity-text.ts
-function stepLine(step) {
-  const p95 = step.latencyMs ? formatMs(step.latencyMs.p95) : "n/a";
-  const outcome = step.passed ? "held" : `broke ${step.broke.join(", ")}`;
-  return `${formatCapacity(step.offeredRps)}: achieved ${step.achievedRps.toFixed(1)}, p95 ${p95}, ${formatPercent(step.errorRate)} errors, ${step.connections} connections: ${outcome}`;
-}
-var LIMIT_WORDS = {
-  p95: "p95 over its target",
-  errors: "errors over their target",
-  rate: "the rate not achieved",
-  "load-generator": "slo-gate's own sends running late (the load generator, not the service, was the limit)"
-};
-function capacityLine(c, maxRegression) {
-  const own2 = describeSearch(c);
-  if (!c.base) return `capacity ${own2}`;
-  const change = c.change === null || c.change === void 0 ? "not compared" : formatSignedPercent(c.change);
-  const verdict = c.verdict ? `, ${capacityVerdictWords(c.verdict, maxRegression)}` : "";
-  return `capacity ${capacityValue(c.base)} \u2192 ${capacityValue(c)}, ${change}${verdict} (base: ${describeSearch(c.base)}; head: ${own2})`;
-}
-function capacityValue(s) {
-  if (s.reachedTo) return `\u2265 ${formatCapacity(s.rps)}`;
-  return s.rps === 0 && s.limitedBy ? `< ${formatCapacity(s.fromRps)}` : formatCapacity(s.rps);
-}
-function capacityVerdictWords(verdict, maxRegression) {
-  const budget = maxRegression === void 0 ? "" : ` beyond the ${formatPercent(maxRegression)} budget`;
-  if (verdict === "regressed") return `REGRESSED${budget}`;
-  if (verdict === "not-judged") return "not judged: a side was limited by the load generator or the time cap";
-  return verdict === "improved" ? "improved" : "within its budget";
-}
-function describeSearch(s) {
-  if (s.reachedTo) return `at least ${formatCapacity(s.rps)} (held every rate up to \`to\`)`;
-  const stopped = s.stoppedBy === "max-time" ? `, at least: the search reached its max-time cap after ${s.steps.length} steps` : s.stoppedBy === "interrupted" ? ", at least: the search was interrupted" : "";
-  if (s.rps === 0 && s.limitedBy)
-    return `below ${formatCapacity(s.fromRps)} (from broke: ${LIMIT_WORDS[s.limitedBy]})`;
-  const next = s.limitedBy ? ` (next step: ${LIMIT_WORDS[s.limitedBy]})` : "";
-  return `${formatCapacity(s.rps)}${next}${stopped}`;
-}
-
-// src/verdict/capacity-checks.ts
-var isServiceCapacity = (s) => s.limitedBy !== "load-generator" && !s.stoppedBy;
-function compareCapacity(head, base, maxRegression) {
-  if (!isServiceCapacity(head) || !isServiceCapacity(base)) return { change: null, verdict: "not-judged" };
-  if (head.reachedTo && base.reachedTo) return { change: 0, verdict: "within-budget" };
-  if (base.rps <= 0) return { change: null, verdict: head.rps > 0 ? "improved" : "within-budget" };
-  const change = head.rps / base.rps - 1;
-  const verdict = change < -maxRegression ? "regressed" : change > maxRegression ? "improved" : "within-budget";
-  return { change, verdict };
-}
-function judgeCapacity(head, base, slo, maxRegression) {
-  const capacity = { ...head };
-  const checks = [];
-  const problems = [];
-  const limit = slo.minCapacityRps;
-  if (limit !== void 0) {
-    const passed = head.rps >= limit;
-    checks.push({ metric: "min-capacity", limit, actual: head.rps, unit: "rps", passed });
-    if (!passed && !isServiceCapacity(head)) problems.push(untoldCapacity(head, limit));
-  }
-  if (base) {
-    const budget = maxRegression ?? 0.1;
-    const { change, verdict } = compareCapacity(head, base, budget);
-    Object.assign(capacity, { base, change, verdict });
-    checks.push({
-      metric: "capacity-regression",
-      limit: budget,
-      actual: change,
-      unit: "fraction",
-      // Not judged is not failed: the problem above, or the report's note, says why.
-      passed: verdict !== "regressed"
-    });
-  }
-  return { capacity, checks, problems };
-}
-function untoldCapacity(head, limit) {
-  const held = `held ${formatCapacity(head.rps)}`;
-  if (head.limitedBy === "load-generator") {
-    return `capacity not measured up to min-capacity ${formatCapacity(limit)}: it ${held}, then slo-gate's own sends ran late (the load generator, not the service, was the limit)`;
-  }
-  return `capacity not measured up to min-capacity ${formatCapacity(limit)}: it ${held} when the search reached its max-time cap; raise capacity.max-time or from`;
 }
 
 // src/gate-capacity.ts
@@ -47297,8 +47444,13 @@ function showOutput(log, name, running) {
 
 // src/verdict/decide.ts
 function decideVerdict(result) {
-  const broken = result.endpoints.find((e) => e.problems.length > 0);
-  const breached = result.endpoints.filter((e) => e.checks.some((c) => !c.passed));
+  const { mix } = result;
+  const judged = [
+    ...result.endpoints,
+    ...mix?.checks ? [{ name: "mix", checks: mix.checks, problems: mix.problems ?? [] }] : []
+  ];
+  const broken = judged.find((e) => e.problems.length > 0);
+  const breached = judged.filter((e) => e.checks.some((c) => !c.passed));
   if (broken) {
     result.verdict = "failed";
     result.reason = `${broken.name}: ${broken.problems[0]}`;
@@ -48058,6 +48210,15 @@ function stageRow(stage) {
     ""
   ];
 }
+function mixCapacityLines(mix) {
+  if (!mix?.capacity) return [];
+  const budget = mix.checks?.find((c) => c.metric === "capacity-regression")?.limit;
+  return [
+    `  whole mix: ${mixCapacityLine(mix.capacity, budget)}`,
+    ...(mix.checks ?? []).filter((c) => !c.passed && !BESIDE_THE_TABLE.has(c.metric)).map((c) => `  whole mix: ${failedCheckText(c)}`),
+    ...(mix.problems ?? []).map((p) => `  whole mix: ${p}`)
+  ];
+}
 function mixRow(mix) {
   const at = (key) => mix.latencyMs ? formatMs(mix.latencyMs[key]) : "n/a";
   const latencies = ["p50", "p90", "p95", "p99", "max"].map(at);
@@ -48105,6 +48266,7 @@ function renderTerminal(result) {
       const budget = e.checks.find((c) => c.metric === "capacity-regression")?.limit;
       if (e.capacity) lines.push(`  ${shortName(e.name)}: ${capacityLine(e.capacity, budget)}`);
     }
+    lines.push(...mixCapacityLines(result.mix));
     for (const e of result.endpoints) {
       for (const check2 of e.checks.filter((c) => !c.passed && !BESIDE_THE_TABLE.has(c.metric))) {
         lines.push(`  ${shortName(e.name)}: ${failedCheckText(check2)}`);
@@ -48804,18 +48966,19 @@ function stepsTable(c) {
       (s) => tableRow([
         formatCapacity(s.offeredRps),
         formatCapacity(s.achievedRps),
-        s.latencyMs ? formatMs(s.latencyMs.p95) : "n/a",
+        s.latencyMs ? formatMs(s.latencyMs.p95) + (s.worstEndpoint ? ` (${userText(s.worstEndpoint)})` : "") : "n/a",
         formatPercent(s.errorRate),
         String(s.connections),
-        s.passed ? "held" : `broke ${s.broke.join(", ")}`
+        s.passed ? "held" : `broke ${s.broke.join(", ")}${s.brokenBy ? ` (${userText(s.brokenBy)})` : ""}`
       ])
     )
   ];
 }
 function capacitySections(result) {
   const searched = worstFirst2(result.endpoints.filter((e) => e.capacity));
-  if (searched.length === 0) return [];
-  const lines = [];
+  const mix = mixCapacity(result);
+  if (searched.length === 0 && mix.length === 0) return [];
+  const lines = [...mix];
   searched.forEach((e, i) => {
     const c = e.capacity;
     const budget = e.checks.find((k) => k.metric === "capacity-regression")?.limit;
@@ -48829,6 +48992,19 @@ function capacitySections(result) {
     );
   }
   return [["<details open>", "<summary>Capacity</summary>", "", ...lines, "</details>"]];
+}
+function mixCapacity(result) {
+  const c = result.mix?.capacity;
+  if (!c) return [];
+  const budget = result.mix?.checks?.find((k) => k.metric === "capacity-regression")?.limit;
+  return [
+    `**Whole mix** (total rate, every endpoint within its own SLO): ${userText(mixCapacityLine(c, budget), 1e3)}`,
+    "",
+    ...capacityChart("whole mix, worst endpoint", c),
+    "",
+    ...details("Steps of the whole mix", stepsTable(c)),
+    ""
+  ];
 }
 var checkLimit = (e, metric) => e.checks.find((c) => c.metric === metric)?.limit;
 
